@@ -1,0 +1,1 @@
+//! The app model without yew.

@@ -1,0 +1,143 @@
+//! Framing over mqttbytes: one receive buffer, packets split across or packed into
+//! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
+
+mod v4;
+mod v5;
+
+use bytes::{Bytes, BytesMut};
+
+use super::error::{ProtocolError, UsageError};
+use super::packet::{Packet, Version};
+
+/// Splits a byte stream into packets. Owns the only receive buffer of a connection.
+#[derive(Debug)]
+pub struct Framer {
+    version: Version,
+    max_packet_size: usize,
+    buf: BytesMut,
+}
+
+impl Framer {
+    pub fn new(version: Version, max_packet_size: usize) -> Self {
+        Framer {
+            version,
+            max_packet_size,
+            buf: BytesMut::new(),
+        }
+    }
+
+    /// Appends bytes as they came off the wire; call `next_packet` until it says `None`.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Bytes waiting for the rest of their packet.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// The next whole packet, `None` when more bytes are needed. After an error the
+    /// stream cannot be trusted: the caller closes the connection.
+    pub fn next_packet(&mut self) -> Result<Option<Packet>, ProtocolError> {
+        if self.buf.len() < 2 {
+            return Ok(None);
+        }
+        let kind = self.buf[0] >> 4;
+        // Reject by type before waiting for a body that may never be worth having.
+        match kind {
+            0 => return Err(ProtocolError::Malformed("reserved packet type 0".into())),
+            15 if self.version == Version::V5 => return Err(ProtocolError::UnsupportedAuth),
+            15 => return Err(ProtocolError::Malformed("reserved packet type 15".into())),
+            _ => {}
+        }
+        let header = match mqttbytes::check(self.buf.iter(), self.max_packet_size) {
+            Ok(h) => h,
+            Err(mqttbytes::Error::InsufficientBytes(_)) => return Ok(None),
+            Err(mqttbytes::Error::PayloadSizeLimitExceeded(size)) => {
+                return Err(ProtocolError::PacketTooLarge {
+                    size,
+                    max: self.max_packet_size,
+                })
+            }
+            Err(e) => return Err(ProtocolError::Malformed(format!("{e:?}"))),
+        };
+        let frame_len = header.frame_length();
+        if frame_len > self.max_packet_size {
+            return Err(ProtocolError::PacketTooLarge {
+                size: frame_len,
+                max: self.max_packet_size,
+            });
+        }
+        let mut frame = self.buf.split_to(frame_len);
+        // The frame is whole: from here any "insufficient bytes" means the packet lies
+        // about its own lengths, which is malformed, not a reason to wait.
+        if frame_len == 2 {
+            return empty_body(kind).map(Some);
+        }
+        let packet = match self.version {
+            Version::V311 => v4::decode(&mut frame),
+            Version::V5 => v5::decode(&mut frame),
+        };
+        packet.map(Some)
+    }
+}
+
+/// Packets with remaining length 0. mqttbytes rejects a v5 DISCONNECT of this form,
+/// which the spec allows (reason 0x00, no properties).
+fn empty_body(kind: u8) -> Result<Packet, ProtocolError> {
+    match kind {
+        12 => Ok(Packet::PingReq),
+        13 => Ok(Packet::PingResp),
+        14 => Ok(Packet::Disconnect {
+            code: 0,
+            reason: None,
+        }),
+        _ => Err(ProtocolError::Malformed(format!(
+            "packet type {kind} with no body"
+        ))),
+    }
+}
+
+/// Encodes one packet. Encoding goes into a fresh buffer so that a failed write
+/// never leaves half a packet in anything that will be sent.
+pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, UsageError> {
+    let mut scratch = BytesMut::new();
+    let result = match version {
+        Version::V311 => v4::encode(packet, &mut scratch),
+        Version::V5 => v5::encode(packet, &mut scratch),
+    };
+    match result {
+        Ok(()) => Ok(scratch.freeze()),
+        Err(mqttbytes::Error::PayloadTooLong) => Err(UsageError::PacketTooLarge {
+            size: scratch.len(),
+            max: 268_435_455,
+        }),
+        Err(e) => Err(UsageError::InvalidOptions(format!(
+            "cannot encode {}: {e:?}",
+            packet.name()
+        ))),
+    }
+}
+
+pub(crate) fn malformed(e: mqttbytes::Error) -> ProtocolError {
+    ProtocolError::Malformed(format!("{e:?}"))
+}
+
+pub(crate) fn qos_to_wire(q: super::packet::QoS) -> mqttbytes::QoS {
+    match q {
+        super::packet::QoS::AtMostOnce => mqttbytes::QoS::AtMostOnce,
+        super::packet::QoS::AtLeastOnce => mqttbytes::QoS::AtLeastOnce,
+        super::packet::QoS::ExactlyOnce => mqttbytes::QoS::ExactlyOnce,
+    }
+}
+
+pub(crate) fn qos_from_wire(q: mqttbytes::QoS) -> super::packet::QoS {
+    match q {
+        mqttbytes::QoS::AtMostOnce => super::packet::QoS::AtMostOnce,
+        mqttbytes::QoS::AtLeastOnce => super::packet::QoS::AtLeastOnce,
+        mqttbytes::QoS::ExactlyOnce => super::packet::QoS::ExactlyOnce,
+    }
+}
+
+#[cfg(test)]
+mod tests;

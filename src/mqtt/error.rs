@@ -1,0 +1,190 @@
+//! Errors of the protocol core, grouped by who is at fault: us, the broker, or the link.
+
+use std::fmt;
+
+/// Everything that can end or refuse an operation of the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The application asked for something the protocol forbids.
+    Usage(UsageError),
+    /// The broker sent something the protocol forbids.
+    Protocol(ProtocolError),
+    /// The broker answered CONNECT with a refusal.
+    Refused(Refusal),
+    /// The broker closed the session with a DISCONNECT (MQTT 5).
+    ServerDisconnect { code: u8, reason: String },
+    /// The link to the broker failed or went silent.
+    Transport(TransportError),
+}
+
+/// Misuse by the application: fixable by changing the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsageError {
+    InvalidTopic(String),
+    InvalidFilter(String),
+    NotConnected,
+    /// All 65,535 packet identifiers are waiting for acknowledgements.
+    PacketIdsExhausted,
+    /// The packet is bigger than the broker (or we) accept.
+    PacketTooLarge {
+        size: usize,
+        max: usize,
+    },
+    InvalidOptions(String),
+}
+
+/// A violation by the broker: the connection cannot continue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// Bytes that do not form a valid packet.
+    Malformed(String),
+    /// A packet bigger than our maximum packet size.
+    PacketTooLarge { size: usize, max: usize },
+    /// A valid packet that makes no sense in the current state.
+    Unexpected(String),
+    /// AUTH (enhanced authentication) is not supported by this client.
+    UnsupportedAuth,
+}
+
+/// The broker's refusal of CONNECT, with its reason code (3.1.1 return codes 1-5 are
+/// mapped to their 5.0 equivalents so that one table names them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: u8,
+    pub reason: String,
+}
+
+impl Refusal {
+    /// Refusals that retrying cannot fix: retrying them only hammers the broker.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self.code, 0x80 | 0x88 | 0x89 | 0x9F)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransportError {
+    /// The socket closed or failed; the text is what the browser said.
+    Closed(String),
+    /// No CONNACK arrived in time.
+    ConnAckTimeout,
+    /// No PINGRESP arrived in time.
+    KeepAliveTimeout,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(e) => e.fmt(f),
+            Error::Protocol(e) => write!(f, "Protocol error from the broker: {e}"),
+            Error::Refused(r) => f.write_str(&r.reason),
+            Error::ServerDisconnect { reason, .. } => write!(f, "Broker disconnected: {reason}"),
+            Error::Transport(e) => e.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UsageError::InvalidTopic(s) | UsageError::InvalidFilter(s) => f.write_str(s),
+            UsageError::NotConnected => f.write_str("Not connected: connect to a broker first"),
+            UsageError::PacketIdsExhausted => {
+                f.write_str("Too many operations waiting for the broker; try again shortly")
+            }
+            UsageError::PacketTooLarge { size, max } => {
+                write!(
+                    f,
+                    "Message of {size} bytes is larger than the limit of {max} bytes"
+                )
+            }
+            UsageError::InvalidOptions(s) => f.write_str(s),
+        }
+    }
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProtocolError::Malformed(s) => write!(f, "malformed packet ({s})"),
+            ProtocolError::PacketTooLarge { size, max } => {
+                write!(
+                    f,
+                    "packet of {size} bytes exceeds our maximum of {max} bytes"
+                )
+            }
+            ProtocolError::Unexpected(s) => write!(f, "unexpected {s}"),
+            ProtocolError::UnsupportedAuth => f.write_str("AUTH packets are not supported"),
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportError::Closed(s) => f.write_str(s),
+            TransportError::ConnAckTimeout => {
+                f.write_str("The broker did not answer CONNECT in time")
+            }
+            TransportError::KeepAliveTimeout => f.write_str("The broker stopped answering pings"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<UsageError> for Error {
+    fn from(e: UsageError) -> Self {
+        Error::Usage(e)
+    }
+}
+
+impl From<ProtocolError> for Error {
+    fn from(e: ProtocolError) -> Self {
+        Error::Protocol(e)
+    }
+}
+
+/// Names a CONNACK/DISCONNECT/SUBACK reason code the way a user can act on.
+pub fn reason_text(code: u8) -> &'static str {
+    match code {
+        0x00 => "Success",
+        0x04 => "Disconnect with will message",
+        0x10 => "No matching subscribers",
+        0x80 => "Unspecified error",
+        0x81 => "Malformed packet",
+        0x82 => "Protocol error",
+        0x83 => "Implementation specific error",
+        0x84 => "Unsupported protocol version: try MQTT 3.1.1",
+        0x85 => "Client ID not valid: choose another client ID",
+        0x86 => "Not authorized: bad username or password",
+        0x87 => "Not authorized: check the username and password",
+        0x88 => "Server unavailable",
+        0x89 => "Server busy",
+        0x8A => "Banned",
+        0x8B => "Server shutting down",
+        0x8C => "Bad authentication method",
+        0x8D => "Keep alive timeout",
+        0x8E => "Session taken over by another client with the same client ID",
+        0x8F => "Topic filter invalid",
+        0x90 => "Topic name invalid",
+        0x91 => "Packet identifier in use",
+        0x92 => "Packet identifier not found",
+        0x93 => "Receive maximum exceeded",
+        0x94 => "Topic alias invalid",
+        0x95 => "Packet too large",
+        0x96 => "Message rate too high",
+        0x97 => "Quota exceeded",
+        0x98 => "Administrative action",
+        0x99 => "Payload format invalid",
+        0x9A => "Retain not supported",
+        0x9B => "QoS not supported",
+        0x9C => "Use another server",
+        0x9D => "Server moved",
+        0x9E => "Shared subscriptions not supported",
+        0x9F => "Connection rate exceeded",
+        0xA0 => "Maximum connect time",
+        0xA1 => "Subscription identifiers not supported",
+        0xA2 => "Wildcard subscriptions not supported",
+        _ => "Unknown reason",
+    }
+}

@@ -1,0 +1,151 @@
+//! Version-neutral MQTT packets: the session speaks these; the codec maps them to v4/v5 wire forms.
+
+use bytes::Bytes;
+
+/// MQTT protocol version spoken on one connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Version {
+    /// MQTT 3.1.1 (protocol level 4).
+    V311,
+    /// MQTT 5.0.
+    V5,
+}
+
+/// Quality of service: 0 at most once, 1 at least once, 2 exactly once.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum QoS {
+    AtMostOnce = 0,
+    AtLeastOnce = 1,
+    ExactlyOnce = 2,
+}
+
+impl QoS {
+    pub fn from_u8(n: u8) -> Option<QoS> {
+        match n {
+            0 => Some(QoS::AtMostOnce),
+            1 => Some(QoS::AtLeastOnce),
+            2 => Some(QoS::ExactlyOnce),
+            _ => None,
+        }
+    }
+}
+
+/// A will message the broker publishes if we vanish without DISCONNECT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Will {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connect {
+    pub client_id: String,
+    pub keep_alive: u16,
+    pub clean_start: bool,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub will: Option<Will>,
+    /// MQTT 5 only: how long the broker keeps the session after the link drops.
+    pub session_expiry: u32,
+    /// MQTT 5 only: how many QoS 1/2 publishes we accept in flight.
+    pub receive_maximum: u16,
+    /// MQTT 5 only: the largest packet we accept.
+    pub max_packet_size: u32,
+}
+
+/// What the broker told us in CONNACK. Limits are `None` when not sent (3.1.1 never sends them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnAck {
+    pub session_present: bool,
+    /// 0 on success; 3.1.1 return codes are mapped to 5.0 reason codes.
+    pub code: u8,
+    pub receive_maximum: Option<u16>,
+    pub max_packet_size: Option<u32>,
+    pub max_qos: Option<u8>,
+    pub assigned_client_id: Option<String>,
+    pub server_keep_alive: Option<u16>,
+    pub reason_string: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publish {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub dup: bool,
+    /// 0 for QoS 0.
+    pub pkid: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Packet {
+    Connect(Connect),
+    ConnAck(ConnAck),
+    Publish(Publish),
+    /// Acks carry the reason code (0 when the packet had none).
+    PubAck {
+        pkid: u16,
+        code: u8,
+    },
+    PubRec {
+        pkid: u16,
+        code: u8,
+    },
+    PubRel {
+        pkid: u16,
+        code: u8,
+    },
+    PubComp {
+        pkid: u16,
+        code: u8,
+    },
+    Subscribe {
+        pkid: u16,
+        filters: Vec<(String, QoS)>,
+    },
+    /// One code per filter: 0-2 granted QoS, >= 0x80 failure.
+    SubAck {
+        pkid: u16,
+        codes: Vec<u8>,
+    },
+    Unsubscribe {
+        pkid: u16,
+        filters: Vec<String>,
+    },
+    UnsubAck {
+        pkid: u16,
+        codes: Vec<u8>,
+    },
+    PingReq,
+    PingResp,
+    Disconnect {
+        code: u8,
+        reason: Option<String>,
+    },
+}
+
+impl Packet {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Packet::Connect(_) => "CONNECT",
+            Packet::ConnAck(_) => "CONNACK",
+            Packet::Publish(_) => "PUBLISH",
+            Packet::PubAck { .. } => "PUBACK",
+            Packet::PubRec { .. } => "PUBREC",
+            Packet::PubRel { .. } => "PUBREL",
+            Packet::PubComp { .. } => "PUBCOMP",
+            Packet::Subscribe { .. } => "SUBSCRIBE",
+            Packet::SubAck { .. } => "SUBACK",
+            Packet::Unsubscribe { .. } => "UNSUBSCRIBE",
+            Packet::UnsubAck { .. } => "UNSUBACK",
+            Packet::PingReq => "PINGREQ",
+            Packet::PingResp => "PINGRESP",
+            Packet::Disconnect { .. } => "DISCONNECT",
+        }
+    }
+}

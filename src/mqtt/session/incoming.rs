@@ -1,0 +1,177 @@
+//! Packets from the broker: CONNACK, deliveries (QoS 2 exactly once), acks and DISCONNECT.
+
+use super::{Event, Session, State};
+use crate::mqtt::error::{reason_text, Error, ProtocolError, Refusal};
+use crate::mqtt::packet::{ConnAck, Packet, Publish, QoS, Version};
+
+impl Session {
+    pub(super) fn handle_packet(&mut self, packet: Packet) {
+        if let State::AwaitConnAck { .. } = self.state {
+            return match packet {
+                Packet::ConnAck(ack) => self.on_connack(ack),
+                other => self.protocol_violation(ProtocolError::Unexpected(format!(
+                    "{} before CONNACK",
+                    other.name()
+                ))),
+            };
+        }
+        match packet {
+            Packet::Publish(p) => self.on_publish(p),
+            Packet::PubAck { pkid, code } => self.on_puback(pkid, code),
+            Packet::PubRec { pkid, code } => self.on_pubrec(pkid, code),
+            Packet::PubComp { pkid, code } => self.on_pubcomp(pkid, code),
+            Packet::PubRel { pkid, .. } => {
+                let known = self.incoming_qos2.remove(&pkid);
+                // MQTT 5 says why when the id is unknown; 3.1.1 just completes.
+                let code = if known || self.opts.version == Version::V311 {
+                    0
+                } else {
+                    0x92
+                };
+                self.send(Packet::PubComp { pkid, code });
+            }
+            Packet::SubAck { pkid, codes } => self.on_suback(pkid, codes),
+            Packet::UnsubAck { pkid, .. } => {
+                if let Some(filters) = self.pending_unsubscribes.remove(&pkid) {
+                    self.ids.release(pkid);
+                    for filter in filters {
+                        self.events.push_back(Event::Unsubscribed { filter });
+                    }
+                }
+            }
+            Packet::PingResp => self.ping_sent = None,
+            Packet::Disconnect { code, reason } => {
+                let reason = reason.unwrap_or_else(|| reason_text(code).to_string());
+                self.fail(Error::ServerDisconnect { code, reason }, true);
+            }
+            other @ (Packet::Connect(_)
+            | Packet::ConnAck(_)
+            | Packet::Subscribe { .. }
+            | Packet::Unsubscribe { .. }
+            | Packet::PingReq) => self.protocol_violation(ProtocolError::Unexpected(format!(
+                "{} from the broker",
+                other.name()
+            ))),
+        }
+    }
+
+    fn on_connack(&mut self, ack: ConnAck) {
+        if ack.code != 0 {
+            let mut reason = reason_text(ack.code).to_string();
+            if let Some(extra) = ack.reason_string.filter(|s| !s.is_empty()) {
+                reason = format!("{reason} ({extra})");
+            }
+            return self.fail(
+                Error::Refused(Refusal {
+                    code: ack.code,
+                    reason,
+                }),
+                true,
+            );
+        }
+        self.state = State::Connected;
+        self.backoff.reset();
+        self.ping_sent = None;
+        self.inflight_limit = (self.opts.max_inflight as usize)
+            .min(ack.receive_maximum.map_or(usize::MAX, |r| r as usize))
+            .max(1);
+        self.max_packet_out = ack.max_packet_size.map_or(usize::MAX, |m| m as usize);
+        self.max_qos = ack
+            .max_qos
+            .and_then(QoS::from_u8)
+            .unwrap_or(QoS::ExactlyOnce);
+        self.keep_alive_ms = ack.server_keep_alive.unwrap_or(self.opts.keep_alive) as u64 * 1000;
+        if let Some(id) = ack.assigned_client_id {
+            self.client_id = id;
+        }
+        if !ack.session_present {
+            // The broker has no memory of us: our QoS 2 receipts and its subscriptions are gone.
+            self.incoming_qos2.clear();
+        }
+        self.events.push_back(Event::Connected {
+            session_present: ack.session_present,
+            client_id: self.client_id.clone(),
+        });
+        self.restore_subscriptions(ack.session_present);
+        self.replay_outgoing(ack.session_present);
+    }
+
+    fn restore_subscriptions(&mut self, session_present: bool) {
+        let unsent = std::mem::take(&mut self.unsent_subscribes);
+        let filters: Vec<(String, QoS)> = if session_present {
+            unsent
+        } else {
+            self.subscriptions
+                .iter()
+                .map(|(f, q)| (f.clone(), *q))
+                .collect()
+        };
+        for (filter, qos) in filters {
+            if let Some(pkid) = self.ids.allocate() {
+                let filters = vec![(filter, qos)];
+                self.send(Packet::Subscribe {
+                    pkid,
+                    filters: filters.clone(),
+                });
+                self.pending_subscribes.insert(pkid, filters);
+            }
+        }
+        for filter in std::mem::take(&mut self.unsent_unsubscribes) {
+            if session_present {
+                if let Some(pkid) = self.ids.allocate() {
+                    self.send(Packet::Unsubscribe {
+                        pkid,
+                        filters: vec![filter.clone()],
+                    });
+                    self.pending_unsubscribes.insert(pkid, vec![filter]);
+                }
+            } else {
+                self.events.push_back(Event::Unsubscribed { filter });
+            }
+        }
+    }
+
+    fn on_publish(&mut self, p: Publish) {
+        match p.qos {
+            QoS::AtMostOnce => self.events.push_back(Event::Message(p)),
+            QoS::AtLeastOnce => {
+                let pkid = p.pkid;
+                self.events.push_back(Event::Message(p));
+                self.send(Packet::PubAck { pkid, code: 0 });
+            }
+            QoS::ExactlyOnce => {
+                let pkid = p.pkid;
+                // A repeat before PUBREL is the same message: acknowledge, do not deliver twice.
+                if self.incoming_qos2.insert(pkid) {
+                    self.events.push_back(Event::Message(p));
+                }
+                self.send(Packet::PubRec { pkid, code: 0 });
+            }
+        }
+    }
+
+    fn on_suback(&mut self, pkid: u16, codes: Vec<u8>) {
+        let Some(filters) = self.pending_subscribes.remove(&pkid) else {
+            return;
+        };
+        self.ids.release(pkid);
+        if codes.len() != filters.len() {
+            return self.protocol_violation(ProtocolError::Unexpected(format!(
+                "SUBACK with {} results for {} filters",
+                codes.len(),
+                filters.len()
+            )));
+        }
+        for ((filter, _), code) in filters.into_iter().zip(codes) {
+            let result = match QoS::from_u8(code) {
+                Some(q) => Ok(q),
+                None => {
+                    // A refused filter is not restored after a reconnect.
+                    self.subscriptions.remove(&filter);
+                    Err(reason_text(code).to_string())
+                }
+            };
+            self.events.push_back(Event::Subscribed { filter, result });
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! The sans-IO MQTT session: bytes and time in, bytes, events and deadlines out.
+//!
+//! It never touches a socket and never reads a clock. The glue calls `handle_*` with
+//! what happened (bytes, the transport opening or closing, a deadline passing, all
+//! with the current time in milliseconds), then drains `poll_transmit` and
+//! `poll_event`, and arms one timer at `poll_timeout`.
+
+mod incoming;
+mod outgoing;
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use bytes::Bytes;
+
+use super::backoff::Backoff;
+use super::codec::{encode, Framer};
+use super::error::{Error, ProtocolError, TransportError, UsageError};
+use super::packet::{Connect, Packet, Publish, QoS, Version, Will};
+use super::pkid::PacketIds;
+use super::topic::{validate_filter, validate_topic};
+use outgoing::Outgoing;
+
+/// Milliseconds on the caller's monotonic clock.
+pub type Millis = u64;
+
+/// How to connect. A new `connect` may bring new options; subscriptions carry over.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub version: Version,
+    /// Empty asks the broker to assign one (MQTT 5, or 3.1.1 with clean start).
+    pub client_id: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Seconds; 0 turns keep-alive off.
+    pub keep_alive: u16,
+    pub clean_start: bool,
+    /// MQTT 5: seconds the broker keeps the session after the link drops.
+    pub session_expiry: u32,
+    pub will: Option<Will>,
+    /// The largest packet we accept from the broker.
+    pub max_packet_size: u32,
+    /// Our own cap on QoS 1/2 publishes awaiting acknowledgement.
+    pub max_inflight: u16,
+    /// How long to wait for the transport to open and CONNACK to arrive.
+    pub connect_timeout_ms: u64,
+    /// How long to wait for PINGRESP.
+    pub ping_timeout_ms: u64,
+    pub reconnect: bool,
+    pub backoff_min_ms: u64,
+    pub backoff_max_ms: u64,
+    /// Seeds reconnect jitter; the glue passes something random.
+    pub jitter_seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            version: Version::V5,
+            client_id: String::new(),
+            username: None,
+            password: None,
+            keep_alive: 30,
+            clean_start: true,
+            session_expiry: 0,
+            will: None,
+            max_packet_size: 16 * 1024 * 1024,
+            max_inflight: 100,
+            connect_timeout_ms: 10_000,
+            ping_timeout_ms: 10_000,
+            reconnect: true,
+            backoff_min_ms: 1_000,
+            backoff_max_ms: 30_000,
+            jitter_seed: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+}
+
+/// What the glue or the application must know about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Open a new transport now, then call `handle_transport_open`.
+    OpenTransport,
+    /// Close the current transport; the session no longer reads from it.
+    CloseTransport,
+    Connected {
+        session_present: bool,
+        client_id: String,
+    },
+    /// `error` is `None` when the application asked to disconnect.
+    Disconnected {
+        error: Option<Error>,
+        reconnect_in_ms: Option<u64>,
+    },
+    Message(Publish),
+    /// One per filter of a SUBSCRIBE: the granted QoS or the broker's reason for refusing.
+    Subscribed {
+        filter: String,
+        result: Result<QoS, String>,
+    },
+    Unsubscribed {
+        filter: String,
+    },
+    /// A QoS 1/2 publish, named by the id `publish` returned, completed its flow.
+    PublishAcked {
+        id: u64,
+    },
+    PublishFailed {
+        id: u64,
+        reason: String,
+    },
+}
+
+/// Where the session stands, for display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Idle,
+    Connecting,
+    Connected,
+    Reconnecting { at: Millis },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Idle,
+    Opening { since: Millis },
+    AwaitConnAck { since: Millis },
+    Connected,
+    Backoff { until: Millis },
+}
+
+/// One MQTT client session, surviving reconnects.
+pub struct Session {
+    opts: Options,
+    state: State,
+    now: Millis,
+    framer: Framer,
+    transmit: VecDeque<Bytes>,
+    events: VecDeque<Event>,
+    ids: PacketIds,
+    backoff: Backoff,
+    client_id: String,
+    // Limits of the current connection (MQTT 5 CONNACK may lower them).
+    inflight_limit: usize,
+    max_packet_out: usize,
+    max_qos: QoS,
+    keep_alive_ms: u64,
+    last_sent: Millis,
+    ping_sent: Option<Millis>,
+    // Durable state: what must survive a reconnect.
+    subscriptions: BTreeMap<String, QoS>,
+    unsent_subscribes: Vec<(String, QoS)>,
+    unsent_unsubscribes: Vec<String>,
+    outgoing: Outgoing,
+    incoming_qos2: HashSet<u16>,
+    next_publish_id: u64,
+    // Per connection: requests awaiting their acknowledgement.
+    pending_subscribes: HashMap<u16, Vec<(String, QoS)>>,
+    pending_unsubscribes: HashMap<u16, Vec<String>>,
+}
+
+impl Session {
+    pub fn new(opts: Options) -> Self {
+        let backoff = Backoff::new(opts.backoff_min_ms, opts.backoff_max_ms, opts.jitter_seed);
+        Session {
+            framer: Framer::new(opts.version, opts.max_packet_size as usize),
+            client_id: opts.client_id.clone(),
+            inflight_limit: opts.max_inflight as usize,
+            keep_alive_ms: opts.keep_alive as u64 * 1000,
+            opts,
+            state: State::Idle,
+            now: 0,
+            transmit: VecDeque::new(),
+            events: VecDeque::new(),
+            ids: PacketIds::default(),
+            backoff,
+            max_packet_out: usize::MAX,
+            max_qos: QoS::ExactlyOnce,
+            last_sent: 0,
+            ping_sent: None,
+            subscriptions: BTreeMap::new(),
+            unsent_subscribes: Vec::new(),
+            unsent_unsubscribes: Vec::new(),
+            outgoing: Outgoing::default(),
+            incoming_qos2: HashSet::new(),
+            next_publish_id: 1,
+            pending_subscribes: HashMap::new(),
+            pending_unsubscribes: HashMap::new(),
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        match self.state {
+            State::Idle => Status::Idle,
+            State::Opening { .. } | State::AwaitConnAck { .. } => Status::Connecting,
+            State::Connected => Status::Connected,
+            State::Backoff { until } => Status::Reconnecting { at: until },
+        }
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// The client id in use: the broker's assigned one once it sent it.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// Subscriptions the session keeps (and restores after a reconnect).
+    pub fn subscriptions(&self) -> &BTreeMap<String, QoS> {
+        &self.subscriptions
+    }
+
+    /// QoS 1/2 publishes not yet completed, including those queued behind the limit.
+    pub fn unacknowledged(&self) -> usize {
+        self.outgoing.len()
+    }
+
+    /// Starts connecting with `opts`. Subscriptions and unacknowledged publishes carry over.
+    pub fn connect(&mut self, now: Millis, opts: Options) -> Result<(), UsageError> {
+        validate_options(&opts)?;
+        self.now = now;
+        if self.transport_open() {
+            self.drop_connection();
+            self.events.push_back(Event::CloseTransport);
+        }
+        self.framer = Framer::new(opts.version, opts.max_packet_size as usize);
+        self.backoff = Backoff::new(opts.backoff_min_ms, opts.backoff_max_ms, opts.jitter_seed);
+        self.client_id = opts.client_id.clone();
+        self.opts = opts;
+        self.open(now);
+        Ok(())
+    }
+
+    /// Says goodbye to the broker and stays disconnected until `connect`.
+    pub fn disconnect(&mut self, now: Millis) {
+        self.now = now;
+        if self.state == State::Connected {
+            self.send(Packet::Disconnect {
+                code: 0,
+                reason: None,
+            });
+        }
+        if self.transport_open() {
+            self.events.push_back(Event::CloseTransport);
+        }
+        let was_idle = self.state == State::Idle;
+        self.drop_connection();
+        self.state = State::Idle;
+        if !was_idle {
+            self.events.push_back(Event::Disconnected {
+                error: None,
+                reconnect_in_ms: None,
+            });
+        }
+    }
+
+    pub fn handle_transport_open(&mut self, now: Millis) {
+        self.now = now;
+        if let State::Opening { since } = self.state {
+            self.state = State::AwaitConnAck { since };
+            let o = &self.opts;
+            let connect = Connect {
+                client_id: o.client_id.clone(),
+                keep_alive: o.keep_alive,
+                clean_start: o.clean_start,
+                username: o.username.clone().filter(|u| !u.is_empty()),
+                password: o.password.clone().filter(|p| !p.is_empty()),
+                will: o.will.clone(),
+                session_expiry: o.session_expiry,
+                receive_maximum: u16::MAX,
+                max_packet_size: o.max_packet_size,
+            };
+            self.send(Packet::Connect(connect));
+        }
+    }
+
+    /// The transport closed by itself; `reason` is what the browser said.
+    pub fn handle_transport_closed(&mut self, now: Millis, reason: String) {
+        self.now = now;
+        if self.transport_open() {
+            self.fail(Error::Transport(TransportError::Closed(reason)), false);
+        }
+    }
+
+    pub fn handle_bytes(&mut self, now: Millis, bytes: &[u8]) {
+        self.now = now;
+        if !matches!(self.state, State::AwaitConnAck { .. } | State::Connected) {
+            return;
+        }
+        self.framer.push(bytes);
+        loop {
+            match self.framer.next_packet() {
+                Ok(Some(packet)) => {
+                    self.handle_packet(packet);
+                    if !matches!(self.state, State::AwaitConnAck { .. } | State::Connected) {
+                        return;
+                    }
+                }
+                Ok(None) => return,
+                Err(e) => return self.protocol_violation(e),
+            }
+        }
+    }
+
+    pub fn handle_timeout(&mut self, now: Millis) {
+        self.now = now;
+        match self.state {
+            State::Opening { since } | State::AwaitConnAck { since } => {
+                if now >= since + self.opts.connect_timeout_ms {
+                    self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
+                }
+            }
+            State::Connected if self.keep_alive_ms > 0 => {
+                if let Some(sent) = self.ping_sent {
+                    if now >= sent + self.ping_timeout() {
+                        self.fail(Error::Transport(TransportError::KeepAliveTimeout), true);
+                    }
+                } else if now >= self.last_sent + self.keep_alive_ms {
+                    self.send(Packet::PingReq);
+                    self.ping_sent = Some(now);
+                }
+            }
+            State::Backoff { until } if now >= until => self.open(now),
+            _ => {}
+        }
+    }
+
+    /// The next moment `handle_timeout` has work to do.
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        match self.state {
+            State::Idle => None,
+            State::Opening { since } | State::AwaitConnAck { since } => {
+                Some(since + self.opts.connect_timeout_ms)
+            }
+            State::Connected if self.keep_alive_ms == 0 => None,
+            State::Connected => Some(match self.ping_sent {
+                Some(sent) => sent + self.ping_timeout(),
+                None => self.last_sent + self.keep_alive_ms,
+            }),
+            State::Backoff { until } => Some(until),
+        }
+    }
+
+    /// Bytes to write to the transport, one packet per call.
+    pub fn poll_transmit(&mut self) -> Option<Bytes> {
+        self.transmit.pop_front()
+    }
+
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    pub fn subscribe(&mut self, filter: &str, qos: QoS) -> Result<(), Error> {
+        validate_filter(filter)?;
+        match self.state {
+            State::Idle => return Err(UsageError::NotConnected.into()),
+            State::Connected => {
+                let pkid = self.ids.allocate().ok_or(UsageError::PacketIdsExhausted)?;
+                let filters = vec![(filter.to_string(), qos)];
+                self.send(Packet::Subscribe {
+                    pkid,
+                    filters: filters.clone(),
+                });
+                self.pending_subscribes.insert(pkid, filters);
+            }
+            _ => self.unsent_subscribes.push((filter.to_string(), qos)),
+        }
+        self.unsent_unsubscribes.retain(|f| f != filter);
+        self.subscriptions.insert(filter.to_string(), qos);
+        Ok(())
+    }
+
+    pub fn unsubscribe(&mut self, filter: &str) -> Result<(), Error> {
+        self.subscriptions.remove(filter);
+        self.unsent_subscribes.retain(|(f, _)| f != filter);
+        match self.state {
+            State::Connected => {
+                let pkid = self.ids.allocate().ok_or(UsageError::PacketIdsExhausted)?;
+                let filters = vec![filter.to_string()];
+                self.send(Packet::Unsubscribe {
+                    pkid,
+                    filters: filters.clone(),
+                });
+                self.pending_unsubscribes.insert(pkid, filters);
+            }
+            State::Idle => self.events.push_back(Event::Unsubscribed {
+                filter: filter.to_string(),
+            }),
+            _ => self.unsent_unsubscribes.push(filter.to_string()),
+        }
+        Ok(())
+    }
+
+    /// Publishes a message and returns its id for `PublishAcked`/`PublishFailed`.
+    /// QoS 1/2 messages made while reconnecting wait for the connection.
+    pub fn publish(
+        &mut self,
+        topic: &str,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+    ) -> Result<u64, Error> {
+        validate_topic(topic)?;
+        if self.state == State::Idle || (qos == QoS::AtMostOnce && self.state != State::Connected) {
+            return Err(UsageError::NotConnected.into());
+        }
+        if self.state == State::Connected && qos > self.max_qos {
+            return Err(UsageError::InvalidOptions(format!(
+                "The broker accepts at most QoS {}",
+                self.max_qos as u8
+            ))
+            .into());
+        }
+        let publish = Publish {
+            topic: topic.to_string(),
+            payload,
+            qos,
+            retain,
+            dup: false,
+            pkid: 0,
+        };
+        let id = self.next_publish_id;
+        self.next_publish_id += 1;
+        if qos == QoS::AtMostOnce {
+            let bytes = encode(self.opts.version, &Packet::Publish(publish))?;
+            self.check_size(bytes.len())?;
+            self.push_transmit(bytes);
+        } else {
+            self.outgoing.enqueue(id, publish);
+            self.flush_outgoing();
+        }
+        Ok(id)
+    }
+
+    fn transport_open(&self) -> bool {
+        matches!(
+            self.state,
+            State::Opening { .. } | State::AwaitConnAck { .. } | State::Connected
+        )
+    }
+
+    fn open(&mut self, now: Millis) {
+        // Bytes not yet handed to the old transport belong to the dead link.
+        self.transmit.clear();
+        self.state = State::Opening { since: now };
+        self.events.push_back(Event::OpenTransport);
+    }
+
+    fn ping_timeout(&self) -> u64 {
+        self.opts.ping_timeout_ms.min(self.keep_alive_ms.max(1))
+    }
+
+    fn check_size(&self, size: usize) -> Result<(), UsageError> {
+        if size > self.max_packet_out {
+            return Err(UsageError::PacketTooLarge {
+                size,
+                max: self.max_packet_out,
+            });
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, packet: Packet) {
+        match encode(self.opts.version, &packet) {
+            Ok(bytes) => self.push_transmit(bytes),
+            // Only reachable with values validated earlier; report instead of panicking.
+            Err(e) => self.events.push_back(Event::Disconnected {
+                error: Some(Error::Usage(e)),
+                reconnect_in_ms: None,
+            }),
+        }
+    }
+
+    fn push_transmit(&mut self, bytes: Bytes) {
+        self.last_sent = self.now;
+        self.transmit.push_back(bytes);
+    }
+
+    /// The broker broke the protocol: tell it why (MQTT 5) and drop the link.
+    fn protocol_violation(&mut self, e: ProtocolError) {
+        if self.opts.version == Version::V5 && self.state == State::Connected {
+            let code = match e {
+                ProtocolError::Malformed(_) => 0x81,
+                ProtocolError::PacketTooLarge { .. } => 0x95,
+                _ => 0x82,
+            };
+            self.send(Packet::Disconnect { code, reason: None });
+        }
+        self.fail(Error::Protocol(e), true);
+    }
+
+    /// Ends the connection after `error`, and schedules a reconnect unless retrying is futile.
+    fn fail(&mut self, error: Error, close_transport: bool) {
+        if close_transport && self.transport_open() {
+            self.events.push_back(Event::CloseTransport);
+        }
+        self.drop_connection();
+        let permanent = match &error {
+            Error::Refused(r) => r.is_permanent(),
+            Error::ServerDisconnect { code, .. } => {
+                matches!(code, 0x87 | 0x8A | 0x8E | 0x9C | 0x9D)
+            }
+            Error::Usage(_) => true,
+            _ => false,
+        };
+        if self.opts.reconnect && !permanent {
+            let delay = self.backoff.next_delay();
+            self.state = State::Backoff {
+                until: self.now + delay,
+            };
+            self.events.push_back(Event::Disconnected {
+                error: Some(error),
+                reconnect_in_ms: Some(delay),
+            });
+        } else {
+            self.state = State::Idle;
+            self.events.push_back(Event::Disconnected {
+                error: Some(error),
+                reconnect_in_ms: None,
+            });
+        }
+    }
+
+    /// Forgets what belonged to the link; keeps what the session must carry over.
+    fn drop_connection(&mut self) {
+        self.framer = Framer::new(self.opts.version, self.opts.max_packet_size as usize);
+        self.ping_sent = None;
+        for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
+            self.ids.release(pkid);
+            self.unsent_subscribes.extend(filters);
+        }
+        for (pkid, filters) in std::mem::take(&mut self.pending_unsubscribes) {
+            self.ids.release(pkid);
+            self.unsent_unsubscribes.extend(filters);
+        }
+    }
+}
+
+fn validate_options(o: &Options) -> Result<(), UsageError> {
+    let bad = |s: &str| Err(UsageError::InvalidOptions(s.to_string()));
+    if o.client_id.is_empty() && o.version == Version::V311 && !o.clean_start {
+        return bad("MQTT 3.1.1 needs a client ID unless clean start is on");
+    }
+    if o.client_id.len() > 65_535 {
+        return bad("Client ID is too long");
+    }
+    let has_user = o.username.as_deref().is_some_and(|u| !u.is_empty());
+    let has_pass = o.password.as_deref().is_some_and(|p| !p.is_empty());
+    if o.version == Version::V311 && has_pass && !has_user {
+        return bad("MQTT 3.1.1 does not allow a password without a username");
+    }
+    if let Some(will) = &o.will {
+        validate_topic(&will.topic)?;
+    }
+    if o.max_packet_size < 64 {
+        return bad("Maximum packet size must be at least 64 bytes");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

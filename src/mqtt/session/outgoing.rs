@@ -1,0 +1,185 @@
+//! Our QoS 1/2 publishes: queued behind the in-flight limit, then tracked by packet id
+//! through PUBACK or PUBREC/PUBREL/PUBCOMP, and replayed after a reconnect.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use super::{Event, Session};
+use crate::mqtt::codec::encode;
+use crate::mqtt::error::reason_text;
+use crate::mqtt::packet::{Packet, Publish, QoS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Sent PUBLISH; waiting for PUBACK (QoS 1) or PUBREC (QoS 2).
+    AwaitAck,
+    /// Sent PUBREL; waiting for PUBCOMP.
+    AwaitComp,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct InFlight {
+    pub publish: Publish,
+    pub stage: Stage,
+}
+
+/// In-flight publishes by id (send order) with an index by packet id, plus a waiting queue.
+#[derive(Debug, Default)]
+pub(super) struct Outgoing {
+    inflight: BTreeMap<u64, InFlight>,
+    by_pkid: HashMap<u16, u64>,
+    queue: VecDeque<(u64, Publish)>,
+}
+
+impl Outgoing {
+    pub fn enqueue(&mut self, id: u64, publish: Publish) {
+        self.queue.push_back((id, publish));
+    }
+
+    pub fn len(&self) -> usize {
+        self.inflight.len() + self.queue.len()
+    }
+
+    fn find(&mut self, pkid: u16) -> Option<(u64, &mut InFlight)> {
+        let id = *self.by_pkid.get(&pkid)?;
+        self.inflight.get_mut(&id).map(|f| (id, f))
+    }
+
+    fn remove(&mut self, pkid: u16) -> Option<u64> {
+        let id = self.by_pkid.remove(&pkid)?;
+        self.inflight.remove(&id);
+        Some(id)
+    }
+}
+
+impl Session {
+    /// Moves queued publishes into flight while the limits allow.
+    pub(super) fn flush_outgoing(&mut self) {
+        if self.state != super::State::Connected {
+            return;
+        }
+        while self.outgoing.inflight.len() < self.inflight_limit {
+            let Some(pkid) = self.ids.allocate() else {
+                return;
+            };
+            let Some((id, mut publish)) = self.outgoing.queue.pop_front() else {
+                self.ids.release(pkid);
+                return;
+            };
+            publish.pkid = pkid;
+            let bytes = match encode(self.opts.version, &Packet::Publish(publish.clone())) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.ids.release(pkid);
+                    self.events.push_back(Event::PublishFailed {
+                        id,
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            if let Err(e) = self.check_size(bytes.len()) {
+                self.ids.release(pkid);
+                self.events.push_back(Event::PublishFailed {
+                    id,
+                    reason: e.to_string(),
+                });
+                continue;
+            }
+            self.push_transmit(bytes);
+            self.outgoing.by_pkid.insert(pkid, id);
+            self.outgoing.inflight.insert(
+                id,
+                InFlight {
+                    publish,
+                    stage: Stage::AwaitAck,
+                },
+            );
+        }
+    }
+
+    /// After CONNACK: replay what was in flight. With the session resumed the spec asks
+    /// for the same packet ids, DUP on PUBLISH, and PUBREL where PUBREC had arrived.
+    /// Without it the broker forgot everything: PUBLISH goes again as new, and a QoS 2
+    /// message whose PUBREC arrived was already accepted, so it is complete.
+    pub(super) fn replay_outgoing(&mut self, session_present: bool) {
+        let ids: Vec<u64> = self.outgoing.inflight.keys().copied().collect();
+        for id in ids {
+            let Some(f) = self.outgoing.inflight.get_mut(&id) else {
+                continue;
+            };
+            let pkid = f.publish.pkid;
+            match (f.stage, session_present) {
+                (Stage::AwaitAck, _) => {
+                    f.publish.dup = session_present;
+                    let packet = Packet::Publish(f.publish.clone());
+                    self.send(packet);
+                }
+                (Stage::AwaitComp, true) => self.send(Packet::PubRel { pkid, code: 0 }),
+                (Stage::AwaitComp, false) => {
+                    self.outgoing.remove(pkid);
+                    self.ids.release(pkid);
+                    self.events.push_back(Event::PublishAcked { id });
+                }
+            }
+        }
+        self.flush_outgoing();
+    }
+
+    pub(super) fn on_puback(&mut self, pkid: u16, code: u8) {
+        // An ack for nothing we sent is harmless; ignoring it keeps the link up.
+        let Some((_, f)) = self.outgoing.find(pkid) else {
+            return;
+        };
+        if f.publish.qos != QoS::AtLeastOnce {
+            return;
+        }
+        if let Some(id) = self.outgoing.remove(pkid) {
+            self.ids.release(pkid);
+            self.events.push_back(ack_event(id, code));
+            self.flush_outgoing();
+        }
+    }
+
+    pub(super) fn on_pubrec(&mut self, pkid: u16, code: u8) {
+        let Some((id, f)) = self.outgoing.find(pkid) else {
+            return;
+        };
+        if f.publish.qos != QoS::ExactlyOnce {
+            return;
+        }
+        if code >= 0x80 {
+            self.outgoing.remove(pkid);
+            self.ids.release(pkid);
+            self.events.push_back(ack_event(id, code));
+            self.flush_outgoing();
+            return;
+        }
+        f.stage = Stage::AwaitComp;
+        self.send(Packet::PubRel { pkid, code: 0 });
+    }
+
+    pub(super) fn on_pubcomp(&mut self, pkid: u16, code: u8) {
+        let Some((_, f)) = self.outgoing.find(pkid) else {
+            return;
+        };
+        if f.stage != Stage::AwaitComp {
+            return;
+        }
+        if let Some(id) = self.outgoing.remove(pkid) {
+            self.ids.release(pkid);
+            self.events.push_back(ack_event(id, code));
+            self.flush_outgoing();
+        }
+    }
+}
+
+fn ack_event(id: u64, code: u8) -> Event {
+    if code >= 0x80 {
+        Event::PublishFailed {
+            id,
+            reason: reason_text(code).to_string(),
+        }
+    } else {
+        Event::PublishAcked { id }
+    }
+}

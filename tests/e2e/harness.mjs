@@ -1,0 +1,278 @@
+// Shared helpers for MQTT Deck's node:test browser specs: private broker, static server, Chromium, mosquitto clients.
+//
+// Environment:
+//   DECK_BROKER_BASE  first of the three broker ports (default 18830; see scripts/broker.sh)
+//   DECK_DIST         directory holding the built app (default <repo>/dist)
+//   DECK_CHROMIUM     Chromium executable (default /usr/bin/chromium)
+//   DECK_KEEP_BROKER_DIR=1  keep the broker's temp dir (config, log) after stopBroker, for debugging
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO = path.resolve(HERE, '..', '..');
+const BROKER_SH = path.join(REPO, 'scripts', 'broker.sh');
+
+export const BASE = Number(process.env.DECK_BROKER_BASE || 18830);
+export const PORTS = { mqtt: BASE, ws: BASE + 1, wsAuth: BASE + 2 };
+export const WS_URL = `ws://127.0.0.1:${PORTS.ws}`;
+export const WS_AUTH_URL = `ws://127.0.0.1:${PORTS.wsAuth}`;
+export const DIST = process.env.DECK_DIST ? path.resolve(process.env.DECK_DIST) : path.join(REPO, 'dist');
+export const CHROMIUM = process.env.DECK_CHROMIUM || '/usr/bin/chromium';
+
+// Log levels that make refused CONNECTs visible: mosquitto 2.0 logs a refused client only as
+// "Sending CONNACK to 127.0.0.1 (0, 5)" at debug level, without its client id.
+export const DEBUG_LOG_TYPES = 'error warning notice information subscribe unsubscribe debug';
+
+/** A short id unique to this run, for topics and client ids that must not collide across tests. */
+export function uid(prefix = '') {
+  return `${prefix}${process.pid.toString(36)}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+function run(cmd, args, { input, env, timeout = 30_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      cmd,
+      args,
+      { env: env ? { ...process.env, ...env } : process.env, timeout, encoding: 'utf8', maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        if (err) {
+          err.message += `\n$ ${cmd} ${args.join(' ')}\n${stdout}${stderr}`;
+          reject(err);
+        } else resolve({ stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin.end(input);
+  });
+}
+
+// ---------------------------------------------------------------- broker
+
+let broker = null;
+
+/**
+ * Starts scripts/broker.sh in a fresh temp dir. Returns { dir, logPath, ports, log() }.
+ * logTypes: mosquitto log_type list (space separated); the script's default is quiet enough for floods.
+ */
+export async function startBroker({ logTypes } = {}) {
+  if (broker) await stopBroker();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-broker-'));
+  const env = logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : undefined;
+  try {
+    await run('bash', [BROKER_SH, 'start', dir, String(BASE)], { env });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const logPath = path.join(dir, 'mosquitto.log');
+  broker = { dir, logPath, ports: PORTS, log: () => fs.readFileSync(logPath, 'utf8') };
+  return broker;
+}
+
+export async function stopBroker() {
+  if (!broker) return;
+  const { dir } = broker;
+  broker = null;
+  await run('bash', [BROKER_SH, 'stop', dir]);
+  if (process.env.DECK_KEEP_BROKER_DIR === '1') console.error(`broker dir kept: ${dir}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The running broker's log text so far. */
+export function brokerLog() {
+  if (!broker) throw new Error('broker not started');
+  return broker.log();
+}
+
+/** Polls the broker log until predicate(logText) is truthy; no fixed sleeps beyond the poll step. */
+export async function waitForLog(predicate, { timeout = 10_000, what = 'broker log condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = brokerLog();
+    const v = predicate(text);
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}; log tail:\n${text.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// ---------------------------------------------------------------- mosquitto clients
+
+const CONN = () => ['-h', '127.0.0.1', '-p', String(PORTS.mqtt)];
+
+/**
+ * Runs mosquitto_pub against the plain TCP listener; resolves when it exits 0.
+ * input: bytes/string for stdin (use with -s or -l).
+ */
+export function mosquittoPub(args, { input } = {}) {
+  return run('mosquitto_pub', [...CONN(), ...args], { input });
+}
+
+// mosquitto_sub -d prints its protocol trace on stdout next to the messages; these are trace lines.
+const SUB_TRACE = /^(Client \S+ (sending|received) [A-Z]+|Subscribed \(mid: \d+\):)/;
+
+/**
+ * Starts mosquitto_sub against the plain TCP listener, exiting after `count` messages (-C) or
+ * `timeout` seconds (-W). Returns:
+ *   ready    resolves once the broker has acknowledged every subscription (SUBACK seen via -d),
+ *            so anything published after it is guaranteed to be routed to this subscriber
+ *   done     resolves with the message lines (as mosquitto_sub prints them, e.g. "topic payload"
+ *            with -v) once `count` arrived; rejects on timeout or error
+ *   lines    the message lines so far
+ *   kill()   stops it early
+ */
+export function mosquittoSub(args, { count = 1, timeout = 10 } = {}) {
+  // stdbuf: into a pipe, mosquitto_sub's stdio would hold the SUBACK trace back until exit.
+  const argv = ['-oL', 'mosquitto_sub', ...CONN(), '-d', '-C', String(count), '-W', String(timeout), ...args];
+  const child = spawn('stdbuf', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  let trace = '';
+  let stderr = '';
+  let buf = '';
+  let onReady;
+  let onReadyFail;
+  const ready = new Promise((res, rej) => {
+    onReady = res;
+    onReadyFail = rej;
+  });
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk) => {
+    buf += chunk;
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (SUB_TRACE.test(line)) {
+        trace += line + '\n';
+        if (line.startsWith('Subscribed (')) onReady();
+      } else lines.push(line);
+    }
+  });
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c) => (stderr += c));
+  const done = new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (buf) lines.push(buf);
+      const why = code === 27 ? `timed out after ${timeout}s` : `exited ${code ?? signal}`;
+      const err = new Error(
+        `mosquitto_sub ${args.join(' ')} ${why} with ${lines.length}/${count} messages\n` +
+          `messages:\n${lines.join('\n')}\ntrace:\n${trace}${stderr}`,
+      );
+      onReadyFail(err);
+      if (code === 0 && lines.length >= count) resolve(lines);
+      else reject(err);
+    });
+  });
+  // A caller that only awaits `done` must not get an unhandled rejection from `ready`.
+  ready.catch(() => {});
+  done.catch(() => {});
+  return { ready, done, lines, kill: () => child.kill('SIGTERM'), process: child };
+}
+
+// ---------------------------------------------------------------- static server and app URL
+
+let served = null;
+
+/** Serves DIST on a free port (once per process); returns its base URL. */
+export async function serveDist() {
+  if (served) return served.url;
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) {
+    throw new Error(`${DIST}/index.html not found: build the app first (or point DECK_DIST at a build)`);
+  }
+  served = await serve(DIST, 0);
+  return served.url;
+}
+
+export async function stopServing() {
+  if (!served) return;
+  const s = served;
+  served = null;
+  await s.close();
+}
+
+/**
+ * URL of the app with query parameters; `url` defaults to the anonymous websockets listener.
+ * Array values repeat the parameter (e.g. { sub: ['a/#', 'b'] }); null/undefined values are dropped.
+ */
+export function appUrl(params = {}) {
+  if (!served) throw new Error('call serveDist() before appUrl()');
+  const q = new URLSearchParams();
+  q.append('url', params.url ?? WS_URL);
+  for (const [k, v] of Object.entries(params)) {
+    if (k === 'url' || v === undefined || v === null) continue;
+    for (const item of Array.isArray(v) ? v : [v]) q.append(k, String(item));
+  }
+  return `${served.url}/index.html?${q}`;
+}
+
+// ---------------------------------------------------------------- browser
+
+/**
+ * Launches the system Chromium headless. Playwright's own `headless: true` already adds
+ * --headless and --no-sandbox; repeating them in args is harmless and keeps the command line
+ * self-explanatory when someone copies it from a process list.
+ */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A new page whose console errors and uncaught exceptions are collected in page.errors, so a
+ * failing spec can show why the app misbehaved.
+ */
+export async function newPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') page.errors.push(`console.error: ${m.text()}`);
+  });
+  return page;
+}
+
+// ---------------------------------------------------------------- all together
+
+/**
+ * One-call setup for a spec file's before(): broker, served dist and browser.
+ * Returns { broker, browser, baseUrl }.
+ */
+export async function setup({ logTypes } = {}) {
+  const b = await startBroker({ logTypes });
+  try {
+    const baseUrl = await serveDist();
+    const browser = await launchBrowser();
+    return { broker: b, browser, baseUrl };
+  } catch (e) {
+    await stopServing();
+    await stopBroker();
+    throw e;
+  }
+}
+
+export async function teardown(browser) {
+  try {
+    if (browser) await browser.close();
+  } finally {
+    await stopServing();
+    await stopBroker();
+  }
+}

@@ -1,0 +1,102 @@
+// Dependency-free static file server for the built app (dist/), used by the e2e tests and by hand.
+//
+//   node tests/e2e/serve.mjs DIR [PORT]     (PORT 0 or absent: pick a free one)
+//   import { serve } from './serve.mjs'; const { url, close } = await serve(dir, 0);
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// Browsers refuse WebAssembly.instantiateStreaming and module scripts unless the type is exact.
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export function serve(dir, port = 0) {
+  const root = path.resolve(dir);
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    let rel;
+    try {
+      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    let file = path.join(root, rel);
+    // path.join normalises "..", so anything outside root is a traversal attempt.
+    if (file !== root && !file.startsWith(root + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    fs.stat(file, (err, st) => {
+      if (!err && st.isDirectory()) {
+        file = path.join(file, 'index.html');
+        st = fs.existsSync(file) ? fs.statSync(file) : null;
+      }
+      if (err || !st || !st.isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
+        'content-length': st.size,
+        // Tests rebuild dist/ between runs; a cached old wasm would test stale code.
+        'cache-control': 'no-store',
+      });
+      if (req.method === 'HEAD') res.end();
+      else fs.createReadStream(file).pipe(res);
+    });
+  });
+  // Browsers keep connections alive; without this, close() would wait for them to idle out.
+  const close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(port) || 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const url = `http://127.0.0.1:${server.address().port}`;
+      resolve({ url, close, server });
+    });
+  });
+}
+
+// Node reports the main module by its real path, so compare against the resolved argv[1].
+const invokedAs = process.argv[1] && fs.existsSync(process.argv[1]) ? fs.realpathSync(process.argv[1]) : '';
+if (invokedAs && import.meta.url === pathToFileURL(invokedAs).href) {
+  const [dir, port = '0'] = process.argv.slice(2);
+  if (!dir) {
+    console.error('usage: node serve.mjs DIR [PORT]');
+    process.exit(2);
+  }
+  const { url, close } = await serve(dir, port);
+  console.log(`listening on ${url}`);
+  const stop = () => close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
