@@ -1,1 +1,28 @@
-//! Yew components.
+//! Yew components (wasm32 only). One reducer (`UiState`) owns UI state; messages live in
+//! the shared `Feed`, whose views re-render at most once per animation frame.
+//!
+//! - `app`           — the page: wires the driver, the reducer and the feed together.
+//! - `feed`          — the shared message store and its per-frame refresh.
+//! - `connection`    — the connection form.
+//! - `status`        — the always-visible connection bar.
+//! - `subscriptions` — subscribe form and the subscription list.
+//! - `messages`      — the message list.
+//! - `publish`       — the publish form.
+//! - `fields`        — small labelled inputs shared by the forms.
+
+mod app;
+mod connection;
+mod feed;
+mod fields;
+mod messages;
+mod publish;
+mod status;
+mod subscriptions;
+
+pub use app::App;
+pub use feed::Feed;
+
+/// Mounts the app on the page's body.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}

@@ -1,1 +1,11 @@
-//! Browser glue.
+//! Browser glue (wasm32 only): everything that touches web-sys.
+//!
+//! - `transport` — one WebSocket with the `mqtt` subprotocol, binary frames, close reasons.
+//! - `driver`    — owns the session, the socket and the one timer; feeds the core.
+//! - `page`      — the clock, the query string, localStorage and animation frames.
+
+pub mod driver;
+pub mod page;
+pub mod transport;
+
+pub use driver::Driver;

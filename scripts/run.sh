@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+#! Installs what is missing, starts a local Mosquitto and serves MQTT Deck prefilled to connect to it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="$PWD/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+base=${DECK_BROKER_BASE:-18870}
+port=${DECK_PORT:-8080}
+
+broker_dir=$(mktemp -d -t mqtt-deck-broker.XXXXXX)
+chmod 755 "$broker_dir"
+trap 'scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true' EXIT
+scripts/broker.sh start "$broker_dir" "$base"
+
+ws="ws://127.0.0.1:$((base + 1))"
+echo
+echo "MQTT Deck: http://127.0.0.1:$port/?url=$ws&sub=%23&connect=1"
+echo "Broker:    MQTT on 127.0.0.1:$base, websockets on $ws (anonymous) and ws://127.0.0.1:$((base + 2)) (deck / secret)"
+echo "Try:       mosquitto_pub -p $base -t demo/hello -m 'hi there'"
+echo
+trunk serve --release --address 127.0.0.1 --port "$port"

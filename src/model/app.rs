@@ -1,0 +1,149 @@
+//! The UI state and its one reducer. High-rate data (messages) is not here: it lives in
+//! the message store, whose views refresh on their own once per animation frame.
+
+use super::settings::ConnectionSettings;
+use super::subscriptions::SubscriptionList;
+use crate::mqtt::QoS;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnStatus {
+    Idle,
+    Connecting,
+    Connected { client_id: String },
+    Reconnecting { in_ms: u64, reason: String },
+    Disconnected { reason: Option<String> },
+}
+
+impl ConnStatus {
+    /// The words the status region announces.
+    pub fn text(&self) -> String {
+        match self {
+            ConnStatus::Idle => "Disconnected".into(),
+            ConnStatus::Connecting => "Connecting…".into(),
+            ConnStatus::Connected { client_id } if client_id.is_empty() => "Connected".into(),
+            ConnStatus::Connected { client_id } => format!("Connected as {client_id}"),
+            ConnStatus::Reconnecting { in_ms, reason } => {
+                format!("Reconnecting in {} s ({reason})", in_ms.div_ceil(1000))
+            }
+            ConnStatus::Disconnected { reason: None } => "Disconnected".into(),
+            ConnStatus::Disconnected { reason: Some(r) } => format!("Disconnected: {r}"),
+        }
+    }
+
+    /// True while a session exists (connected or trying to be).
+    pub fn is_active(&self) -> bool {
+        matches!(self, ConnStatus::Connecting | ConnStatus::Connected { .. } | ConnStatus::Reconnecting { .. })
+    }
+
+    pub fn is_connected(&self) -> bool {
+        matches!(self, ConnStatus::Connected { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppState {
+    pub settings: ConnectionSettings,
+    pub status: ConnStatus,
+    pub subscriptions: SubscriptionList,
+    /// A page-level notice, e.g. saved settings that could not be read.
+    pub notice: Option<String>,
+    pub connect_error: Option<String>,
+    pub subscribe_error: Option<String>,
+    pub publish_error: Option<String>,
+}
+
+impl AppState {
+    pub fn new(settings: ConnectionSettings, notice: Option<String>) -> Self {
+        AppState {
+            settings,
+            status: ConnStatus::Idle,
+            subscriptions: SubscriptionList::default(),
+            notice,
+            connect_error: None,
+            subscribe_error: None,
+            publish_error: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    EditSettings(ConnectionSettings),
+    ConnectError(Option<String>),
+    Connecting,
+    Connected { client_id: String },
+    Disconnected { reason: Option<String>, reconnect_in_ms: Option<u64> },
+    SubscribeRequested { filter: String, qos: QoS },
+    SubscribeError(Option<String>),
+    Subscribed { filter: String, result: Result<QoS, String> },
+    Unsubscribed { filter: String },
+    PublishError(Option<String>),
+    DismissNotice,
+}
+
+pub fn reduce(state: &AppState, action: Action) -> AppState {
+    let mut s = state.clone();
+    match action {
+        Action::EditSettings(settings) => s.settings = settings,
+        Action::ConnectError(e) => s.connect_error = e,
+        Action::Connecting => {
+            s.status = ConnStatus::Connecting;
+            s.connect_error = None;
+        }
+        Action::Connected { client_id } => s.status = ConnStatus::Connected { client_id },
+        Action::Disconnected { reason, reconnect_in_ms } => {
+            s.subscriptions.mark_pending();
+            s.status = match reconnect_in_ms {
+                Some(in_ms) => ConnStatus::Reconnecting {
+                    in_ms,
+                    reason: reason.unwrap_or_else(|| "connection lost".into()),
+                },
+                None => ConnStatus::Disconnected { reason },
+            };
+        }
+        Action::SubscribeRequested { filter, qos } => {
+            s.subscriptions.request(&filter, qos);
+            s.subscribe_error = None;
+        }
+        Action::SubscribeError(e) => s.subscribe_error = e,
+        Action::Subscribed { filter, result } => s.subscriptions.resolve(&filter, result),
+        Action::Unsubscribed { filter } => s.subscriptions.remove(&filter),
+        Action::PublishError(e) => s.publish_error = e,
+        Action::DismissNotice => s.notice = None,
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::subscriptions::SubState;
+
+    #[test]
+    fn status_reads_as_users_expect() {
+        let s = AppState::new(ConnectionSettings::default(), None);
+        let s = reduce(&s, Action::Connecting);
+        assert_eq!(s.status.text(), "Connecting…");
+        let s = reduce(&s, Action::Connected { client_id: "deck-1".into() });
+        assert_eq!(s.status.text(), "Connected as deck-1");
+        let s = reduce(&s, Action::Disconnected { reason: Some("socket closed".into()), reconnect_in_ms: Some(1500) });
+        assert_eq!(s.status.text(), "Reconnecting in 2 s (socket closed)");
+        let s = reduce(
+            &s,
+            Action::Disconnected { reason: Some("Not authorized: check the username and password".into()), reconnect_in_ms: None },
+        );
+        assert!(s.status.text().starts_with("Disconnected: Not authorized"));
+    }
+
+    #[test]
+    fn subscriptions_go_pending_granted_and_back_to_pending_on_link_loss() {
+        let mut s = AppState::new(ConnectionSettings::default(), None);
+        s = reduce(&s, Action::SubscribeRequested { filter: "a/#".into(), qos: QoS::AtLeastOnce });
+        s = reduce(&s, Action::Subscribed { filter: "a/#".into(), result: Ok(QoS::AtLeastOnce) });
+        assert_eq!(s.subscriptions.entries()[0].state, SubState::Granted(QoS::AtLeastOnce));
+        s = reduce(&s, Action::Disconnected { reason: None, reconnect_in_ms: Some(1000) });
+        assert_eq!(s.subscriptions.entries()[0].state, SubState::Pending);
+        s = reduce(&s, Action::Unsubscribed { filter: "a/#".into() });
+        assert!(s.subscriptions.entries().is_empty());
+    }
+}

@@ -1,0 +1,210 @@
+//! Connection settings: defaults, validation into session options, what is saved, and
+//! the query-string prefill that lets a link open a ready client.
+
+use serde::{Deserialize, Serialize};
+
+use crate::mqtt::{Options, QoS, Version};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectionSettings {
+    pub url: String,
+    pub client_id: String,
+    pub username: String,
+    pub password: String,
+    pub version: Version,
+    pub keep_alive: u16,
+    pub clean_start: bool,
+    pub remember_password: bool,
+}
+
+impl Default for ConnectionSettings {
+    fn default() -> Self {
+        ConnectionSettings {
+            url: "ws://127.0.0.1:9001".into(),
+            client_id: String::new(),
+            username: String::new(),
+            password: String::new(),
+            version: Version::V5,
+            keep_alive: 30,
+            clean_start: true,
+            remember_password: false,
+        }
+    }
+}
+
+impl ConnectionSettings {
+    /// What goes to storage: the password only when the user asked for it.
+    pub fn for_saving(&self) -> ConnectionSettings {
+        let mut s = self.clone();
+        if !s.remember_password {
+            s.password.clear();
+        }
+        s
+    }
+
+    /// Reads saved settings; a broken record yields the defaults and a message saying so.
+    pub fn from_saved(json: &str) -> (ConnectionSettings, Option<String>) {
+        match serde_json::from_str(json) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                ConnectionSettings::default(),
+                Some(format!("Saved connection settings could not be read ({e}); defaults are shown.")),
+            ),
+        }
+    }
+
+    /// Checks the settings and turns them into session options.
+    pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
+        validate_url(&self.url)?;
+        let client_id = self.client_id.trim();
+        Ok(Options {
+            version: self.version,
+            client_id: client_id.to_string(),
+            username: Some(self.username.clone()).filter(|u| !u.is_empty()),
+            password: Some(self.password.clone()).filter(|p| !p.is_empty()),
+            keep_alive: self.keep_alive,
+            clean_start: self.clean_start,
+            jitter_seed,
+            ..Options::default()
+        })
+    }
+}
+
+/// Accepts `ws://` and `wss://` URLs with a host and any path.
+pub fn validate_url(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("ws://")
+        .or_else(|| url.strip_prefix("wss://"))
+        .ok_or_else(|| format!("Broker URL \"{url}\" must start with ws:// or wss://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("Broker URL \"{url}\" has no host"));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(format!("Broker URL \"{url}\" must not contain spaces"));
+    }
+    Ok(())
+}
+
+/// What a link's query string asks for: `url`, `client_id`, `username`, `version`,
+/// `sub` (repeatable), `sub_qos` and `connect=1`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefill {
+    pub url: Option<String>,
+    pub client_id: Option<String>,
+    pub username: Option<String>,
+    pub version: Option<Version>,
+    pub subscriptions: Vec<String>,
+    pub sub_qos: QoS,
+    pub connect: bool,
+}
+
+impl Prefill {
+    /// Reads decoded query pairs; unknown keys are ignored.
+    pub fn from_pairs<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Prefill {
+        let mut p = Prefill::default();
+        for (key, value) in pairs {
+            match key.as_str() {
+                "url" => p.url = Some(value),
+                "client_id" => p.client_id = Some(value),
+                "username" => p.username = Some(value),
+                "version" => p.version = parse_version(&value),
+                "sub" if !value.is_empty() => p.subscriptions.push(value),
+                "sub_qos" => p.sub_qos = value.parse().ok().and_then(QoS::from_u8).unwrap_or_default(),
+                "connect" => p.connect = matches!(value.as_str(), "1" | "true" | "yes"),
+                _ => {}
+            }
+        }
+        p
+    }
+
+    /// Settings with the link's values laid over the saved ones.
+    pub fn apply(&self, mut s: ConnectionSettings) -> ConnectionSettings {
+        if let Some(url) = &self.url {
+            s.url = url.clone();
+        }
+        if let Some(id) = &self.client_id {
+            s.client_id = id.clone();
+        }
+        if let Some(user) = &self.username {
+            if *user != s.username {
+                // A saved password belongs to the saved user, not to this one.
+                s.password.clear();
+            }
+            s.username = user.clone();
+        }
+        if let Some(v) = self.version {
+            s.version = v;
+        }
+        s
+    }
+}
+
+pub fn parse_version(s: &str) -> Option<Version> {
+    match s.trim() {
+        "3.1.1" | "3" | "4" | "311" => Some(Version::V311),
+        "5" | "5.0" => Some(Version::V5),
+        _ => None,
+    }
+}
+
+pub fn version_label(v: Version) -> &'static str {
+    match v {
+        Version::V311 => "3.1.1",
+        Version::V5 => "5.0",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+        q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn query_prefills_url_client_version_and_repeated_subs() {
+        let p = Prefill::from_pairs(pairs(&[
+            ("url", "wss://broker.example:8884/mqtt"),
+            ("client_id", "phone"),
+            ("version", "3.1.1"),
+            ("sub", "home/#"),
+            ("sub", "office/+/temp"),
+            ("connect", "1"),
+        ]));
+        assert_eq!(p.subscriptions, vec!["home/#", "office/+/temp"]);
+        assert!(p.connect);
+        let s = p.apply(ConnectionSettings::default());
+        assert_eq!(s.url, "wss://broker.example:8884/mqtt");
+        assert_eq!(s.client_id, "phone");
+        assert_eq!(s.version, Version::V311);
+    }
+
+    #[test]
+    fn password_is_saved_only_when_asked() {
+        let mut s = ConnectionSettings { password: "pw".into(), ..Default::default() };
+        assert_eq!(s.for_saving().password, "");
+        s.remember_password = true;
+        assert_eq!(s.for_saving().password, "pw");
+    }
+
+    #[test]
+    fn broken_saved_settings_fall_back_with_a_message() {
+        let (s, msg) = ConnectionSettings::from_saved("{not json");
+        assert_eq!(s, ConnectionSettings::default());
+        assert!(msg.unwrap().contains("could not be read"));
+        let saved = serde_json::to_string(&ConnectionSettings { client_id: "x".into(), ..Default::default() }).unwrap();
+        assert_eq!(ConnectionSettings::from_saved(&saved).0.client_id, "x");
+    }
+
+    #[test]
+    fn urls_must_be_websocket_urls_with_a_host() {
+        assert!(validate_url("ws://127.0.0.1:9001").is_ok());
+        assert!(validate_url("wss://broker.hivemq.com:8884/mqtt").is_ok());
+        assert!(validate_url("http://x").is_err());
+        assert!(validate_url("ws://").is_err());
+        assert!(validate_url("ws://:9001/").is_err());
+    }
+}

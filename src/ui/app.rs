@@ -1,0 +1,194 @@
+//! The page: wires the driver, the reducer and the message feed together.
+
+use std::rc::Rc;
+
+use bytes::Bytes;
+use yew::prelude::*;
+
+use super::connection::ConnectionForm;
+use super::feed::Feed;
+use super::messages::MessageList;
+use super::publish::{PublishForm, PublishRequest};
+use super::status::StatusBar;
+use super::subscriptions::Subscriptions;
+use crate::model::app::{reduce, Action, AppState};
+use crate::model::messages::{Delivery, Direction};
+use crate::model::payload::parse_hex;
+use crate::model::settings::{ConnectionSettings, Prefill};
+use crate::mqtt::{Event, QoS};
+use crate::web::page::{load, query_pairs, random_seed, save, wall_ms};
+use crate::web::Driver;
+
+const SETTINGS_KEY: &str = "mqtt-deck.connection";
+
+/// The reducer's state; `Reducible` lives here so the model stays free of yew.
+#[derive(PartialEq)]
+pub struct UiState(pub AppState);
+
+impl Reducible for UiState {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(UiState(reduce(&self.0, action)))
+    }
+}
+
+fn initial_state(prefill: &Prefill) -> UiState {
+    let (saved, notice) = match load(SETTINGS_KEY) {
+        Some(json) => ConnectionSettings::from_saved(&json),
+        None => (ConnectionSettings::default(), None),
+    };
+    let mut settings = prefill.apply(saved);
+    if settings.client_id.is_empty() {
+        settings.client_id = format!("mqtt-deck-{:06x}", random_seed() & 0xff_ffff);
+    }
+    UiState(AppState::new(settings, notice))
+}
+
+/// Routes the driver's events: messages to the feed (repainted per frame), the rest
+/// to the reducer.
+fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>) -> impl Fn(Event) {
+    move |event| match event {
+        Event::Message(p) => {
+            let direction = Direction::Received;
+            feed.store.borrow_mut().push(p.topic, p.payload, p.qos, p.retain, direction, wall_ms(), Delivery::None);
+            feed.changed();
+        }
+        Event::PublishAcked { id } => {
+            feed.store.borrow_mut().settle(id, Delivery::Acknowledged { at_ms: wall_ms() });
+            feed.changed();
+        }
+        Event::PublishFailed { id, reason } => {
+            feed.store.borrow_mut().settle(id, Delivery::Failed { reason });
+            feed.changed();
+        }
+        Event::Connected { client_id, .. } => dispatch.dispatch(Action::Connected { client_id }),
+        Event::Disconnected { error, reconnect_in_ms } => dispatch.dispatch(Action::Disconnected {
+            reason: error.map(|e| e.to_string()),
+            reconnect_in_ms,
+        }),
+        Event::Subscribed { filter, result } => dispatch.dispatch(Action::Subscribed { filter, result }),
+        Event::Unsubscribed { filter } => dispatch.dispatch(Action::Unsubscribed { filter }),
+        Event::OpenTransport | Event::CloseTransport => {}
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let prefill = use_memo((), |_| Prefill::from_pairs(query_pairs()));
+    let state = {
+        let prefill = prefill.clone();
+        use_reducer(move || initial_state(&prefill))
+    };
+    let feed: Rc<Feed> = (*use_memo((), |_| Feed::new())).clone();
+    let driver: Rc<Driver> = {
+        let (dispatch, feed) = (state.dispatcher(), feed.clone());
+        use_memo((), move |_| Driver::new(sink(dispatch, feed)))
+    };
+    let dispatch = state.dispatcher();
+
+    let on_change = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(s)))
+    };
+    let on_connect = {
+        let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        Callback::from(move |_: ()| connect(&state.0.settings, &driver, &dispatch))
+    };
+    let on_disconnect = {
+        let driver = driver.clone();
+        Callback::from(move |_: ()| driver.disconnect())
+    };
+    let on_subscribe = {
+        let (driver, dispatch) = (driver.clone(), dispatch.clone());
+        Callback::from(move |(filter, qos): (String, QoS)| subscribe(&driver, &dispatch, filter, qos))
+    };
+    let on_unsubscribe = {
+        let (driver, dispatch) = (driver.clone(), dispatch.clone());
+        Callback::from(move |filter: String| {
+            if let Err(e) = driver.unsubscribe(&filter) {
+                dispatch.dispatch(Action::SubscribeError(Some(e.to_string())));
+            }
+        })
+    };
+    let on_publish = {
+        let (driver, dispatch, feed) = (driver.clone(), dispatch.clone(), feed.clone());
+        Callback::from(move |req: PublishRequest| {
+            let result = publish(&driver, &feed, req);
+            dispatch.dispatch(Action::PublishError(result.err()));
+        })
+    };
+    let on_dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_| dispatch.dispatch(Action::DismissNotice))
+    };
+
+    // A link with connect=1 opens a ready client: connect, then subscribe its filters.
+    {
+        let (on_connect, on_subscribe) = (on_connect.clone(), on_subscribe.clone());
+        use_effect_with((), move |_| {
+            if prefill.connect {
+                on_connect.emit(());
+                for filter in &prefill.subscriptions {
+                    on_subscribe.emit((filter.clone(), prefill.sub_qos));
+                }
+            }
+        });
+    }
+
+    let s = &state.0;
+    let entries = s.subscriptions.entries().to_vec();
+    html! {
+        <>
+            <StatusBar status={s.status.clone()} url={s.settings.url.clone()} />
+            if let Some(notice) = &s.notice {
+                <p class="notice" role="alert">{ notice.clone() }
+                    <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
+            }
+            <main class="layout">
+                <div class="column">
+                    <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
+                        error={s.connect_error.clone().map(AttrValue::from)}
+                        {on_change} {on_connect} {on_disconnect} />
+                    <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
+                        {on_subscribe} {on_unsubscribe} />
+                    <PublishForm error={s.publish_error.clone().map(AttrValue::from)} {on_publish} />
+                </div>
+                <MessageList feed={feed.clone()} />
+            </main>
+        </>
+    }
+}
+
+fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducerDispatcher<UiState>) {
+    let opts = match settings.to_options(random_seed()) {
+        Ok(o) => o,
+        Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
+    };
+    if let Ok(json) = serde_json::to_string(&settings.for_saving()) {
+        // Not being able to remember settings must not stop the connection.
+        let _ = save(SETTINGS_KEY, &json);
+    }
+    dispatch.dispatch(Action::Connecting);
+    if let Err(e) = driver.connect(&settings.url, opts) {
+        dispatch.dispatch(Action::Disconnected { reason: None, reconnect_in_ms: None });
+        dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
+    }
+}
+
+fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: String, qos: QoS) {
+    match driver.subscribe(&filter, qos) {
+        Ok(()) => dispatch.dispatch(Action::SubscribeRequested { filter, qos }),
+        Err(e) => dispatch.dispatch(Action::SubscribeError(Some(e.to_string()))),
+    }
+}
+
+fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), String> {
+    let payload = if req.hex { parse_hex(&req.payload)? } else { req.payload.into_bytes() };
+    let payload = Bytes::from(payload);
+    let id = driver.publish(&req.topic, payload.clone(), req.qos, req.retain).map_err(|e| e.to_string())?;
+    let delivery = if req.qos == QoS::AtMostOnce { Delivery::None } else { Delivery::Pending { id } };
+    let direction = Direction::Published;
+    feed.store.borrow_mut().push(req.topic, payload, req.qos, req.retain, direction, wall_ms(), delivery);
+    feed.changed();
+    Ok(())
+}

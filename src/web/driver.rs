@@ -1,0 +1,148 @@
+//! The driver: owns the session, the socket and one timer, feeds the core and hands
+//! the core's events to the app. All protocol decisions stay in the core.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use bytes::Bytes;
+use gloo::timers::callback::Timeout;
+
+use super::page::now_ms;
+use super::transport::Socket;
+use crate::mqtt::{Error, Event, Options, QoS, Session, Status};
+
+/// A cheap handle; clones share one session.
+#[derive(Clone)]
+pub struct Driver {
+    inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    session: Session,
+    url: String,
+    socket: Option<Socket>,
+    /// The armed timer and the deadline it fires at.
+    timer: Option<(u64, Timeout)>,
+    sink: Rc<dyn Fn(Event)>,
+}
+
+impl Driver {
+    /// `sink` receives every event meant for the app (never transport commands).
+    pub fn new(sink: impl Fn(Event) + 'static) -> Driver {
+        let inner = Inner {
+            session: Session::new(Options::default()),
+            url: String::new(),
+            socket: None,
+            timer: None,
+            sink: Rc::new(sink),
+        };
+        Driver { inner: Rc::new(RefCell::new(inner)) }
+    }
+
+    pub fn connect(&self, url: &str, opts: Options) -> Result<(), Error> {
+        self.inner.borrow_mut().url = url.to_string();
+        self.with_session(|s, now| s.connect(now, opts)).map_err(Error::Usage)
+    }
+
+    pub fn disconnect(&self) {
+        self.with_session(|s, now| s.disconnect(now));
+    }
+
+    pub fn subscribe(&self, filter: &str, qos: QoS) -> Result<(), Error> {
+        self.with_session(|s, _| s.subscribe(filter, qos))
+    }
+
+    pub fn unsubscribe(&self, filter: &str) -> Result<(), Error> {
+        self.with_session(|s, _| s.unsubscribe(filter))
+    }
+
+    pub fn publish(&self, topic: &str, payload: Bytes, qos: QoS, retain: bool) -> Result<u64, Error> {
+        self.with_session(|s, _| s.publish(topic, payload, qos, retain))
+    }
+
+    pub fn status(&self) -> Status {
+        self.inner.borrow().session.status()
+    }
+
+    fn with_session<R>(&self, f: impl FnOnce(&mut Session, u64) -> R) -> R {
+        let result = f(&mut self.inner.borrow_mut().session, now_ms());
+        pump(&self.inner);
+        result
+    }
+}
+
+/// Moves everything the core produced to where it belongs, re-arms the timer, then
+/// calls the app with no borrow held (the app may call back into the driver).
+fn pump(inner_rc: &Rc<RefCell<Inner>>) {
+    let mut for_app = Vec::new();
+    let sink = {
+        let mut inner = inner_rc.borrow_mut();
+        loop {
+            while let Some(bytes) = inner.session.poll_transmit() {
+                if let Some(socket) = &inner.socket {
+                    // A failed send means the socket is closing; its close event follows.
+                    let _ = socket.send(&bytes);
+                }
+            }
+            let Some(event) = inner.session.poll_event() else { break };
+            match event {
+                Event::OpenTransport => {
+                    inner.socket = None;
+                    let url = inner.url.clone();
+                    match open_socket(Rc::downgrade(inner_rc), &url) {
+                        Ok(socket) => inner.socket = Some(socket),
+                        Err(reason) => inner.session.handle_transport_closed(now_ms(), reason),
+                    }
+                }
+                // Dropping the socket detaches its handlers and closes it.
+                Event::CloseTransport => inner.socket = None,
+                other => for_app.push(other),
+            }
+        }
+        arm_timer(inner_rc, &mut inner);
+        inner.sink.clone()
+    };
+    for event in for_app {
+        sink(event);
+    }
+}
+
+fn open_socket(weak: Weak<RefCell<Inner>>, url: &str) -> Result<Socket, String> {
+    let (w_open, w_msg, w_close) = (weak.clone(), weak.clone(), weak);
+    Socket::open(
+        url,
+        move || feed(&w_open, |s, now| s.handle_transport_open(now)),
+        move |bytes| feed(&w_msg, |s, now| s.handle_bytes(now, bytes)),
+        move |reason| feed(&w_close, |s, now| s.handle_transport_closed(now, reason)),
+    )
+}
+
+fn feed(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Session, u64)) {
+    let Some(inner) = weak.upgrade() else { return };
+    f(&mut inner.borrow_mut().session, now_ms());
+    pump(&inner);
+}
+
+/// One timer at the core's next deadline. A timer that would fire earlier than needed
+/// is kept (the core ignores early calls), so a busy link does not churn timers.
+fn arm_timer(inner_rc: &Rc<RefCell<Inner>>, inner: &mut Inner) {
+    let Some(deadline) = inner.session.poll_timeout() else {
+        inner.timer = None;
+        return;
+    };
+    if matches!(inner.timer, Some((armed, _)) if armed <= deadline) {
+        return;
+    }
+    let weak = Rc::downgrade(inner_rc);
+    let delay = deadline.saturating_sub(now_ms()).min(u32::MAX as u64) as u32;
+    let timeout = Timeout::new(delay, move || {
+        let Some(inner) = weak.upgrade() else { return };
+        {
+            let mut i = inner.borrow_mut();
+            i.timer = None;
+            i.session.handle_timeout(now_ms());
+        }
+        pump(&inner);
+    });
+    inner.timer = Some((deadline, timeout));
+}

@@ -1,0 +1,59 @@
+//! Page services: clocks, the query string, localStorage and animation frames.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Monotonic milliseconds for the session's deadlines.
+pub fn now_ms() -> u64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now() as u64)
+        .unwrap_or(0)
+}
+
+/// Wall-clock milliseconds since the Unix epoch, for message times.
+pub fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A random seed for reconnect jitter.
+pub fn random_seed() -> u64 {
+    (js_sys::Math::random() * u64::MAX as f64) as u64
+}
+
+/// Decoded `key=value` pairs of the page's query string, repeats kept in order.
+pub fn query_pairs() -> Vec<(String, String)> {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
+    let mut pairs = Vec::new();
+    if let Ok(Some(iter)) = js_sys::try_iter(&params) {
+        for entry in iter.flatten() {
+            let entry: js_sys::Array = entry.unchecked_into();
+            let key = entry.get(0).as_string().unwrap_or_default();
+            let value = entry.get(1).as_string().unwrap_or_default();
+            pairs.push((key, value));
+        }
+    }
+    pairs
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Saves a value; private browsing or a full quota is reported, not fatal.
+pub fn save(key: &str, value: &str) -> Result<(), String> {
+    let storage = storage().ok_or("This browser does not allow local storage")?;
+    storage.set_item(key, value).map_err(|_| "Could not save settings: storage is full or blocked".to_string())
+}
+
+/// Runs `f` once before the next repaint.
+pub fn on_next_frame(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let closure = Closure::once_into_js(f);
+    let _ = window.request_animation_frame(closure.unchecked_ref());
+}

@@ -1,0 +1,89 @@
+//! A WebSocket speaking the `mqtt` subprotocol with binary frames as ArrayBuffer.
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+/// An open (or opening) socket. Dropping it detaches its handlers and closes it, so a
+/// dead socket can never feed a newer session.
+pub struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Socket {
+    /// Opens `url`. The browser reports failures only through `on_close`.
+    pub fn open(
+        url: &str,
+        on_open: impl FnMut() + 'static,
+        mut on_message: impl FnMut(&[u8]) + 'static,
+        mut on_close: impl FnMut(String) + 'static,
+    ) -> Result<Socket, String> {
+        let ws = WebSocket::new_with_str(url, "mqtt")
+            .map_err(|e| format!("Cannot open {url}: {}", js_error_text(&e)))?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+
+        let on_open = Closure::<dyn FnMut()>::new(on_open);
+        // One scratch buffer reused for every frame: copying into wasm memory is the
+        // only copy, and it allocates only when a frame is larger than any before.
+        let mut scratch: Vec<u8> = Vec::new();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Ok(buf) = e.data().dyn_into::<ArrayBuffer>() {
+                let view = Uint8Array::new(&buf);
+                scratch.resize(view.length() as usize, 0);
+                view.copy_to(&mut scratch);
+                on_message(&scratch);
+            }
+        });
+        let url_text = url.to_string();
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+            on_close(close_text(&url_text, e.code(), &e.reason()));
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+    }
+
+    pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
+        self.ws.send_with_u8_array(bytes).map_err(|e| js_error_text(&e))
+    }
+
+    /// Bytes queued in the browser but not yet sent.
+    pub fn buffered_amount(&self) -> u32 {
+        self.ws.buffered_amount()
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}
+
+/// What a close means to a user. Browsers hide the cause of a failed handshake
+/// (always 1006), so the likely causes are named.
+fn close_text(url: &str, code: u16, reason: &str) -> String {
+    match (code, reason.is_empty()) {
+        (1000, true) => "The broker closed the connection".into(),
+        (1006, _) => format!(
+            "Could not reach the broker at {url} (refused, wrong path or port, TLS problem, \
+             or no websockets listener)"
+        ),
+        (_, true) => format!("Connection closed (code {code})"),
+        (_, false) => format!("Connection closed (code {code}: {reason})"),
+    }
+}
+
+fn js_error_text(e: &wasm_bindgen::JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| "unknown error".into())
+}
