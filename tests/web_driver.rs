@@ -13,7 +13,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// The anonymous websockets listener; the test script sets the base port at build time.
 fn broker_url() -> String {
-    let base: u16 = option_env!("DECK_BROKER_BASE").and_then(|p| p.parse().ok()).unwrap_or(18830);
+    let base: u16 = option_env!("DECK_BROKER_BASE")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(18830);
     format!("ws://127.0.0.1:{}", base + 1)
 }
 
@@ -33,12 +35,17 @@ async fn next<T>(rx: &mut UnboundedReceiver<Event>, mut pick: impl FnMut(Event) 
 }
 
 fn options(version: Version, client_id: &str) -> Options {
-    Options { version, client_id: client_id.into(), ..Options::default() }
+    Options {
+        version,
+        client_id: client_id.into(),
+        ..Options::default()
+    }
 }
 
 async fn round_trip(version: Version, tag: &str) {
     let (d, mut rx) = driver();
-    d.connect(&broker_url(), options(version, &format!("wasm-{tag}"))).unwrap();
+    d.connect(&broker_url(), options(version, &format!("wasm-{tag}")))
+        .unwrap();
     let id = next(&mut rx, |e| match e {
         Event::Connected { client_id, .. } => Some(client_id),
         Event::Disconnected { error, .. } => panic!("could not connect: {error:?}"),
@@ -58,7 +65,9 @@ async fn round_trip(version: Version, tag: &str) {
 
     // A split-free round trip through the broker at QoS 2 exercises PUBREC/PUBREL/PUBCOMP both ways.
     let payload = Bytes::from_static(&[0xde, 0xad, 0xbe, 0xef]);
-    let pub_id = d.publish(&topic, payload.clone(), QoS::ExactlyOnce, false).unwrap();
+    let pub_id = d
+        .publish(&topic, payload.clone(), QoS::ExactlyOnce, false)
+        .unwrap();
     let mut acked = false;
     let mut received = None;
     while !(acked && received.is_some()) {
@@ -70,7 +79,10 @@ async fn round_trip(version: Version, tag: &str) {
         }
     }
     let m = received.unwrap();
-    assert_eq!((m.topic.as_str(), m.payload, m.qos), (topic.as_str(), payload, QoS::ExactlyOnce));
+    assert_eq!(
+        (m.topic.as_str(), m.payload, m.qos),
+        (topic.as_str(), payload, QoS::ExactlyOnce)
+    );
 
     d.disconnect();
     let error = next(&mut rx, |e| match e {
@@ -95,14 +107,20 @@ async fn driver_round_trips_qos2_over_mqtt_311() {
 async fn unreachable_broker_is_reported_and_a_retry_is_scheduled() {
     let (d, mut rx) = driver();
     // Port 9 (discard) is closed on loopback: the browser reports a failed handshake.
-    d.connect("ws://127.0.0.1:9/mqtt", options(Version::V5, "wasm-unreachable")).unwrap();
+    d.connect("ws://127.0.0.1:9/mqtt", options(Version::V5, "wasm-unreachable"))
+        .unwrap();
     let (error, retry) = next(&mut rx, |e| match e {
-        Event::Disconnected { error, reconnect_in_ms } => Some((error, reconnect_in_ms)),
+        Event::Disconnected {
+            error,
+            reconnect_in_ms,
+        } => Some((error, reconnect_in_ms)),
         _ => None,
     })
     .await;
     match error {
-        Some(Error::Transport(TransportError::Closed(text))) => assert!(text.contains("Could not reach"), "{text}"),
+        Some(Error::Transport(TransportError::Closed(text))) => {
+            assert!(text.contains("Could not reach"), "{text}")
+        }
         other => panic!("unexpected error {other:?}"),
     }
     assert!(retry.is_some(), "a transport failure schedules a reconnect");
@@ -111,14 +129,19 @@ async fn unreachable_broker_is_reported_and_a_retry_is_scheduled() {
 
 #[wasm_bindgen_test]
 async fn refused_credentials_are_not_retried() {
-    let base: u16 = option_env!("DECK_BROKER_BASE").and_then(|p| p.parse().ok()).unwrap_or(18830);
+    let base: u16 = option_env!("DECK_BROKER_BASE")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(18830);
     let (d, mut rx) = driver();
     let mut opts = options(Version::V311, "wasm-badpass");
     opts.username = Some("deck".into());
     opts.password = Some("wrong".into());
     d.connect(&format!("ws://127.0.0.1:{}", base + 2), opts).unwrap();
     let (error, retry) = next(&mut rx, |e| match e {
-        Event::Disconnected { error, reconnect_in_ms } => Some((error, reconnect_in_ms)),
+        Event::Disconnected {
+            error,
+            reconnect_in_ms,
+        } => Some((error, reconnect_in_ms)),
         _ => None,
     })
     .await;

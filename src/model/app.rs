@@ -32,7 +32,10 @@ impl ConnStatus {
 
     /// True while a session exists (connected or trying to be).
     pub fn is_active(&self) -> bool {
-        matches!(self, ConnStatus::Connecting | ConnStatus::Connected { .. } | ConnStatus::Reconnecting { .. })
+        matches!(
+            self,
+            ConnStatus::Connecting | ConnStatus::Connected { .. } | ConnStatus::Reconnecting { .. }
+        )
     }
 
     pub fn is_connected(&self) -> bool {
@@ -71,12 +74,25 @@ pub enum Action {
     EditSettings(ConnectionSettings),
     ConnectError(Option<String>),
     Connecting,
-    Connected { client_id: String },
-    Disconnected { reason: Option<String>, reconnect_in_ms: Option<u64> },
-    SubscribeRequested { filter: String, qos: QoS },
+    Connected {
+        client_id: String,
+    },
+    Disconnected {
+        reason: Option<String>,
+        reconnect_in_ms: Option<u64>,
+    },
+    SubscribeRequested {
+        filter: String,
+        qos: QoS,
+    },
     SubscribeError(Option<String>),
-    Subscribed { filter: String, result: Result<QoS, String> },
-    Unsubscribed { filter: String },
+    Subscribed {
+        filter: String,
+        result: Result<QoS, String>,
+    },
+    Unsubscribed {
+        filter: String,
+    },
     PublishError(Option<String>),
     DismissNotice,
 }
@@ -91,7 +107,10 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             s.connect_error = None;
         }
         Action::Connected { client_id } => s.status = ConnStatus::Connected { client_id },
-        Action::Disconnected { reason, reconnect_in_ms } => {
+        Action::Disconnected {
+            reason,
+            reconnect_in_ms,
+        } => {
             s.subscriptions.mark_pending();
             s.status = match reconnect_in_ms {
                 Some(in_ms) => ConnStatus::Reconnecting {
@@ -124,13 +143,27 @@ mod tests {
         let s = AppState::new(ConnectionSettings::default(), None);
         let s = reduce(&s, Action::Connecting);
         assert_eq!(s.status.text(), "Connecting…");
-        let s = reduce(&s, Action::Connected { client_id: "deck-1".into() });
+        let s = reduce(
+            &s,
+            Action::Connected {
+                client_id: "deck-1".into(),
+            },
+        );
         assert_eq!(s.status.text(), "Connected as deck-1");
-        let s = reduce(&s, Action::Disconnected { reason: Some("socket closed".into()), reconnect_in_ms: Some(1500) });
+        let s = reduce(
+            &s,
+            Action::Disconnected {
+                reason: Some("socket closed".into()),
+                reconnect_in_ms: Some(1500),
+            },
+        );
         assert_eq!(s.status.text(), "Reconnecting in 2 s (socket closed)");
         let s = reduce(
             &s,
-            Action::Disconnected { reason: Some("Not authorized: check the username and password".into()), reconnect_in_ms: None },
+            Action::Disconnected {
+                reason: Some("Not authorized: check the username and password".into()),
+                reconnect_in_ms: None,
+            },
         );
         assert!(s.status.text().starts_with("Disconnected: Not authorized"));
     }
@@ -138,10 +171,31 @@ mod tests {
     #[test]
     fn subscriptions_go_pending_granted_and_back_to_pending_on_link_loss() {
         let mut s = AppState::new(ConnectionSettings::default(), None);
-        s = reduce(&s, Action::SubscribeRequested { filter: "a/#".into(), qos: QoS::AtLeastOnce });
-        s = reduce(&s, Action::Subscribed { filter: "a/#".into(), result: Ok(QoS::AtLeastOnce) });
-        assert_eq!(s.subscriptions.entries()[0].state, SubState::Granted(QoS::AtLeastOnce));
-        s = reduce(&s, Action::Disconnected { reason: None, reconnect_in_ms: Some(1000) });
+        s = reduce(
+            &s,
+            Action::SubscribeRequested {
+                filter: "a/#".into(),
+                qos: QoS::AtLeastOnce,
+            },
+        );
+        s = reduce(
+            &s,
+            Action::Subscribed {
+                filter: "a/#".into(),
+                result: Ok(QoS::AtLeastOnce),
+            },
+        );
+        assert_eq!(
+            s.subscriptions.entries()[0].state,
+            SubState::Granted(QoS::AtLeastOnce)
+        );
+        s = reduce(
+            &s,
+            Action::Disconnected {
+                reason: None,
+                reconnect_in_ms: Some(1000),
+            },
+        );
         assert_eq!(s.subscriptions.entries()[0].state, SubState::Pending);
         s = reduce(&s, Action::Unsubscribed { filter: "a/#".into() });
         assert!(s.subscriptions.entries().is_empty());

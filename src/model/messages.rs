@@ -17,9 +17,15 @@ pub enum Direction {
 pub enum Delivery {
     /// Received messages, and QoS 0 publishes: nothing to wait for.
     None,
-    Pending { id: u64 },
-    Acknowledged { at_ms: f64 },
-    Failed { reason: String },
+    Pending {
+        id: u64,
+    },
+    Acknowledged {
+        at_ms: f64,
+    },
+    Failed {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +53,12 @@ pub struct MessageStore {
 
 impl MessageStore {
     pub fn new(cap: usize) -> Self {
-        MessageStore { cap: cap.max(1), messages: VecDeque::new(), next_seq: 1, received: 0 }
+        MessageStore {
+            cap: cap.max(1),
+            messages: VecDeque::new(),
+            next_seq: 1,
+            received: 0,
+        }
     }
 
     /// Total messages received since start, including ones the cap dropped.
@@ -82,7 +93,16 @@ impl MessageStore {
         }
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.messages.push_front(StoredMessage { seq, topic, payload, qos, retain, direction, time_ms, delivery });
+        self.messages.push_front(StoredMessage {
+            seq,
+            topic,
+            payload,
+            qos,
+            retain,
+            direction,
+            time_ms,
+            delivery,
+        });
         seq
     }
 
@@ -116,7 +136,15 @@ mod tests {
     use super::*;
 
     fn push(store: &mut MessageStore, topic: &str) -> u64 {
-        store.push(topic.into(), Bytes::from_static(b"x"), QoS::AtMostOnce, false, Direction::Received, 0.0, Delivery::None)
+        store.push(
+            topic.into(),
+            Bytes::from_static(b"x"),
+            QoS::AtMostOnce,
+            false,
+            Direction::Received,
+            0.0,
+            Delivery::None,
+        )
     }
 
     #[test]
@@ -133,9 +161,20 @@ mod tests {
     #[test]
     fn a_publish_is_marked_acknowledged_by_its_id() {
         let mut store = MessageStore::new(10);
-        store.push("t".into(), Bytes::new(), QoS::AtLeastOnce, false, Direction::Published, 0.0, Delivery::Pending { id: 7 });
+        store.push(
+            "t".into(),
+            Bytes::new(),
+            QoS::AtLeastOnce,
+            false,
+            Direction::Published,
+            0.0,
+            Delivery::Pending { id: 7 },
+        );
         assert!(store.settle(7, Delivery::Acknowledged { at_ms: 5.0 }));
-        assert_eq!(store.iter().next().unwrap().delivery, Delivery::Acknowledged { at_ms: 5.0 });
+        assert_eq!(
+            store.iter().next().unwrap().delivery,
+            Delivery::Acknowledged { at_ms: 5.0 }
+        );
         assert!(!store.settle(8, Delivery::Acknowledged { at_ms: 5.0 }));
     }
 }

@@ -24,27 +24,53 @@ pub struct Preview {
 pub fn preview(payload: &[u8], limit: usize) -> Preview {
     let size = payload.len();
     if size == 0 {
-        return Preview { kind: PayloadKind::Empty, text: String::new(), size, truncated: false };
+        return Preview {
+            kind: PayloadKind::Empty,
+            text: String::new(),
+            size,
+            truncated: false,
+        };
     }
     let truncated = size > limit;
     let head = &payload[..size.min(limit)];
     match std::str::from_utf8(head) {
-        Ok(s) if is_printable(s) => Preview { kind: PayloadKind::Text, text: s.to_string(), size, truncated },
+        Ok(s) if is_printable(s) => Preview {
+            kind: PayloadKind::Text,
+            text: s.to_string(),
+            size,
+            truncated,
+        },
         // A cut through a multi-byte character is still text.
         Err(e) if truncated && e.error_len().is_none() && e.valid_up_to() > 0 => {
             let s = std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default();
             if is_printable(s) {
-                return Preview { kind: PayloadKind::Text, text: s.to_string(), size, truncated };
+                return Preview {
+                    kind: PayloadKind::Text,
+                    text: s.to_string(),
+                    size,
+                    truncated,
+                };
             }
-            Preview { kind: PayloadKind::Hex, text: hex(head), size, truncated }
+            Preview {
+                kind: PayloadKind::Hex,
+                text: hex(head),
+                size,
+                truncated,
+            }
         }
-        _ => Preview { kind: PayloadKind::Hex, text: hex(head), size, truncated },
+        _ => Preview {
+            kind: PayloadKind::Hex,
+            text: hex(head),
+            size,
+            truncated,
+        },
     }
 }
 
 /// Control characters other than whitespace mean the bytes are data, not text.
 fn is_printable(s: &str) -> bool {
-    !s.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    !s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// Lowercase hex bytes separated by spaces: `de ad be ef`.

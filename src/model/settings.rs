@@ -49,7 +49,9 @@ impl ConnectionSettings {
             Ok(s) => (s, None),
             Err(e) => (
                 ConnectionSettings::default(),
-                Some(format!("Saved connection settings could not be read ({e}); defaults are shown.")),
+                Some(format!(
+                    "Saved connection settings could not be read ({e}); defaults are shown."
+                )),
             ),
         }
     }
@@ -184,7 +186,10 @@ mod tests {
 
     #[test]
     fn password_is_saved_only_when_asked() {
-        let mut s = ConnectionSettings { password: "pw".into(), ..Default::default() };
+        let mut s = ConnectionSettings {
+            password: "pw".into(),
+            ..Default::default()
+        };
         assert_eq!(s.for_saving().password, "");
         s.remember_password = true;
         assert_eq!(s.for_saving().password, "pw");
@@ -195,7 +200,11 @@ mod tests {
         let (s, msg) = ConnectionSettings::from_saved("{not json");
         assert_eq!(s, ConnectionSettings::default());
         assert!(msg.unwrap().contains("could not be read"));
-        let saved = serde_json::to_string(&ConnectionSettings { client_id: "x".into(), ..Default::default() }).unwrap();
+        let saved = serde_json::to_string(&ConnectionSettings {
+            client_id: "x".into(),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(ConnectionSettings::from_saved(&saved).0.client_id, "x");
     }
 

@@ -33,7 +33,11 @@ impl SubscriptionList {
                 e.qos = qos;
                 e.state = SubState::Pending;
             }
-            None => self.entries.push(SubEntry { filter: filter.to_string(), qos, state: SubState::Pending }),
+            None => self.entries.push(SubEntry {
+                filter: filter.to_string(),
+                qos,
+                state: SubState::Pending,
+            }),
         }
     }
 

@@ -107,10 +107,7 @@ impl fmt::Display for ProtocolError {
         match self {
             ProtocolError::Malformed(s) => write!(f, "malformed packet ({s})"),
             ProtocolError::PacketTooLarge { size, max } => {
-                write!(
-                    f,
-                    "packet of {size} bytes exceeds our maximum of {max} bytes"
-                )
+                write!(f, "packet of {size} bytes exceeds our maximum of {max} bytes")
             }
             ProtocolError::Unexpected(s) => write!(f, "unexpected {s}"),
             ProtocolError::UnsupportedAuth => f.write_str("AUTH packets are not supported"),
@@ -122,9 +119,7 @@ impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TransportError::Closed(s) => f.write_str(s),
-            TransportError::ConnAckTimeout => {
-                f.write_str("The broker did not answer CONNECT in time")
-            }
+            TransportError::ConnAckTimeout => f.write_str("The broker did not answer CONNECT in time"),
             TransportError::KeepAliveTimeout => f.write_str("The broker stopped answering pings"),
         }
     }

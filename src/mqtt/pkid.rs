@@ -26,11 +26,7 @@ impl PacketIds {
         }
         loop {
             let id = self.next;
-            self.next = if self.next == u16::MAX {
-                1
-            } else {
-                self.next + 1
-            };
+            self.next = if self.next == u16::MAX { 1 } else { self.next + 1 };
             if !self.is_used(id) {
                 self.mark(id, true);
                 return Some(id);

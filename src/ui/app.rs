@@ -50,11 +50,21 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>) -> impl Fn(Even
     move |event| match event {
         Event::Message(p) => {
             let direction = Direction::Received;
-            feed.store.borrow_mut().push(p.topic, p.payload, p.qos, p.retain, direction, wall_ms(), Delivery::None);
+            feed.store.borrow_mut().push(
+                p.topic,
+                p.payload,
+                p.qos,
+                p.retain,
+                direction,
+                wall_ms(),
+                Delivery::None,
+            );
             feed.changed();
         }
         Event::PublishAcked { id } => {
-            feed.store.borrow_mut().settle(id, Delivery::Acknowledged { at_ms: wall_ms() });
+            feed.store
+                .borrow_mut()
+                .settle(id, Delivery::Acknowledged { at_ms: wall_ms() });
             feed.changed();
         }
         Event::PublishFailed { id, reason } => {
@@ -62,7 +72,10 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>) -> impl Fn(Even
             feed.changed();
         }
         Event::Connected { client_id, .. } => dispatch.dispatch(Action::Connected { client_id }),
-        Event::Disconnected { error, reconnect_in_ms } => dispatch.dispatch(Action::Disconnected {
+        Event::Disconnected {
+            error,
+            reconnect_in_ms,
+        } => dispatch.dispatch(Action::Disconnected {
             reason: error.map(|e| e.to_string()),
             reconnect_in_ms,
         }),
@@ -170,7 +183,10 @@ fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducer
     }
     dispatch.dispatch(Action::Connecting);
     if let Err(e) = driver.connect(&settings.url, opts) {
-        dispatch.dispatch(Action::Disconnected { reason: None, reconnect_in_ms: None });
+        dispatch.dispatch(Action::Disconnected {
+            reason: None,
+            reconnect_in_ms: None,
+        });
         dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
     }
 }
@@ -183,12 +199,30 @@ fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: 
 }
 
 fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), String> {
-    let payload = if req.hex { parse_hex(&req.payload)? } else { req.payload.into_bytes() };
+    let payload = if req.hex {
+        parse_hex(&req.payload)?
+    } else {
+        req.payload.into_bytes()
+    };
     let payload = Bytes::from(payload);
-    let id = driver.publish(&req.topic, payload.clone(), req.qos, req.retain).map_err(|e| e.to_string())?;
-    let delivery = if req.qos == QoS::AtMostOnce { Delivery::None } else { Delivery::Pending { id } };
+    let id = driver
+        .publish(&req.topic, payload.clone(), req.qos, req.retain)
+        .map_err(|e| e.to_string())?;
+    let delivery = if req.qos == QoS::AtMostOnce {
+        Delivery::None
+    } else {
+        Delivery::Pending { id }
+    };
     let direction = Direction::Published;
-    feed.store.borrow_mut().push(req.topic, payload, req.qos, req.retain, direction, wall_ms(), delivery);
+    feed.store.borrow_mut().push(
+        req.topic,
+        payload,
+        req.qos,
+        req.retain,
+        direction,
+        wall_ms(),
+        delivery,
+    );
     feed.changed();
     Ok(())
 }

@@ -39,7 +39,11 @@ pub fn connection_form(p: &Props) -> Html {
         let (active, on_connect, on_disconnect) = (p.active, p.on_connect.clone(), p.on_disconnect.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if active { on_disconnect.emit(()) } else { on_connect.emit(()) }
+            if active {
+                on_disconnect.emit(())
+            } else {
+                on_connect.emit(())
+            }
         })
     };
     let s = &p.settings;

@@ -43,7 +43,8 @@ impl Feed {
         let feed = self.clone();
         on_next_frame(move || {
             feed.frame_pending.set(false);
-            let listeners: Vec<Callback<()>> = feed.listeners.borrow().iter().map(|(_, c)| c.clone()).collect();
+            let listeners: Vec<Callback<()>> =
+                feed.listeners.borrow().iter().map(|(_, c)| c.clone()).collect();
             for listener in listeners {
                 listener.emit(());
             }

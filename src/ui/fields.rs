@@ -20,7 +20,9 @@ pub struct TextFieldProps {
 #[function_component(TextField)]
 pub fn text_field(p: &TextFieldProps) -> Html {
     let on_input = p.on_input.clone();
-    let oninput = Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let oninput = Callback::from(move |e: InputEvent| {
+        on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -41,8 +43,9 @@ pub struct TextAreaProps {
 #[function_component(TextArea)]
 pub fn text_area(p: &TextAreaProps) -> Html {
     let on_input = p.on_input.clone();
-    let oninput =
-        Callback::from(move |e: InputEvent| on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let oninput = Callback::from(move |e: InputEvent| {
+        on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -62,8 +65,9 @@ pub struct CheckboxProps {
 #[function_component(Checkbox)]
 pub fn checkbox(p: &CheckboxProps) -> Html {
     let on_change = p.on_change.clone();
-    let onchange =
-        Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let onchange = Callback::from(move |e: Event| {
+        on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked())
+    });
     html! {
         <div class="field check">
             <input id={p.id.clone()} type="checkbox" checked={p.checked} {onchange} />
@@ -88,8 +92,9 @@ pub struct SelectProps {
 #[function_component(Select)]
 pub fn select(p: &SelectProps) -> Html {
     let on_change = p.on_change.clone();
-    let onchange =
-        Callback::from(move |e: Event| on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value()));
+    let onchange = Callback::from(move |e: Event| {
+        on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
     html! {
         <div class="field">
             <label for={p.id.clone()}>{ p.label.clone() }</label>
@@ -104,5 +109,8 @@ pub fn select(p: &SelectProps) -> Html {
 
 /// QoS choices shared by the subscribe and publish forms.
 pub fn qos_options() -> Vec<(AttrValue, AttrValue)> {
-    ["0", "1", "2"].iter().map(|q| (AttrValue::from(*q), AttrValue::from(*q))).collect()
+    ["0", "1", "2"]
+        .iter()
+        .map(|q| (AttrValue::from(*q), AttrValue::from(*q)))
+        .collect()
 }

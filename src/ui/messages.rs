@@ -61,25 +61,32 @@ fn row(m: &StoredMessage) -> Html {
     };
     let delivery = match &m.delivery {
         Delivery::None => html! {},
-        Delivery::Pending { .. } => html! { <span class="delivery busy">{ "Waiting for acknowledgement" }</span> },
+        Delivery::Pending { .. } => {
+            html! { <span class="delivery busy">{ "Waiting for acknowledgement" }</span> }
+        }
         Delivery::Acknowledged { at_ms } => html! {
             <span class="delivery ok">{ format!("Acknowledged {}", clock(*at_ms)) }</span>
         },
-        Delivery::Failed { reason } => html! { <span class="delivery bad">{ format!("Failed: {reason}") }</span> },
+        Delivery::Failed { reason } => {
+            html! { <span class="delivery bad">{ format!("Failed: {reason}") }</span> }
+        }
     };
     let payload = match p.kind {
         PayloadKind::Empty => html! { <pre class="payload empty">{ "(empty)" }</pre> },
         PayloadKind::Text => html! { <pre class="payload mono">{ p.text }</pre> },
-        PayloadKind::Hex => html! { <pre class="payload mono hex"><span class="badge">{ "hex" }</span>{ " " }{ p.text }</pre> },
+        PayloadKind::Hex => {
+            html! { <pre class="payload mono hex"><span class="badge">{ "hex" }</span>{ " " }{ p.text }</pre> }
+        }
     };
+    // Spaces between the parts keep words apart when the row is copied or read aloud.
     html! {
         <li class="message" key={m.seq}>
             <div class="meta">
-                { direction }
-                <span class="topic mono" title={m.topic.clone()}>{ &m.topic }</span>
-                <span class="qos">{ format!("QoS {}", m.qos as u8) }</span>
-                if m.retain { <span class="badge retained">{ "Retained" }</span> }
-                <time>{ clock(m.time_ms) }</time>
+                { direction }{ " " }
+                <span class="topic mono" title={m.topic.clone()}>{ &m.topic }</span>{ " " }
+                <span class="qos">{ format!("QoS {}", m.qos as u8) }</span>{ " " }
+                if m.retain { <span class="badge retained">{ "Retained" }</span>{ " " } }
+                <time>{ clock(m.time_ms) }</time>{ " " }
                 { delivery }
             </div>
             { payload }
@@ -93,5 +100,11 @@ fn row(m: &StoredMessage) -> Html {
 /// Local time of day with milliseconds, as people compare message times.
 fn clock(ms: f64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}:{:02}.{:03}", d.get_hours(), d.get_minutes(), d.get_seconds(), d.get_milliseconds())
+    format!(
+        "{:02}:{:02}:{:02}.{:03}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds(),
+        d.get_milliseconds()
+    )
 }

@@ -40,7 +40,12 @@ pub fn publish_form(p: &Props) -> Html {
     };
     let on_retain = {
         let req = req.clone();
-        Callback::from(move |v: bool| req.set(PublishRequest { retain: v, ..(*req).clone() }))
+        Callback::from(move |v: bool| {
+            req.set(PublishRequest {
+                retain: v,
+                ..(*req).clone()
+            })
+        })
     };
     let onsubmit = {
         let (req, on_publish) = (req.clone(), p.on_publish.clone());

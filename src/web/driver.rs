@@ -36,12 +36,15 @@ impl Driver {
             timer: None,
             sink: Rc::new(sink),
         };
-        Driver { inner: Rc::new(RefCell::new(inner)) }
+        Driver {
+            inner: Rc::new(RefCell::new(inner)),
+        }
     }
 
     pub fn connect(&self, url: &str, opts: Options) -> Result<(), Error> {
         self.inner.borrow_mut().url = url.to_string();
-        self.with_session(|s, now| s.connect(now, opts)).map_err(Error::Usage)
+        self.with_session(|s, now| s.connect(now, opts))
+            .map_err(Error::Usage)
     }
 
     pub fn disconnect(&self) {
@@ -84,7 +87,9 @@ fn pump(inner_rc: &Rc<RefCell<Inner>>) {
                     let _ = socket.send(&bytes);
                 }
             }
-            let Some(event) = inner.session.poll_event() else { break };
+            let Some(event) = inner.session.poll_event() else {
+                break;
+            };
             match event {
                 Event::OpenTransport => {
                     inner.socket = None;

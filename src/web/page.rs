@@ -23,8 +23,12 @@ pub fn random_seed() -> u64 {
 
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
 pub fn query_pairs() -> Vec<(String, String)> {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return Vec::new() };
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+        return Vec::new();
+    };
     let mut pairs = Vec::new();
     if let Ok(Some(iter)) = js_sys::try_iter(&params) {
         for entry in iter.flatten() {
@@ -48,7 +52,9 @@ pub fn load(key: &str) -> Option<String> {
 /// Saves a value; private browsing or a full quota is reported, not fatal.
 pub fn save(key: &str, value: &str) -> Result<(), String> {
     let storage = storage().ok_or("This browser does not allow local storage")?;
-    storage.set_item(key, value).map_err(|_| "Could not save settings: storage is full or blocked".to_string())
+    storage
+        .set_item(key, value)
+        .map_err(|_| "Could not save settings: storage is full or blocked".to_string())
 }
 
 /// Runs `f` once before the next repaint.

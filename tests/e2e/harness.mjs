@@ -235,12 +235,15 @@ export function launchBrowser() {
 }
 
 /**
- * A new page whose console errors and uncaught exceptions are collected in page.errors, so a
- * failing spec can show why the app misbehaved.
+ * A new page in a fresh context (no storage shared with other tests) whose console errors and
+ * uncaught exceptions are collected in page.errors, so a failing spec can show why the app
+ * misbehaved.
  */
-export async function newPage(browser) {
+export async function newPage(browser, { timeout = 15_000 } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  // Playwright's 30 s action default makes a missing control cost half a minute per test.
+  page.setDefaultTimeout(timeout);
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {

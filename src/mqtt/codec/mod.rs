@@ -50,29 +50,34 @@ impl Framer {
             15 => return Err(ProtocolError::Malformed("reserved packet type 15".into())),
             _ => {}
         }
-        let header = match mqttbytes::check(self.buf.iter(), self.max_packet_size) {
-            Ok(h) => h,
-            Err(mqttbytes::Error::InsufficientBytes(_)) => return Ok(None),
-            Err(mqttbytes::Error::PayloadSizeLimitExceeded(size)) => {
-                return Err(ProtocolError::PacketTooLarge {
-                    size,
-                    max: self.max_packet_size,
-                })
-            }
-            Err(e) => return Err(ProtocolError::Malformed(format!("{e:?}"))),
+        let Some((header_len, remaining_len)) = fixed_header(&self.buf)? else {
+            return Ok(None);
         };
-        let frame_len = header.frame_length();
+        // The limit is on the whole packet (MQTT 5 §3.1.2.11.4), and is enforced before
+        // waiting for a body that we would refuse anyway.
+        let frame_len = header_len + remaining_len;
         if frame_len > self.max_packet_size {
             return Err(ProtocolError::PacketTooLarge {
                 size: frame_len,
                 max: self.max_packet_size,
             });
         }
+        if self.buf.len() < frame_len {
+            return Ok(None);
+        }
         let mut frame = self.buf.split_to(frame_len);
         // The frame is whole: from here any "insufficient bytes" means the packet lies
         // about its own lengths, which is malformed, not a reason to wait.
-        if frame_len == 2 {
+        if remaining_len == 0 {
             return empty_body(kind).map(Some);
+        }
+        // MQTT 5 lets DISCONNECT stop after its reason code (§3.14.2.2.1); mqttbytes
+        // insists on a property length. Mosquitto sends this form, e.g. for 0x8E.
+        if kind == 14 && remaining_len == 1 && self.version == Version::V5 {
+            return Ok(Some(Packet::Disconnect {
+                code: frame[header_len],
+                reason: None,
+            }));
         }
         let packet = match self.version {
             Version::V311 => v4::decode(&mut frame),
@@ -80,6 +85,24 @@ impl Framer {
         };
         packet.map(Some)
     }
+}
+
+/// Parses the fixed header: `None` until it is complete, then its own length and the
+/// remaining length. More than four length bytes is malformed (§1.5.5).
+fn fixed_header(buf: &[u8]) -> Result<Option<(usize, usize)>, ProtocolError> {
+    let mut remaining = 0usize;
+    for (i, byte) in buf.iter().skip(1).take(4).enumerate() {
+        remaining |= ((byte & 0x7F) as usize) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Ok(Some((i + 2, remaining)));
+        }
+    }
+    if buf.len() >= 5 {
+        return Err(ProtocolError::Malformed(
+            "remaining length longer than 4 bytes".into(),
+        ));
+    }
+    Ok(None)
 }
 
 /// Packets with remaining length 0. mqttbytes rejects a v5 DISCONNECT of this form,
@@ -139,5 +162,10 @@ pub(crate) fn qos_from_wire(q: mqttbytes::QoS) -> super::packet::QoS {
     }
 }
 
+#[cfg(test)]
+mod framing_tests;
+// proptest is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod prop_tests;
 #[cfg(test)]
 mod tests;

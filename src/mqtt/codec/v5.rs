@@ -42,22 +42,15 @@ pub(super) fn decode(frame: &mut BytesMut) -> Result<Packet, ProtocolError> {
                 receive_maximum: p.as_ref().and_then(|p| p.receive_max),
                 max_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
                 max_qos: p.as_ref().and_then(|p| p.max_qos),
-                assigned_client_id: p
-                    .as_ref()
-                    .and_then(|p| p.assigned_client_identifier.clone()),
+                assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
                 server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
         w::Packet::Publish(p) => {
-            if p.properties
-                .as_ref()
-                .is_some_and(|pr| pr.topic_alias.is_some())
-            {
+            if p.properties.as_ref().is_some_and(|pr| pr.topic_alias.is_some()) {
                 // We advertise a topic alias maximum of 0, so the broker must not use one.
-                return Err(ProtocolError::Unexpected(
-                    "topic alias (we allow none)".into(),
-                ));
+                return Err(ProtocolError::Unexpected("topic alias (we allow none)".into()));
             }
             Packet::Publish(Publish {
                 topic: p.topic,
@@ -284,10 +277,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         Packet::SubAck { pkid, codes } => {
             let codes = codes
                 .iter()
-                .map(|c| {
-                    w::SubscribeReasonCode::try_from(*c)
-                        .unwrap_or(w::SubscribeReasonCode::Unspecified)
-                })
+                .map(|c| w::SubscribeReasonCode::try_from(*c).unwrap_or(w::SubscribeReasonCode::Unspecified))
                 .collect();
             w::SubAck::new(*pkid, codes).write(out)?;
         }
@@ -328,8 +318,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 p.reason_string = Some(r.clone());
                 p
             });
-            let reason_code = w::DisconnectReasonCode::try_from(*code)
-                .unwrap_or(w::DisconnectReasonCode::UnspecifiedError);
+            let reason_code =
+                w::DisconnectReasonCode::try_from(*code).unwrap_or(w::DisconnectReasonCode::UnspecifiedError);
             w::Disconnect {
                 reason_code,
                 properties,

@@ -41,7 +41,13 @@ impl Session {
             }
             Packet::PingResp => self.ping_sent = None,
             Packet::Disconnect { code, reason } => {
-                let reason = reason.unwrap_or_else(|| reason_text(code).to_string());
+                // The code says what to do (e.g. 0x8E: another client took the id);
+                // the broker's free text only adds detail.
+                let mut text = reason_text(code).to_string();
+                if let Some(extra) = reason.filter(|s| !s.is_empty()) {
+                    text = format!("{text} ({extra})");
+                }
+                let reason = text;
                 self.fail(Error::ServerDisconnect { code, reason }, true);
             }
             other @ (Packet::Connect(_)
@@ -76,10 +82,7 @@ impl Session {
             .min(ack.receive_maximum.map_or(usize::MAX, |r| r as usize))
             .max(1);
         self.max_packet_out = ack.max_packet_size.map_or(usize::MAX, |m| m as usize);
-        self.max_qos = ack
-            .max_qos
-            .and_then(QoS::from_u8)
-            .unwrap_or(QoS::ExactlyOnce);
+        self.max_qos = ack.max_qos.and_then(QoS::from_u8).unwrap_or(QoS::ExactlyOnce);
         self.keep_alive_ms = ack.server_keep_alive.unwrap_or(self.opts.keep_alive) as u64 * 1000;
         if let Some(id) = ack.assigned_client_id {
             self.client_id = id;
@@ -101,10 +104,7 @@ impl Session {
         let filters: Vec<(String, QoS)> = if session_present {
             unsent
         } else {
-            self.subscriptions
-                .iter()
-                .map(|(f, q)| (f.clone(), *q))
-                .collect()
+            self.subscriptions.iter().map(|(f, q)| (f.clone(), *q)).collect()
         };
         for (filter, qos) in filters {
             if let Some(pkid) = self.ids.allocate() {

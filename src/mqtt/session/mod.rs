@@ -261,7 +261,9 @@ impl Session {
             self.state = State::AwaitConnAck { since };
             let o = &self.opts;
             let connect = Connect {
-                client_id: o.client_id.clone(),
+                // After the broker assigned an id, reconnects reuse it: asking for a new
+                // one would orphan the session it keeps for us.
+                client_id: self.client_id.clone(),
                 keep_alive: o.keep_alive,
                 clean_start: o.clean_start,
                 username: o.username.clone().filter(|u| !u.is_empty()),
@@ -394,13 +396,7 @@ impl Session {
 
     /// Publishes a message and returns its id for `PublishAcked`/`PublishFailed`.
     /// QoS 1/2 messages made while reconnecting wait for the connection.
-    pub fn publish(
-        &mut self,
-        topic: &str,
-        payload: Bytes,
-        qos: QoS,
-        retain: bool,
-    ) -> Result<u64, Error> {
+    pub fn publish(&mut self, topic: &str, payload: Bytes, qos: QoS, retain: bool) -> Result<u64, Error> {
         validate_topic(topic)?;
         if self.state == State::Idle || (qos == QoS::AtMostOnce && self.state != State::Connected) {
             return Err(UsageError::NotConnected.into());
@@ -550,8 +546,17 @@ fn validate_options(o: &Options) -> Result<(), UsageError> {
     if o.version == Version::V311 && has_pass && !has_user {
         return bad("MQTT 3.1.1 does not allow a password without a username");
     }
+    // mqttbytes writes these lengths as u16 without checking: a longer value would go
+    // out as a corrupt CONNECT instead of an error the user can act on.
+    let too_long = |s: &Option<String>| s.as_deref().is_some_and(|s| s.len() > 65_535);
+    if too_long(&o.username) || too_long(&o.password) {
+        return bad("Username and password must each be at most 65,535 bytes");
+    }
     if let Some(will) = &o.will {
         validate_topic(&will.topic)?;
+        if will.payload.len() > 65_535 {
+            return bad("The will message must be at most 65,535 bytes");
+        }
     }
     if o.max_packet_size < 64 {
         return bad("Maximum packet size must be at least 64 bytes");

@@ -65,6 +65,16 @@ impl Session {
                 self.ids.release(pkid);
                 return;
             };
+            // Queued before this CONNACK, so never checked against its Maximum QoS:
+            // sending it would get us disconnected (0x9B), again after every replay.
+            if publish.qos > self.max_qos {
+                self.ids.release(pkid);
+                self.events.push_back(Event::PublishFailed {
+                    id,
+                    reason: format!("The broker accepts at most QoS {}", self.max_qos as u8),
+                });
+                continue;
+            }
             publish.pkid = pkid;
             let bytes = match encode(self.opts.version, &Packet::Publish(publish.clone())) {
                 Ok(b) => b,

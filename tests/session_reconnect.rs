@@ -1,0 +1,390 @@
+//! Losing and regaining the broker: CONNACK timeout, backoff, restoring subscriptions,
+//! replaying unacknowledged publishes, server DISCONNECT, and what the session does with
+//! garbage from the broker.
+
+mod support;
+
+use bytes::Bytes;
+use mqtt_deck::mqtt;
+
+use mqtt::error::{Error, ProtocolError, TransportError, UsageError};
+use mqtt::packet::{ConnAck, Packet, Publish, QoS, Version};
+use mqtt::session::{Event, Options, Status};
+use support::fake_broker::{connects, disconnects, names, options, publishes, versions, Link, Pair};
+
+fn resumed() -> Option<ConnAck> {
+    Some(ConnAck {
+        session_present: true,
+        ..ConnAck::default()
+    })
+}
+
+/// Drops the link, waits out the backoff, and returns what the broker received on the
+/// new connection.
+fn reconnect(pair: &mut Pair) -> Vec<Packet> {
+    pair.drop_link();
+    pair.broker.take();
+    pair.step();
+    assert_eq!(pair.session.status(), Status::Connected);
+    pair.broker.take()
+}
+
+#[test]
+fn no_connack_in_time_closes_the_transport_and_schedules_a_reconnect() {
+    for link in [Link::Accept, Link::Hang] {
+        let mut pair = Pair::idle(Options {
+            connect_timeout_ms: 5_000,
+            ..options(Version::V5)
+        });
+        pair.link = link;
+        pair.broker.connack = None;
+        pair.start();
+        assert_eq!(pair.session.poll_timeout(), Some(5_000));
+        pair.step();
+        let events = pair.events();
+        assert!(events.contains(&Event::CloseTransport), "{link:?}");
+        assert!(matches!(
+            disconnects(&events)[..],
+            [(Some(Error::Transport(TransportError::ConnAckTimeout)), Some(_))]
+        ));
+        assert!(matches!(pair.session.status(), Status::Reconnecting { .. }));
+    }
+}
+
+#[test]
+fn reconnect_delays_grow_within_jitter_and_reset_after_a_connack() {
+    for v in versions() {
+        let mut pair = Pair::idle(options(v));
+        pair.link = Link::Refuse;
+        pair.start();
+        let mut delays = Vec::new();
+        for _ in 0..7 {
+            let ds = disconnects(&pair.events());
+            assert_eq!(ds.len(), 1);
+            delays.push(ds[0].1.expect("a retry is scheduled"));
+            pair.step();
+        }
+        for (i, d) in delays.iter().enumerate() {
+            let base = (1_000u64 << i).min(30_000);
+            assert!((base / 2..=base).contains(d), "attempt {i}: {d}ms");
+        }
+        assert!(delays[6] > delays[0] * 10, "{delays:?}");
+        pair.link = Link::Accept;
+        pair.step();
+        assert_eq!(pair.session.status(), Status::Connected);
+        pair.events();
+        pair.drop_link();
+        let after = disconnects(&pair.events())[0].1.unwrap();
+        assert!((500..=1_000).contains(&after), "not reset: {after}ms");
+    }
+}
+
+#[test]
+fn without_a_resumed_session_every_subscription_is_sent_again() {
+    for v in versions() {
+        let mut pair = Pair::connected(options(v));
+        pair.session.subscribe("a/#", QoS::AtLeastOnce).unwrap();
+        pair.session.subscribe("b/+", QoS::ExactlyOnce).unwrap();
+        pair.pump();
+        pair.events();
+        let sent = reconnect(&mut pair);
+        let mut filters: Vec<(String, QoS)> = sent
+            .iter()
+            .flat_map(|p| match p {
+                Packet::Subscribe { filters, .. } => filters.clone(),
+                _ => vec![],
+            })
+            .collect();
+        filters.sort();
+        assert_eq!(
+            filters,
+            [
+                ("a/#".to_string(), QoS::AtLeastOnce),
+                ("b/+".to_string(), QoS::ExactlyOnce)
+            ]
+        );
+        let results = pair
+            .events()
+            .into_iter()
+            .filter(|e| matches!(e, Event::Subscribed { result: Ok(_), .. }))
+            .count();
+        assert_eq!(results, 2);
+    }
+}
+
+#[test]
+fn a_resumed_session_keeps_its_subscriptions_and_only_sends_unanswered_ones() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.session.subscribe("done/#", QoS::AtLeastOnce).unwrap();
+    pair.pump();
+    pair.broker.auto_ack = false;
+    pair.session.subscribe("pending/#", QoS::AtMostOnce).unwrap();
+    pair.pump();
+    pair.broker.connack = resumed();
+    pair.broker.auto_ack = true;
+    let sent = reconnect(&mut pair);
+    assert_eq!(names(&sent), ["CONNECT", "SUBSCRIBE"]);
+    assert!(matches!(&sent[1], Packet::Subscribe { filters, .. } if filters[0].0 == "pending/#"));
+}
+
+#[test]
+fn a_resumed_session_resends_unacknowledged_publishes_with_dup_and_the_same_id() {
+    for v in versions() {
+        let mut pair = Pair::connected(Options {
+            clean_start: false,
+            ..options(v)
+        });
+        pair.broker.auto_ack = false;
+        let q1 = pair.publish("q/1", b"one", QoS::AtLeastOnce);
+        let q2_acked = pair.publish("q/2", b"two", QoS::ExactlyOnce);
+        let q2 = pair.publish("q/2", b"three", QoS::ExactlyOnce);
+        let first = publishes(&pair.broker.take());
+        pair.deliver(Packet::PubRec {
+            pkid: first[1].pkid,
+            code: 0,
+        });
+        pair.broker.take();
+        pair.broker.connack = resumed();
+        pair.broker.auto_ack = true;
+        let sent = reconnect(&mut pair);
+        // The last PUBREL answers the broker's PUBREC to the replayed QoS 2 PUBLISH.
+        assert_eq!(
+            names(&sent),
+            ["CONNECT", "PUBLISH", "PUBREL", "PUBLISH", "PUBREL"],
+            "{v:?}"
+        );
+        let resent = publishes(&sent);
+        for (again, was) in resent.iter().zip([&first[0], &first[2]]) {
+            assert!(again.dup, "{v:?}: DUP not set");
+            assert_eq!(again.pkid, was.pkid);
+            assert_eq!((&again.topic, &again.payload), (&was.topic, &was.payload));
+        }
+        assert_eq!(
+            sent[2],
+            Packet::PubRel {
+                pkid: first[1].pkid,
+                code: 0
+            }
+        );
+        let mut acked: Vec<u64> = pair
+            .events()
+            .iter()
+            .filter_map(|e| match e {
+                Event::PublishAcked { id } => Some(*id),
+                _ => None,
+            })
+            .collect();
+        acked.sort();
+        assert_eq!(acked, [q1, q2_acked, q2]);
+        assert_eq!(pair.session.unacknowledged(), 0);
+    }
+}
+
+#[test]
+fn a_fresh_session_sends_unacknowledged_publishes_again_as_new() {
+    for v in versions() {
+        let mut pair = Pair::connected(options(v));
+        pair.broker.auto_ack = false;
+        let id = pair.publish("q/1", b"one", QoS::AtLeastOnce);
+        pair.broker.take();
+        pair.broker.auto_ack = true;
+        let sent = reconnect(&mut pair);
+        let again = publishes(&sent);
+        assert_eq!(again.len(), 1);
+        assert!(!again[0].dup, "the new session never saw it");
+        assert!(pair.events().contains(&Event::PublishAcked { id }));
+    }
+}
+
+#[test]
+fn qos1_published_while_reconnecting_goes_out_after_connack_and_qos0_is_refused() {
+    for v in versions() {
+        let mut pair = Pair::connected(options(v));
+        pair.drop_link();
+        let id = pair
+            .session
+            .publish("later", Bytes::from_static(b"x"), QoS::AtLeastOnce, false)
+            .unwrap();
+        let qos0 = pair
+            .session
+            .publish("later", Bytes::from_static(b"x"), QoS::AtMostOnce, false);
+        assert_eq!(qos0, Err(Error::Usage(UsageError::NotConnected)));
+        pair.session.subscribe("late/#", QoS::AtMostOnce).unwrap();
+        pair.broker.take();
+        pair.events();
+        pair.step();
+        let sent = pair.broker.take();
+        assert_eq!(names(&sent[..1]), ["CONNECT"]);
+        assert_eq!(publishes(&sent).len(), 1);
+        assert!(names(&sent).contains(&"SUBSCRIBE"));
+        assert!(pair.events().contains(&Event::PublishAcked { id }));
+    }
+}
+
+#[test]
+fn incoming_qos2_resent_after_a_resumed_reconnect_is_not_delivered_twice() {
+    for v in versions() {
+        let mut pair = Pair::connected(options(v));
+        pair.broker.auto_ack = false;
+        let p = Publish {
+            topic: "in".into(),
+            payload: Bytes::from_static(b"x"),
+            qos: QoS::ExactlyOnce,
+            retain: false,
+            dup: false,
+            pkid: 5,
+        };
+        pair.deliver(Packet::Publish(p.clone()));
+        assert_eq!(pair.events(), vec![Event::Message(p.clone())]);
+        pair.broker.connack = resumed();
+        reconnect(&mut pair);
+        pair.events();
+        // The broker never saw our PUBREC, so it sends the message again.
+        pair.deliver(Packet::Publish(Publish { dup: true, ..p }));
+        assert!(pair.events().is_empty(), "{v:?}: delivered twice");
+        assert_eq!(pair.broker.take(), vec![Packet::PubRec { pkid: 5, code: 0 }]);
+    }
+}
+
+#[test]
+fn v5_reconnect_reuses_the_assigned_client_id_so_the_session_can_resume() {
+    let mut pair = Pair::idle(Options {
+        client_id: String::new(),
+        clean_start: false,
+        session_expiry: 600,
+        ..options(Version::V5)
+    });
+    pair.broker.connack = Some(ConnAck {
+        assigned_client_id: Some("auto-1".into()),
+        ..ConnAck::default()
+    });
+    pair.start();
+    pair.broker.connack = resumed();
+    let sent = reconnect(&mut pair);
+    assert_eq!(connects(&sent)[0].client_id, "auto-1");
+    // A new `connect` starts from the options again.
+    pair.start();
+    assert_eq!(connects(&pair.broker.take())[0].client_id, "");
+}
+
+#[test]
+fn garbage_from_the_broker_is_a_protocol_error_that_closes_and_reconnects() {
+    let garbage: [&[u8]; 3] = [
+        &[0x00, 0x00, 0x01],
+        // PUBLISH whose topic length points past its frame.
+        &[0x30, 0x04, 0x00, 0x09, b'a', b'b'],
+        &[0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],
+    ];
+    for v in versions() {
+        for bytes in garbage {
+            let mut pair = Pair::connected(options(v));
+            pair.deliver_raw(bytes);
+            let events = pair.events();
+            assert!(events.contains(&Event::CloseTransport), "{bytes:02x?}");
+            assert!(
+                matches!(
+                    disconnects(&events)[..],
+                    [(Some(Error::Protocol(ProtocolError::Malformed(_))), Some(_))]
+                ),
+                "{v:?} {bytes:02x?}: {events:?}"
+            );
+            // 5.0 says why before closing.
+            let told = pair.broker.take();
+            if v == Version::V5 {
+                assert_eq!(
+                    told,
+                    vec![Packet::Disconnect {
+                        code: 0x81,
+                        reason: None
+                    }]
+                );
+            } else {
+                assert!(told.is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn garbage_instead_of_connack_is_a_protocol_error() {
+    for v in versions() {
+        let mut pair = Pair::idle(options(v));
+        pair.broker.connack = None;
+        pair.start();
+        pair.deliver_raw(&[0x20, 0x02, 0x00, 0x09]);
+        let ds = disconnects(&pair.events());
+        assert!(
+            matches!(ds[..], [(Some(Error::Protocol(_)), Some(_))]),
+            "{v:?}: {ds:?}"
+        );
+    }
+}
+
+#[test]
+fn v5_auth_from_the_broker_ends_the_connection() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.deliver_raw(&[0xF0, 0x00]);
+    assert!(matches!(
+        disconnects(&pair.events())[..],
+        [(Some(Error::Protocol(ProtocolError::UnsupportedAuth)), Some(_))]
+    ));
+}
+
+#[test]
+fn v5_server_disconnect_for_a_session_takeover_does_not_reconnect() {
+    // With and without a reason string; the short form is what Mosquitto sends.
+    let forms: [&[u8]; 2] = [
+        &[
+            0xE0, 0x0A, 0x8E, 0x08, 0x1F, 0x00, 0x05, b't', b'a', b'k', b'e', b'n',
+        ],
+        &[0xE0, 0x01, 0x8E],
+    ];
+    for bytes in forms {
+        let mut pair = Pair::connected(options(Version::V5));
+        pair.deliver_raw(bytes);
+        let events = pair.events();
+        assert!(events.contains(&Event::CloseTransport));
+        let ds = disconnects(&events);
+        assert!(
+            matches!(
+                &ds[..],
+                [(Some(Error::ServerDisconnect { code: 0x8E, .. }), None)]
+            ),
+            "{bytes:02x?}: {ds:?}"
+        );
+        assert!(ds[0].0.as_ref().unwrap().to_string().contains("taken over"));
+        pair.run_until(10 * 60_000);
+        assert_eq!(pair.opens, 1, "fighting the other client for the id");
+    }
+}
+
+#[test]
+fn v5_server_shutting_down_reconnects() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.deliver(Packet::Disconnect {
+        code: 0x8B,
+        reason: None,
+    });
+    let ds = disconnects(&pair.events());
+    assert!(matches!(
+        ds[..],
+        [(Some(Error::ServerDisconnect { code: 0x8B, .. }), Some(_))]
+    ));
+    pair.step();
+    assert_eq!(pair.opens, 2);
+    assert_eq!(pair.session.status(), Status::Connected);
+}
+
+#[test]
+fn calling_connect_again_replaces_the_open_connection() {
+    let mut pair = Pair::connected(options(Version::V311));
+    pair.start();
+    let events = pair.events();
+    assert_eq!(
+        &events[..2],
+        [Event::CloseTransport, Event::OpenTransport],
+        "{events:?}"
+    );
+    assert_eq!(pair.opens, 2);
+    assert_eq!(pair.session.status(), Status::Connected);
+}

@@ -1,0 +1,328 @@
+//! A scripted fake broker and `Pair`, which drives a `Session` against it on a virtual clock.
+//!
+//! Paths go through `crate::mqtt` so that the same file serves the integration tests
+//! (whose crate root says `use mqtt_deck::mqtt;`) and the library's own unit tests
+//! (which include it with `#[path]`).
+#![allow(dead_code)]
+
+use bytes::Bytes;
+
+use crate::mqtt::codec::{encode, Framer};
+use crate::mqtt::packet::{ConnAck, Connect, Packet, Publish, QoS, Version};
+use crate::mqtt::session::{Event, Millis, Options, Session};
+
+/// What happens when the session asks for a transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The WebSocket opens at once.
+    Accept,
+    /// The WebSocket fails at once (connection refused).
+    Refuse,
+    /// Nothing happens: neither open nor closed.
+    Hang,
+}
+
+/// The broker end of the link. It decodes what the client sends with the real `Framer`
+/// and answers with `encode`, following a few switches tests flip.
+pub struct FakeBroker {
+    pub version: Version,
+    framer: Framer,
+    /// Everything the client sent on any connection, in order; tests drain it with `take`.
+    pub received: Vec<Packet>,
+    /// Bytes waiting to go to the client.
+    outbox: Vec<Bytes>,
+    /// Reply to CONNECT; `None` keeps silent (for the CONNACK timeout).
+    pub connack: Option<ConnAck>,
+    /// Acknowledge PUBLISH, PUBREL, SUBSCRIBE (granting the requested QoS) and UNSUBSCRIBE.
+    pub auto_ack: bool,
+    pub answer_pings: bool,
+}
+
+impl FakeBroker {
+    pub fn new(version: Version) -> Self {
+        FakeBroker {
+            version,
+            framer: Framer::new(version, 64 * 1024 * 1024),
+            received: Vec::new(),
+            outbox: Vec::new(),
+            connack: Some(ConnAck::default()),
+            auto_ack: true,
+            answer_pings: true,
+        }
+    }
+
+    /// A new connection: nothing half-read survives from the last one.
+    fn reset_link(&mut self) {
+        self.framer = Framer::new(self.version, 64 * 1024 * 1024);
+        self.outbox.clear();
+    }
+
+    /// Queues a packet for the client.
+    pub fn send(&mut self, packet: Packet) {
+        let bytes = encode(self.version, &packet).expect("broker packets encode");
+        self.outbox.push(bytes);
+    }
+
+    fn receive(&mut self, bytes: &[u8]) {
+        self.framer.push(bytes);
+        while let Some(packet) = self
+            .framer
+            .next_packet()
+            .expect("the client sent a malformed packet")
+        {
+            self.react(&packet);
+            self.received.push(packet);
+        }
+    }
+
+    fn react(&mut self, packet: &Packet) {
+        match packet {
+            Packet::Connect(_) => {
+                if let Some(ack) = self.connack.clone() {
+                    self.send(Packet::ConnAck(ack));
+                }
+            }
+            Packet::PingReq if self.answer_pings => self.send(Packet::PingResp),
+            _ if !self.auto_ack => {}
+            Packet::Publish(p) => match p.qos {
+                QoS::AtMostOnce => {}
+                QoS::AtLeastOnce => self.send(Packet::PubAck {
+                    pkid: p.pkid,
+                    code: 0,
+                }),
+                QoS::ExactlyOnce => self.send(Packet::PubRec {
+                    pkid: p.pkid,
+                    code: 0,
+                }),
+            },
+            Packet::PubRec { pkid, .. } => self.send(Packet::PubRel { pkid: *pkid, code: 0 }),
+            Packet::PubRel { pkid, .. } => self.send(Packet::PubComp { pkid: *pkid, code: 0 }),
+            Packet::Subscribe { pkid, filters } => self.send(Packet::SubAck {
+                pkid: *pkid,
+                codes: filters.iter().map(|(_, q)| *q as u8).collect(),
+            }),
+            Packet::Unsubscribe { pkid, filters } => self.send(Packet::UnsubAck {
+                pkid: *pkid,
+                codes: vec![0; filters.len()],
+            }),
+            _ => {}
+        }
+    }
+
+    /// Drains what the client sent since the last call.
+    pub fn take(&mut self) -> Vec<Packet> {
+        std::mem::take(&mut self.received)
+    }
+}
+
+/// A session and a broker joined by a perfect in-memory link, on a clock that only
+/// moves when a test moves it.
+pub struct Pair {
+    pub session: Session,
+    pub broker: FakeBroker,
+    pub now: Millis,
+    pub link: Link,
+    /// Whether a transport is open (between OpenTransport and close).
+    pub open: bool,
+    /// How many times the session asked for a transport.
+    pub opens: usize,
+    events: Vec<Event>,
+}
+
+impl Pair {
+    /// A session that has not connected yet.
+    pub fn idle(opts: Options) -> Self {
+        let broker = FakeBroker::new(opts.version);
+        Pair {
+            session: Session::new(opts),
+            broker,
+            now: 0,
+            link: Link::Accept,
+            open: false,
+            opens: 0,
+            events: Vec::new(),
+        }
+    }
+
+    /// Calls `connect` with the options it was made with and runs until quiet.
+    pub fn start(&mut self) {
+        let opts = self.session.options().clone();
+        self.session.connect(self.now, opts).expect("valid options");
+        self.pump();
+    }
+
+    /// Connected, CONNACK handled, and the broker's and event logs emptied.
+    pub fn connected(opts: Options) -> Self {
+        let mut pair = Pair::idle(opts);
+        pair.start();
+        assert!(
+            pair.events().iter().any(|e| matches!(e, Event::Connected { .. })),
+            "the session did not connect"
+        );
+        pair.broker.take();
+        pair
+    }
+
+    /// Moves bytes and events until neither side has anything left to say.
+    pub fn pump(&mut self) {
+        loop {
+            let mut busy = false;
+            while let Some(bytes) = self.session.poll_transmit() {
+                busy = true;
+                // Bytes written after close go nowhere, as on a real socket.
+                if self.open {
+                    self.broker.receive(&bytes);
+                }
+            }
+            while let Some(event) = self.session.poll_event() {
+                busy = true;
+                match event {
+                    Event::OpenTransport => self.open_transport(),
+                    Event::CloseTransport => self.open = false,
+                    _ => {}
+                }
+                self.events.push(event);
+            }
+            if self.open && !self.broker.outbox.is_empty() {
+                busy = true;
+                for bytes in std::mem::take(&mut self.broker.outbox) {
+                    self.session.handle_bytes(self.now, &bytes);
+                }
+            }
+            if !busy {
+                return;
+            }
+        }
+    }
+
+    fn open_transport(&mut self) {
+        self.opens += 1;
+        self.broker.reset_link();
+        match self.link {
+            Link::Accept => {
+                self.open = true;
+                self.session.handle_transport_open(self.now);
+            }
+            Link::Refuse => self
+                .session
+                .handle_transport_closed(self.now, "connection refused".into()),
+            Link::Hang => {}
+        }
+    }
+
+    /// Jumps to the session's next deadline and lets it act. Returns the new time.
+    pub fn step(&mut self) -> Millis {
+        let at = self.session.poll_timeout().expect("the session has a deadline");
+        assert!(at >= self.now, "deadline {at} is in the past ({})", self.now);
+        self.now = at;
+        self.session.handle_timeout(self.now);
+        self.pump();
+        self.now
+    }
+
+    /// Runs every deadline up to and including `until`, then sets the clock there.
+    pub fn run_until(&mut self, until: Millis) {
+        while let Some(at) = self.session.poll_timeout() {
+            if at > until {
+                break;
+            }
+            self.step();
+        }
+        self.now = until;
+    }
+
+    /// Advances the clock without firing deadlines (for actions at a given time).
+    pub fn set_time(&mut self, now: Millis) {
+        self.now = now;
+    }
+
+    /// The broker sends a packet now.
+    pub fn deliver(&mut self, packet: Packet) {
+        self.broker.send(packet);
+        self.pump();
+    }
+
+    /// The broker sends raw bytes now, bypassing the encoder.
+    pub fn deliver_raw(&mut self, bytes: &[u8]) {
+        self.session.handle_bytes(self.now, bytes);
+        self.pump();
+    }
+
+    /// The link dies under the session.
+    pub fn drop_link(&mut self) {
+        self.open = false;
+        self.session
+            .handle_transport_closed(self.now, "network went away".into());
+        self.pump();
+    }
+
+    /// Drains the events seen since the last call.
+    pub fn events(&mut self) -> Vec<Event> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// Publishes with `publish` and pumps.
+    pub fn publish(&mut self, topic: &str, payload: &'static [u8], qos: QoS) -> u64 {
+        let id = self
+            .session
+            .publish(topic, Bytes::from_static(payload), qos, false)
+            .expect("publish accepted");
+        self.pump();
+        id
+    }
+}
+
+/// Options with the defaults tests build on: one version, reconnect on, fixed seed.
+pub fn options(version: Version) -> Options {
+    Options {
+        version,
+        client_id: "deck-test".into(),
+        keep_alive: 30,
+        ..Options::default()
+    }
+}
+
+pub fn versions() -> [Version; 2] {
+    [Version::V311, Version::V5]
+}
+
+/// The CONNECT packets among `packets`.
+pub fn connects(packets: &[Packet]) -> Vec<Connect> {
+    packets
+        .iter()
+        .filter_map(|p| match p {
+            Packet::Connect(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The PUBLISH packets among `packets`.
+pub fn publishes(packets: &[Packet]) -> Vec<Publish> {
+    packets
+        .iter()
+        .filter_map(|p| match p {
+            Packet::Publish(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `Disconnected` events among `events`, as (error, reconnect_in_ms).
+pub fn disconnects(events: &[Event]) -> Vec<(Option<crate::mqtt::Error>, Option<u64>)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Disconnected {
+                error,
+                reconnect_in_ms,
+            } => Some((error.clone(), *reconnect_in_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The names of `packets`, for compact assertions on what crossed the wire.
+pub fn names(packets: &[Packet]) -> Vec<&'static str> {
+    packets.iter().map(Packet::name).collect()
+}

@@ -1,0 +1,3 @@
+//! Helpers shared by the session integration tests.
+
+pub mod fake_broker;
