@@ -43,8 +43,47 @@ impl ConnStatus {
     }
 }
 
+/// The screens. On a desktop the connection, subscriptions and publish forms stay in a
+/// sidebar and only Monitor, Messages and Panel take turns; on a phone each is a tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Monitor,
+    Messages,
+    Panel,
+    Publish,
+    Connection,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [
+        View::Monitor,
+        View::Messages,
+        View::Panel,
+        View::Publish,
+        View::Connection,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Monitor => "Monitor",
+            View::Messages => "Messages",
+            View::Panel => "Panel",
+            View::Publish => "Publish",
+            View::Connection => "Connection",
+        }
+    }
+
+    /// Views that live in the main area on a desktop.
+    pub fn is_main(self) -> bool {
+        matches!(self, View::Monitor | View::Messages | View::Panel)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
+    pub view: View,
+    /// The main-area view shown on a desktop (the last main view chosen).
+    pub main_view: View,
     pub settings: ConnectionSettings,
     pub status: ConnStatus,
     pub subscriptions: SubscriptionList,
@@ -58,6 +97,8 @@ pub struct AppState {
 impl AppState {
     pub fn new(settings: ConnectionSettings, notice: Option<String>) -> Self {
         AppState {
+            view: View::Monitor,
+            main_view: View::Monitor,
             settings,
             status: ConnStatus::Idle,
             subscriptions: SubscriptionList::default(),
@@ -71,6 +112,7 @@ impl AppState {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
+    Show(View),
     EditSettings(ConnectionSettings),
     ConnectError(Option<String>),
     Connecting,
@@ -100,6 +142,12 @@ pub enum Action {
 pub fn reduce(state: &AppState, action: Action) -> AppState {
     let mut s = state.clone();
     match action {
+        Action::Show(view) => {
+            s.view = view;
+            if view.is_main() {
+                s.main_view = view;
+            }
+        }
         Action::EditSettings(settings) => s.settings = settings,
         Action::ConnectError(e) => s.connect_error = e,
         Action::Connecting => {

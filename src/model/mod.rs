@@ -2,12 +2,26 @@
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
-//! - `messages` — the capped store of received and published messages.
+//! - `messages` — the store: one capped ring, per-topic histories, filtered views.
+//! - `tree`     — the topic tree with counts, last values and retained markers.
 //! - `subscriptions` — the subscription list with each filter's outcome.
+//! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget; Base64.
+//! - `json_scan` — the iterative JSON scanner behind `json_view` (no recursion, depth-capped).
+//! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by path.
+//! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
+//! - `export`   — message history as JSON or CSV, with ISO 8601 times.
+//! - `rate`     — a messages-per-second meter over a sliding window.
 //! - `app`      — the UI state and the one reducer that changes it.
 
 pub mod app;
+pub mod diff;
+pub mod export;
+pub mod json_path;
+mod json_scan;
+pub mod json_view;
 pub mod messages;
+pub mod tree;
 pub mod payload;
+pub mod rate;
 pub mod settings;
 pub mod subscriptions;

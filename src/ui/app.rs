@@ -8,10 +8,11 @@ use yew::prelude::*;
 use super::connection::ConnectionForm;
 use super::feed::Feed;
 use super::messages::MessageList;
+use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::publish::{PublishForm, PublishRequest};
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
-use crate::model::app::{reduce, Action, AppState};
+use crate::model::app::{reduce, Action, AppState, View};
 use crate::model::messages::{Delivery, Direction};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
@@ -130,6 +131,16 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::PublishError(result.err()));
         })
     };
+    let on_raw_publish = {
+        let driver = driver.clone();
+        Callback::from(move |m: RawPublish| {
+            driver
+                .publish(&m.topic, m.payload, m.qos, m.retain)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    };
+    let monitor_state = use_mut_ref(MonitorState::default);
     let on_dismiss = {
         let dispatch = dispatch.clone();
         Callback::from(move |_| dispatch.dispatch(Action::DismissNotice))
@@ -150,23 +161,51 @@ pub fn app() -> Html {
 
     let s = &state.0;
     let entries = s.subscriptions.entries().to_vec();
+    let tabs = View::ALL.iter().map(|&v| {
+        let dispatch = dispatch.clone();
+        let selected = s.view == v || (v.is_main() && s.main_view == v && !s.view.is_main());
+        let class = classes!(
+            "tab",
+            (!v.is_main()).then_some("phone-only"),
+            (s.view == v).then_some("current")
+        );
+        html! {
+            <button type="button" role="tab" {class} aria-selected={selected.to_string()}
+                onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(v)))}>{ v.label() }</button>
+        }
+    });
+    let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
+    let main = match s.main_view {
+        View::Messages => html! { <MessageList feed={feed.clone()} /> },
+        View::Panel => {
+            html! { <section class="panel"><p class="empty">{ "The device panel comes here." }</p></section> }
+        }
+        _ => {
+            html! { <Monitor feed={feed.clone()} state={monitor_state.clone()} on_publish={on_raw_publish} /> }
+        }
+    };
     html! {
         <>
-            <StatusBar status={s.status.clone()} url={s.settings.url.clone()} />
+            <StatusBar status={s.status.clone()} url={s.settings.url.clone()} feed={feed.clone()} />
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
             }
-            <main class="layout">
+            <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
+            <main class={classes!("layout", format!("view-{}", s.view.label().to_lowercase()))}>
                 <div class="column">
-                    <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
-                        error={s.connect_error.clone().map(AttrValue::from)}
-                        {on_change} {on_connect} {on_disconnect} />
-                    <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
-                        {on_subscribe} {on_unsubscribe} />
-                    <PublishForm error={s.publish_error.clone().map(AttrValue::from)} {on_publish} />
+                    <div class={side(View::Connection)}>
+                        <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
+                            error={s.connect_error.clone().map(AttrValue::from)}
+                            {on_change} {on_connect} {on_disconnect} />
+                        <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
+                            {on_subscribe} {on_unsubscribe} />
+                    </div>
+                    <div class={side(View::Publish)}>
+                        <PublishForm error={s.publish_error.clone().map(AttrValue::from)} {on_publish} />
+                    </div>
                 </div>
-                <MessageList feed={feed.clone()} />
+                <div class="main-view">{ main }</div>
             </main>
         </>
     }

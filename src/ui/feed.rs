@@ -5,11 +5,8 @@ use std::rc::Rc;
 
 use yew::Callback;
 
-use crate::model::messages::MessageStore;
+use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
 use crate::web::page::on_next_frame;
-
-/// Messages kept for display; older ones are dropped.
-const STORE_CAP: usize = 5_000;
 
 /// Shared by the driver's sink (which writes) and the views (which read on repaint).
 pub struct Feed {
@@ -17,6 +14,8 @@ pub struct Feed {
     listeners: RefCell<Vec<(u64, Callback<()>)>>,
     next_listener: Cell<u64>,
     frame_pending: Cell<bool>,
+    /// Moves once per repaint; views use it to know their data may have changed.
+    frame: Cell<u64>,
 }
 
 impl PartialEq for Feed {
@@ -28,11 +27,16 @@ impl PartialEq for Feed {
 impl Feed {
     pub fn new() -> Rc<Feed> {
         Rc::new(Feed {
-            store: RefCell::new(MessageStore::new(STORE_CAP)),
+            store: RefCell::new(MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP)),
             listeners: RefCell::new(Vec::new()),
             next_listener: Cell::new(1),
             frame_pending: Cell::new(false),
+            frame: Cell::new(0),
         })
+    }
+
+    pub fn frame(&self) -> u64 {
+        self.frame.get()
     }
 
     /// Asks the views to repaint before the next frame; repeated calls in one frame coalesce.
@@ -43,6 +47,7 @@ impl Feed {
         let feed = self.clone();
         on_next_frame(move || {
             feed.frame_pending.set(false);
+            feed.frame.set(feed.frame.get() + 1);
             let listeners: Vec<Callback<()>> =
                 feed.listeners.borrow().iter().map(|(_, c)| c.clone()).collect();
             for listener in listeners {
@@ -62,4 +67,15 @@ impl Feed {
     pub fn unlisten(&self, key: u64) {
         self.listeners.borrow_mut().retain(|(k, _)| *k != key);
     }
+}
+
+/// Re-renders the calling component once per frame in which messages changed.
+#[yew::hook]
+pub fn use_feed(feed: &Rc<Feed>) {
+    let repaint = yew::use_force_update();
+    let feed = feed.clone();
+    yew::use_effect_with((), move |_| {
+        let key = feed.listen(Callback::from(move |_| repaint.force_update()));
+        move || feed.unlisten(key)
+    });
 }

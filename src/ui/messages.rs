@@ -1,15 +1,21 @@
-//! The message list: newest first, repainted at most once per animation frame.
+//! The message list: every message newest first, virtualized, filterable, with
+//! pause/resume so rows never move under the pointer while messages arrive.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::feed::Feed;
-use crate::model::messages::{Delivery, Direction, StoredMessage};
-use crate::model::payload::{preview, PayloadKind, PREVIEW_BYTES};
+use super::feed::{use_feed, Feed};
+use super::fields::{Select, TextField};
+use super::virtual_list::VirtualList;
+use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, StoredMessage};
+use crate::model::payload::{preview, PayloadKind};
 
-/// Rows rendered; the store holds more.
-const VISIBLE_ROWS: usize = 200;
+/// Row height in px; rows are one line of meta and one of payload.
+const ROW_HEIGHT: u32 = 58;
+/// Payload bytes previewed in a row; the detail view shows the rest.
+const ROW_PREVIEW: usize = 300;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -18,14 +24,47 @@ pub struct Props {
 
 #[function_component(MessageList)]
 pub fn message_list(p: &Props) -> Html {
-    let repaint = use_force_update();
+    use_feed(&p.feed);
+    let filter = use_state(ListFilter::default);
+    let view = use_mut_ref(|| FilteredView::new(ListFilter::default()));
+    // Some(seq): paused, showing only messages older than seq.
+    let paused = use_state(|| None::<u64>);
+    let store = p.feed.store.borrow();
     {
-        let feed = p.feed.clone();
-        use_effect_with((), move |_| {
-            let key = feed.listen(Callback::from(move |_| repaint.force_update()));
-            move || feed.unlisten(key)
-        });
+        let mut v = view.borrow_mut();
+        if v.filter() != &*filter {
+            *v = FilteredView::new((*filter).clone());
+        }
+        v.refresh(&store);
     }
+    let v = view.borrow();
+    let hidden_new = paused.map_or(0, |seq| v.count_from(seq));
+    let len = v.len() - hidden_new;
+
+    let set_filter = |f: fn(&mut ListFilter, String)| {
+        let filter = filter.clone();
+        Callback::from(move |value: String| {
+            let mut next = (*filter).clone();
+            f(&mut next, value);
+            filter.set(next);
+        })
+    };
+    let toggle_pause = {
+        let (paused, feed) = (paused.clone(), p.feed.clone());
+        Callback::from(move |_| match *paused {
+            Some(_) => paused.set(None),
+            None => paused.set(Some(feed.store.borrow().next_seq())),
+        })
+    };
+    // Scrolling away from the newest rows pauses; coming back to the top resumes.
+    let on_scroll = {
+        let (paused, feed) = (paused.clone(), p.feed.clone());
+        Callback::from(move |row: u32| match (*paused, row) {
+            (None, r) if r > 0 => paused.set(Some(feed.store.borrow().next_seq())),
+            (Some(_), 0) => paused.set(None),
+            _ => {}
+        })
+    };
     let on_clear = {
         let feed = p.feed.clone();
         Callback::from(move |_| {
@@ -33,28 +72,64 @@ pub fn message_list(p: &Props) -> Html {
             feed.changed();
         })
     };
-    let store = p.feed.store.borrow();
+    let render = {
+        let (feed, view) = (p.feed.clone(), view.clone());
+        Callback::from(move |i: usize| render_row(&feed, &view, i + hidden_new))
+    };
+    let directions = vec![
+        ("all".into(), "All".into()),
+        ("received".into(), "Received".into()),
+        ("published".into(), "Published".into()),
+    ];
+    let direction_value = match filter.direction {
+        None => "all",
+        Some(Direction::Received) => "received",
+        Some(Direction::Published) => "published",
+    };
     html! {
         <section class="panel messages">
             <div class="panel-head">
                 <h2>{ "Messages" }</h2>
-                <span class="counter">
-                    { "Received: " }<output aria-label="Messages received">{ store.received_total() }</output>
-                </span>
+                <button type="button" aria-pressed={paused.is_some().to_string()} onclick={toggle_pause}>
+                    { if paused.is_some() { "Resume" } else { "Pause" } }
+                </button>
+                if hidden_new > 0 {
+                    <span class="note">{ format!("{hidden_new} new") }</span>
+                }
                 <button type="button" onclick={on_clear}>{ "Clear messages" }</button>
+            </div>
+            <div class="row filters">
+                <Select id="list-direction" label="Direction" options={directions} value={direction_value}
+                    on_change={set_filter(|f, v| f.direction = match v.as_str() {
+                        "received" => Some(Direction::Received),
+                        "published" => Some(Direction::Published),
+                        _ => None,
+                    })} />
+                <TextField id="list-topic" label="Show topics matching" value={filter.topic.clone()} placeholder="home/#"
+                    on_input={set_filter(|f, v| f.topic = v.trim().to_string())} />
+                <TextField id="list-text" label="Payload contains" value={filter.text.clone()}
+                    on_input={set_filter(|f, v| f.text = v)} />
             </div>
             if store.is_empty() {
                 <p class="empty">{ "No messages yet. Subscribe to a topic filter such as # to see traffic." }</p>
             }
-            <ul class="message-list" aria-label="Messages">
-                { for store.iter().take(VISIBLE_ROWS).map(row) }
-            </ul>
+            <VirtualList label="Messages" class="message-scroll" {len} row_height={ROW_HEIGHT} {render} {on_scroll}
+                version={p.feed.frame()} />
         </section>
     }
 }
 
-fn row(m: &StoredMessage) -> Html {
-    let p = preview(&m.payload, PREVIEW_BYTES);
+fn render_row(feed: &Feed, view: &Rc<RefCell<FilteredView>>, i: usize) -> Html {
+    let store = feed.store.borrow();
+    match view.borrow().nth_newest(i).and_then(|seq| store.get(seq)) {
+        Some(m) => message_row(m),
+        None => html! { <li class="message gone" /> },
+    }
+}
+
+/// One message as a list row: meta line and a payload preview.
+pub fn message_row(m: &StoredMessage) -> Html {
+    let p = preview(&m.payload, ROW_PREVIEW);
     let direction = match m.direction {
         Direction::Received => html! { <span class="dir in">{ "Received" }</span> },
         Direction::Published => html! { <span class="dir out">{ "Published" }</span> },
@@ -72,10 +147,10 @@ fn row(m: &StoredMessage) -> Html {
         }
     };
     let payload = match p.kind {
-        PayloadKind::Empty => html! { <pre class="payload empty">{ "(empty)" }</pre> },
-        PayloadKind::Text => html! { <pre class="payload mono">{ p.text }</pre> },
+        PayloadKind::Empty => html! { <div class="payload empty">{ "(empty)" }</div> },
+        PayloadKind::Text => html! { <div class="payload mono">{ p.text }</div> },
         PayloadKind::Hex => {
-            html! { <pre class="payload mono hex"><span class="badge">{ "hex" }</span>{ " " }{ p.text }</pre> }
+            html! { <div class="payload mono hex"><span class="badge">{ "hex" }</span>{ " " }{ p.text }</div> }
         }
     };
     // Spaces between the parts keep words apart when the row is copied or read aloud.
@@ -87,18 +162,16 @@ fn row(m: &StoredMessage) -> Html {
                 <span class="qos">{ format!("QoS {}", m.qos as u8) }</span>{ " " }
                 if m.retain { <span class="badge retained">{ "Retained" }</span>{ " " } }
                 <time>{ clock(m.time_ms) }</time>{ " " }
+                if p.truncated { <span class="note">{ format!("{} bytes", p.size) }</span>{ " " } }
                 { delivery }
             </div>
             { payload }
-            if p.truncated {
-                <p class="note">{ format!("Showing the first {} of {} bytes", PREVIEW_BYTES, p.size) }</p>
-            }
         </li>
     }
 }
 
 /// Local time of day with milliseconds, as people compare message times.
-fn clock(ms: f64) -> String {
+pub fn clock(ms: f64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
     format!(
         "{:02}:{:02}:{:02}.{:03}",

@@ -6,7 +6,9 @@
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
 //! - `subscriptions` — subscribe form and the subscription list.
-//! - `messages`      — the message list.
+//! - `messages`      — the message list (virtualized, filterable, pausable).
+//! - `monitor`       — the Monitor screen: topic tree and topic detail.
+//! - `virtual_list`  — a list that renders only the rows in view.
 //! - `publish`       — the publish form.
 //! - `fields`        — small labelled inputs shared by the forms.
 
@@ -15,9 +17,11 @@ mod connection;
 mod feed;
 mod fields;
 mod messages;
+mod monitor;
 mod publish;
 mod status;
 mod subscriptions;
+mod virtual_list;
 
 pub use app::App;
 pub use feed::Feed;

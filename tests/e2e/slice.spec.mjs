@@ -84,6 +84,8 @@ async function connectedApp(t, v, extra = {}) {
   const clientId = h.uid('deck-');
   const page = await openApp(t, { client_id: clientId, version: v.param, connect: 1, ...extra });
   await waitConnected(page);
+  // The message list is its own screen; Monitor (the topic tree) opens first.
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
   return { page, clientId };
 }
 

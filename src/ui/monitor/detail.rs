@@ -1,0 +1,225 @@
+//! The selected topic: its last payload in a chosen view, its history, the change from
+//! the previous message, and actions (clear retained, export).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bytes::Bytes;
+use yew::prelude::*;
+
+use super::{MonitorState, RawPublish};
+use crate::model::json_view::{base64, detect, pretty, Budget, TokenKind, ViewKind};
+use crate::model::messages::StoredMessage;
+use crate::model::payload::{hex, preview, PayloadKind};
+use crate::mqtt::QoS;
+use crate::ui::feed::Feed;
+use crate::ui::fields::Select;
+use crate::ui::messages::{clock, message_row};
+
+/// Bytes shown by the Text, Hex and Base64 views; JSON has its own budget.
+const VIEW_BYTES: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PayloadView {
+    Auto,
+    Text,
+    Json,
+    Hex,
+    Base64,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub feed: Rc<Feed>,
+    pub state: Rc<RefCell<MonitorState>>,
+    pub on_publish: Callback<RawPublish, Result<(), String>>,
+    pub on_change: Callback<()>,
+}
+
+#[function_component(TopicDetail)]
+pub fn topic_detail(p: &Props) -> Html {
+    let view = use_state(|| PayloadView::Auto);
+    let confirm = use_state(|| None::<Vec<String>>);
+    let notice = use_state(|| None::<String>);
+    let store = p.feed.store.borrow();
+    let tree = store.tree();
+    let Some(id) = p.state.borrow().selected else {
+        return html! {
+            <section class="panel detail" aria-label="Topic detail">
+                <p class="empty">{ "Select a topic in the tree to see its payload, history and changes." }</p>
+            </section>
+        };
+    };
+    let Some(node) = tree.node(id) else {
+        return html! {};
+    };
+    let path = tree.path(id);
+    let history: Vec<&StoredMessage> = store.topic_history(id).collect();
+    let latest = history.first().copied();
+    let retained = tree.retained_below(id);
+
+    let on_view = {
+        let view = view.clone();
+        Callback::from(move |v: String| {
+            view.set(match v.as_str() {
+                "text" => PayloadView::Text,
+                "json" => PayloadView::Json,
+                "hex" => PayloadView::Hex,
+                "base64" => PayloadView::Base64,
+                _ => PayloadView::Auto,
+            })
+        })
+    };
+    let ask_clear = {
+        let (confirm, retained) = (confirm.clone(), retained.clone());
+        Callback::from(move |_| confirm.set(Some(retained.clone())))
+    };
+    let cancel_clear = {
+        let confirm = confirm.clone();
+        Callback::from(move |_| confirm.set(None))
+    };
+    let do_clear = {
+        let (confirm, notice, on_publish, feed) = (
+            confirm.clone(),
+            notice.clone(),
+            p.on_publish.clone(),
+            p.feed.clone(),
+        );
+        Callback::from(move |_| {
+            let topics = (*confirm).clone().unwrap_or_default();
+            confirm.set(None);
+            let mut failed = None;
+            for topic in &topics {
+                let msg = RawPublish {
+                    topic: topic.clone(),
+                    payload: Bytes::new(),
+                    qos: QoS::AtLeastOnce,
+                    retain: true,
+                };
+                match on_publish.emit(msg) {
+                    Ok(()) => {
+                        let mut store = feed.store.borrow_mut();
+                        if let Some(n) = store.tree().find(topic) {
+                            store.tree_mut().clear_retained(n);
+                        }
+                    }
+                    Err(e) => failed = Some(e),
+                }
+            }
+            notice.set(Some(match failed {
+                Some(e) => format!("Could not clear retained messages: {e}"),
+                None => format!("Cleared {} retained topic(s)", topics.len()),
+            }));
+            feed.changed();
+        })
+    };
+    let view_value = match *view {
+        PayloadView::Auto => "auto",
+        PayloadView::Text => "text",
+        PayloadView::Json => "json",
+        PayloadView::Hex => "hex",
+        PayloadView::Base64 => "base64",
+    };
+    let views = [
+        ("auto", "Auto"),
+        ("text", "Text"),
+        ("json", "JSON"),
+        ("hex", "Hex"),
+        ("base64", "Base64"),
+    ]
+    .iter()
+    .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
+    .collect::<Vec<_>>();
+    html! {
+        <section class="panel detail" aria-label="Topic detail">
+            <div class="panel-head">
+                <h2 class="mono topic-title" title={path.clone()}>{ if path.is_empty() { "(empty)".to_string() } else { path.clone() } }</h2>
+                <span class="note">{ format!("{} messages here, {} in subtree", node.own_count, node.subtree_count) }</span>
+            </div>
+            <div class="row actions">
+                if !retained.is_empty() {
+                    <button type="button" onclick={ask_clear}>
+                        { if retained.len() == 1 && node.retained { "Clear retained".to_string() }
+                          else { format!("Clear retained ({} topics)", retained.len()) } }
+                    </button>
+                }
+            </div>
+            if let Some(topics) = &*confirm {
+                <div class="confirm" role="alertdialog" aria-label="Confirm clear retained">
+                    <p>{ format!("Publish an empty retained message to {} topic(s)? The broker forgets their retained values.", topics.len()) }</p>
+                    <ul class="mono">{ for topics.iter().take(10).map(|t| html! { <li>{ t }</li> }) }</ul>
+                    <button type="button" class="primary" onclick={do_clear}>{ "Clear" }</button>{ " " }
+                    <button type="button" onclick={cancel_clear}>{ "Cancel" }</button>
+                </div>
+            }
+            if let Some(n) = &*notice {
+                <p class="note" aria-live="polite">{ n.clone() }</p>
+            }
+            if let Some(m) = latest {
+                <div class="row">
+                    <Select id="payload-view" label="Payload view" options={views} value={view_value} on_change={on_view} />
+                    <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
+                </div>
+                { payload_view(&m.payload, *view) }
+                <h3>{ format!("History ({} of at most {})", history.len(), store.per_topic_cap()) }</h3>
+                <ul class="history" aria-label="Topic history">
+                    { for history.iter().take(50).map(|m| message_row(m)) }
+                </ul>
+            } else {
+                <p class="empty">{ "No stored messages for this topic (it is a parent, or its messages left the history)." }</p>
+            }
+        </section>
+    }
+}
+
+fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
+    let view = match view {
+        PayloadView::Auto => match detect(payload) {
+            ViewKind::Json => PayloadView::Json,
+            ViewKind::Text => PayloadView::Text,
+            ViewKind::Binary => PayloadView::Hex,
+        },
+        v => v,
+    };
+    let head = &payload[..payload.len().min(VIEW_BYTES)];
+    let cut = (payload.len() > VIEW_BYTES).then(|| format!("Showing the first {} KB", VIEW_BYTES / 1024));
+    let (body, note) = match view {
+        PayloadView::Json => {
+            let v = pretty(payload, Budget::default());
+            let note = match (&v.truncated, v.valid) {
+                (Some(why), _) => Some(why.clone()),
+                (None, false) => Some("Not valid JSON: shown up to where it breaks".to_string()),
+                _ => None,
+            };
+            let spans = v.tokens.into_iter().map(|(kind, text)| {
+                let class = match kind {
+                    TokenKind::Key => "j-key",
+                    TokenKind::String => "j-str",
+                    TokenKind::Number => "j-num",
+                    TokenKind::Bool | TokenKind::Null => "j-lit",
+                    TokenKind::Invalid => "j-bad",
+                    _ => "",
+                };
+                html! { <span class={class}>{ text }</span> }
+            });
+            (html! { <>{ for spans }</> }, note)
+        }
+        PayloadView::Hex => (html! { { hex(head) } }, cut),
+        PayloadView::Base64 => (html! { { base64(head) } }, cut),
+        _ => {
+            let p = preview(head, VIEW_BYTES);
+            let text = if p.kind == PayloadKind::Hex {
+                String::from_utf8_lossy(head).into_owned()
+            } else {
+                p.text
+            };
+            (html! { { text } }, cut)
+        }
+    };
+    html! {
+        <>
+            <pre class="payload-view mono" aria-label="Payload">{ body }</pre>
+            if let Some(n) = note { <p class="note">{ n }</p> }
+        </>
+    }
+}

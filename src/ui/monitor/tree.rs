@@ -1,0 +1,154 @@
+//! The topic tree view: filterable, virtualized, live counts; expansion, selection and
+//! scroll position survive live updates.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::MonitorState;
+use crate::model::payload::{preview, PayloadKind};
+use crate::model::tree::{NodeId, TreeFilter};
+use crate::ui::feed::Feed;
+use crate::ui::fields::TextField;
+use crate::ui::virtual_list::VirtualList;
+
+const ROW_HEIGHT: u32 = 34;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub feed: Rc<Feed>,
+    pub state: Rc<RefCell<MonitorState>>,
+    /// Tells the monitor that the selection, expansion or filter changed.
+    pub on_change: Callback<()>,
+}
+
+/// Cached rows: re-flattened only when the tree's shape, the expansion or the filter moved.
+#[derive(Default)]
+struct Rows {
+    key: (u64, u64, TreeFilter),
+    ids: Vec<NodeId>,
+}
+
+#[function_component(TopicTreeView)]
+pub fn topic_tree_view(p: &Props) -> Html {
+    let rows = use_mut_ref(Rows::default);
+    let store = p.feed.store.borrow();
+    let tree = store.tree();
+    {
+        let st = p.state.borrow();
+        let key = (tree.structure_version(), st.expansion_version, st.filter.clone());
+        let mut r = rows.borrow_mut();
+        if r.key != key || (r.ids.is_empty() && !tree.is_empty()) {
+            r.ids = tree.visible(&|id| st.expanded.contains(&id), &st.filter);
+            r.key = key;
+        }
+    }
+    let set_filter = |f: fn(&mut TreeFilter, String)| {
+        let (state, on_change) = (p.state.clone(), p.on_change.clone());
+        Callback::from(move |v: String| {
+            f(&mut state.borrow_mut().filter, v);
+            on_change.emit(());
+        })
+    };
+    let render = {
+        let (feed, state, rows, on_change) =
+            (p.feed.clone(), p.state.clone(), rows.clone(), p.on_change.clone());
+        Callback::from(move |i: usize| {
+            let id = rows.borrow().ids.get(i).copied();
+            id.map_or_else(|| html! {}, |id| tree_row(&feed, &state, &on_change, id))
+        })
+    };
+    let len = rows.borrow().ids.len();
+    let filter = p.state.borrow().filter.clone();
+    html! {
+        <section class="panel tree" aria-label="Topic tree">
+            <div class="panel-head">
+                <h2>{ "Topics" }</h2>
+                <span class="note">{ format!("{} topics", tree.topic_count()) }</span>
+            </div>
+            <div class="row filters">
+                <TextField id="tree-text" label="Find topics" value={filter.text.clone()} placeholder="kitchen"
+                    on_input={set_filter(|f, v| f.text = v)} />
+                <TextField id="tree-filter" label="Topic filter for tree" value={filter.mqtt.clone()} placeholder="home/+/temp"
+                    on_input={set_filter(|f, v| f.mqtt = v.trim().to_string())} />
+            </div>
+            if tree.is_empty() {
+                <p class="empty">{ "Topics appear here as messages arrive." }</p>
+            }
+            <VirtualList label="Topics" class="tree-scroll" {len} row_height={ROW_HEIGHT} {render}
+                version={p.feed.frame()} />
+        </section>
+    }
+}
+
+fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback<()>, id: NodeId) -> Html {
+    let store = feed.store.borrow();
+    let tree = store.tree();
+    let Some(node) = tree.node(id) else {
+        return html! {};
+    };
+    let path = tree.path(id);
+    let st = state.borrow();
+    let expanded = st.expanded.contains(&id);
+    let selected = st.selected == Some(id);
+    let toggle = {
+        let (state, on_change) = (state.clone(), on_change.clone());
+        Callback::from(move |_| {
+            let mut s = state.borrow_mut();
+            if !s.expanded.remove(&id) {
+                s.expanded.insert(id);
+            }
+            s.expansion_version += 1;
+            drop(s);
+            on_change.emit(());
+        })
+    };
+    let select = {
+        let (state, on_change) = (state.clone(), on_change.clone());
+        Callback::from(move |_| {
+            state.borrow_mut().select(id);
+            on_change.emit(());
+        })
+    };
+    let name = if node.name.is_empty() {
+        "(empty)".to_string()
+    } else {
+        node.name.clone()
+    };
+    let last = if node.topic.is_some() {
+        let p = preview(&node.last_payload, 60);
+        match p.kind {
+            PayloadKind::Empty => "(empty)".to_string(),
+            _ => p.text,
+        }
+    } else {
+        String::new()
+    };
+    let twisty = if node.children.is_empty() {
+        html! { <span class="twisty" /> }
+    } else {
+        let label = format!("{} {}", if expanded { "Collapse" } else { "Expand" }, path);
+        html! {
+            <button type="button" class="twisty" aria-label={label} aria-expanded={expanded.to_string()} onclick={toggle}>
+                { if expanded { "▾" } else { "▸" } }
+            </button>
+        }
+    };
+    let counts = if node.own_count == node.subtree_count {
+        node.own_count.to_string()
+    } else {
+        format!("{} / {}", node.own_count, node.subtree_count)
+    };
+    html! {
+        <li class={classes!("tree-row", selected.then_some("selected"))} key={id}
+            style={format!("padding-left:{}rem", node.depth as f32 * 0.9)}>
+            { twisty }
+            <button type="button" class="node mono" title={path.clone()} aria-label={format!("Topic {path}")}
+                aria-pressed={selected.to_string()} onclick={select}>{ name }</button>{ " " }
+            <span class="count" title="messages on this topic / in its subtree">{ counts }</span>{ " " }
+            if node.retained { <span class="badge retained" title="retained">{ "R" }</span>{ " " } }
+            <span class="last mono">{ last }</span>
+        </li>
+    }
+}
