@@ -7,7 +7,10 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
-use super::{MonitorState, RawPublish};
+use super::changes::Changes;
+use super::chart::Chart;
+use super::{export, MonitorState, RawPublish};
+use crate::model::json_path::{extract_number, numeric_paths};
 use crate::model::json_view::{base64, detect, pretty, Budget, TokenKind, ViewKind};
 use crate::model::messages::StoredMessage;
 use crate::model::payload::{hex, preview, PayloadKind};
@@ -15,6 +18,7 @@ use crate::mqtt::QoS;
 use crate::ui::feed::Feed;
 use crate::ui::fields::Select;
 use crate::ui::messages::{clock, message_row};
+use crate::web::page::copy_text;
 
 /// Bytes shown by the Text, Hex and Base64 views; JSON has its own budget.
 const VIEW_BYTES: usize = 64 * 1024;
@@ -41,6 +45,7 @@ pub fn topic_detail(p: &Props) -> Html {
     let view = use_state(|| PayloadView::Auto);
     let confirm = use_state(|| None::<Vec<String>>);
     let notice = use_state(|| None::<String>);
+    let path_choice = use_state(|| None::<String>);
     let store = p.feed.store.borrow();
     let tree = store.tree();
     let Some(id) = p.state.borrow().selected else {
@@ -113,6 +118,58 @@ pub fn topic_detail(p: &Props) -> Html {
             feed.changed();
         })
     };
+    let charted = p
+        .state
+        .borrow()
+        .charted
+        .iter()
+        .any(|(t, _)| node.topic.as_deref() == Some(t.as_str()));
+    let paths = latest.map(|m| numeric_paths(&m.payload)).unwrap_or_default();
+    let plain_number = latest.is_some_and(|m| extract_number(&m.payload, None).is_some());
+    let chosen_path = (*path_choice)
+        .clone()
+        .filter(|c| paths.contains(c))
+        .or_else(|| paths.first().cloned());
+    let chartable = plain_number || chosen_path.is_some();
+    let toggle_chart = {
+        let (state, on_change, topic) = (p.state.clone(), p.on_change.clone(), node.topic.clone());
+        let path = if plain_number { None } else { chosen_path.clone() };
+        Callback::from(move |_| {
+            let Some(topic) = topic.clone() else { return };
+            let mut st = state.borrow_mut();
+            if st.charted.iter().any(|(t, _)| *t == topic) {
+                st.charted.retain(|(t, _)| *t != topic);
+            } else {
+                st.charted.push((topic, path.clone()));
+            }
+            drop(st);
+            on_change.emit(());
+        })
+    };
+    let on_path = {
+        let path_choice = path_choice.clone();
+        Callback::from(move |v: String| path_choice.set(Some(v)))
+    };
+    let copy = {
+        let payload = latest
+            .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
+            .unwrap_or_default();
+        Callback::from(move |_| copy_text(&payload))
+    };
+    let export_topic = |csv: bool| {
+        let (feed, notice) = (p.feed.clone(), notice.clone());
+        Callback::from(move |_| {
+            let store = feed.store.borrow();
+            let mut records: Vec<&StoredMessage> = store.topic_history(id).collect();
+            records.reverse();
+            if let Err(e) = export(&store.tree().path(id), records, csv) {
+                notice.set(Some(e));
+            }
+        })
+    };
+    let previous = latest
+        .and_then(|m| store.previous_on_topic(m.seq))
+        .map(|m| m.payload.clone());
     let view_value = match *view {
         PayloadView::Auto => "auto",
         PayloadView::Text => "text",
@@ -137,6 +194,21 @@ pub fn topic_detail(p: &Props) -> Html {
                 <span class="note">{ format!("{} messages here, {} in subtree", node.own_count, node.subtree_count) }</span>
             </div>
             <div class="row actions">
+                if chartable {
+                    <button type="button" aria-pressed={charted.to_string()} onclick={toggle_chart}>
+                        { if charted { "Remove from chart" } else { "Add to chart" } }
+                    </button>
+                }
+                if !plain_number && paths.len() > 1 && !charted {
+                    <Select id="value-path" label="Value to chart" value={chosen_path.clone().unwrap_or_default()}
+                        options={paths.iter().map(|p| (AttrValue::from(p.clone()), AttrValue::from(p.clone()))).collect::<Vec<_>>()}
+                        on_change={on_path} />
+                }
+                if latest.is_some() {
+                    <button type="button" onclick={copy}>{ "Copy payload" }</button>
+                    <button type="button" onclick={export_topic(false)}>{ "Export topic JSON" }</button>
+                    <button type="button" onclick={export_topic(true)}>{ "Export topic CSV" }</button>
+                }
                 if !retained.is_empty() {
                     <button type="button" onclick={ask_clear}>
                         { if retained.len() == 1 && node.retained { "Clear retained".to_string() }
@@ -161,6 +233,11 @@ pub fn topic_detail(p: &Props) -> Html {
                     <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
                 </div>
                 { payload_view(&m.payload, *view) }
+                <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
+                if let Some(old) = previous {
+                    <h3>{ "Changes since previous message" }</h3>
+                    <Changes {old} new={m.payload.clone()} />
+                }
                 <h3>{ format!("History ({} of at most {})", history.len(), store.per_topic_cap()) }</h3>
                 <ul class="history" aria-label="Topic history">
                     { for history.iter().take(50).map(|m| message_row(m)) }

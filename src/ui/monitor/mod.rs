@@ -1,5 +1,7 @@
 //! The Monitor screen: the topic tree on the left, the selected topic's detail on the right.
 
+mod changes;
+mod chart;
 mod detail;
 mod tree;
 
@@ -10,9 +12,13 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
+use crate::model::export::{to_csv, to_json, ExportRecord};
+use crate::model::messages::StoredMessage;
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::mqtt::QoS;
 use crate::ui::feed::{use_feed, Feed};
+use crate::ui::fields::TextField;
+use crate::web::page::download;
 use detail::TopicDetail;
 use tree::TopicTreeView;
 
@@ -59,13 +65,61 @@ pub struct Props {
     pub on_publish: Callback<RawPublish, Result<(), String>>,
 }
 
+/// Downloads `records` (oldest first) as JSON or CSV named after `what`.
+pub fn export(what: &str, records: Vec<&StoredMessage>, csv: bool) -> Result<(), String> {
+    let name: String = what
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let name = if name.is_empty() {
+        "mqtt-deck".to_string()
+    } else {
+        format!("mqtt-deck-{name}")
+    };
+    let records = records.into_iter().map(ExportRecord::from);
+    if csv {
+        download(&format!("{name}.csv"), "text/csv", &to_csv(records))
+    } else {
+        download(&format!("{name}.json"), "application/json", &to_json(records))
+    }
+}
+
 #[function_component(Monitor)]
 pub fn monitor(p: &Props) -> Html {
     use_feed(&p.feed);
     let repaint = use_force_update();
     let on_change = Callback::from(move |_| repaint.force_update());
+    let export_all = |csv: bool| {
+        let feed = p.feed.clone();
+        Callback::from(move |_| {
+            let store = feed.store.borrow();
+            // The page has nowhere better to report this: downloads fail only without a DOM.
+            let _ = export("all", store.iter_oldest_first().collect(), csv);
+        })
+    };
+    let on_cap = {
+        let (feed, on_change) = (p.feed.clone(), on_change.clone());
+        Callback::from(move |v: String| {
+            if let Ok(cap) = v.trim().parse::<usize>() {
+                feed.store.borrow_mut().set_per_topic_cap(cap.clamp(1, 10_000));
+                on_change.emit(());
+            }
+        })
+    };
+    let cap = p.feed.store.borrow().per_topic_cap();
     html! {
         <div class="monitor">
+            <div class="row monitor-bar">
+                <TextField id="per-topic-cap" label="History per topic" kind="number" value={cap.to_string()} on_input={on_cap} />
+                <button type="button" onclick={export_all(false)}>{ "Export all JSON" }</button>
+                <button type="button" onclick={export_all(true)}>{ "Export all CSV" }</button>
+            </div>
             <TopicTreeView feed={p.feed.clone()} state={p.state.clone()} on_change={on_change.clone()} />
             <TopicDetail feed={p.feed.clone()} state={p.state.clone()} on_publish={p.on_publish.clone()} {on_change} />
         </div>
