@@ -9,7 +9,9 @@ port=${DECK_PORT:-8080}
 
 broker_dir=$(mktemp -d -t mqtt-deck-broker.XXXXXX)
 chmod 755 "$broker_dir"
-trap 'scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true' EXIT
+cleanup() { scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 scripts/broker.sh start "$broker_dir" "$base"
 
 ws="ws://127.0.0.1:$((base + 1))"
