@@ -9,10 +9,19 @@ port=${DECK_PORT:-8080}
 
 broker_dir=$(mktemp -d -t mqtt-deck-broker.XXXXXX)
 chmod 755 "$broker_dir"
-cleanup() { scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true; }
+sim_pid=""
+cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+  scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 scripts/broker.sh start "$broker_dir" "$base"
+
+# The simulated home: devices announce themselves, so the Panel fills at once.
+cargo build --release --locked -p mqtt-deck-sim
+target/release/mqtt-deck-sim --port "$base" &
+sim_pid=$!
 
 ws="ws://127.0.0.1:$((base + 1))"
 echo

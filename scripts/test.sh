@@ -7,7 +7,7 @@ export PATH="$PWD/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export DECK_BROKER_BASE=${DECK_BROKER_BASE:-18830}
 
 echo "== 1/3 native tests (protocol core, app model)"
-cargo test --locked
+cargo test --workspace --locked
 
 broker_dir=$(mktemp -d -t mqtt-deck-broker.XXXXXX)
 chmod 755 "$broker_dir"

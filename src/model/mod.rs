@@ -12,6 +12,7 @@
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
 //! - `rate`     — a messages-per-second meter over a sliding window.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
 pub mod app;
 pub mod diff;
@@ -20,6 +21,7 @@ pub mod json_path;
 mod json_scan;
 pub mod json_view;
 pub mod messages;
+pub mod panel;
 pub mod tree;
 pub mod payload;
 pub mod rate;

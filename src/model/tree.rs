@@ -87,8 +87,13 @@ impl TopicTree {
         let node = &mut self.nodes[id];
         node.own_count += 1;
         node.last_size = payload.len();
-        // A slice of the received buffer would pin the whole buffer: copy the preview.
-        node.last_payload = Bytes::copy_from_slice(&payload[..payload.len().min(LAST_PAYLOAD_PREVIEW)]);
+        // A small payload shares the received buffer; a slice of a large one would pin
+        // all of it, so only its preview is copied.
+        node.last_payload = if payload.len() <= LAST_PAYLOAD_PREVIEW {
+            payload.clone()
+        } else {
+            Bytes::copy_from_slice(&payload[..LAST_PAYLOAD_PREVIEW])
+        };
         node.last_time_ms = time_ms;
         node.retained = retained;
         let mut cursor = Some(id);

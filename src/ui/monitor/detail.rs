@@ -17,7 +17,7 @@ use crate::model::payload::{hex, preview, PayloadKind};
 use crate::mqtt::QoS;
 use crate::ui::feed::Feed;
 use crate::ui::fields::Select;
-use crate::ui::messages::{clock, message_row};
+use crate::ui::messages::{clock, message_row, MessageList};
 use crate::web::page::copy_text;
 
 /// Bytes shown by the Text, Hex and Base64 views; JSON has its own budget.
@@ -49,10 +49,12 @@ pub fn topic_detail(p: &Props) -> Html {
     let store = p.feed.store.borrow();
     let tree = store.tree();
     let Some(id) = p.state.borrow().selected else {
+        // Until a topic is chosen, the pane shows all traffic as it arrives.
         return html! {
-            <section class="panel detail" aria-label="Topic detail">
-                <p class="empty">{ "Select a topic in the tree to see its payload, history and changes." }</p>
-            </section>
+            <div class="detail-all">
+                <p class="note">{ "Select a topic in the tree to see its payload, history, changes and chart." }</p>
+                <MessageList feed={p.feed.clone()} />
+            </div>
         };
     };
     let Some(node) = tree.node(id) else {

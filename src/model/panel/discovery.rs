@@ -1,0 +1,233 @@
+//! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
+//! widgets they describe, grouped by device, plus what was skipped and why.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
+use super::discovery_z2m::{parse_z2m_devices, DEFAULT_Z2M_BASE};
+use super::widget::{DeviceInfo, WidgetDef};
+
+/// Why a discovered entity is not shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The document breaks the discovery format: the device's (or bridge's) fault.
+    Malformed(String),
+    /// A valid document using something this app does not implement.
+    Unsupported(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Malformed(why) => write!(f, "invalid: {why}"),
+            SkipReason::Unsupported(why) => write!(f, "not supported: {why}"),
+        }
+    }
+}
+
+/// An entity that discovery announced but that has no widget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The topic that announced it.
+    pub topic: String,
+    /// Its name, or its id when it has none.
+    pub name: String,
+    pub reason: SkipReason,
+}
+
+/// Where discovery looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryConfig {
+    /// Home Assistant's discovery prefix; empty turns Home Assistant discovery off.
+    pub ha_prefix: String,
+    /// Zigbee2MQTT's base topic; empty turns Zigbee2MQTT discovery off.
+    pub z2m_base: String,
+}
+
+impl Default for DiscoveryConfig {
+    fn default() -> Self {
+        DiscoveryConfig {
+            ha_prefix: DEFAULT_HA_PREFIX.into(),
+            z2m_base: DEFAULT_Z2M_BASE.into(),
+        }
+    }
+}
+
+/// One device and its discovered widgets. Entities without device information form a group each.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiscoveredDevice<'a> {
+    pub device: Option<&'a DeviceInfo>,
+    /// The device's name, or the entity's when there is no device.
+    pub name: &'a str,
+    pub widgets: Vec<&'a WidgetDef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Discovery {
+    config: DiscoveryConfig,
+    /// Home Assistant widgets and skips by config topic, so an empty payload removes exactly
+    /// what that topic announced.
+    ha: BTreeMap<String, (Vec<WidgetDef>, Vec<Skipped>)>,
+    /// The last `bridge/devices` document replaces all Zigbee2MQTT widgets at once.
+    z2m: Vec<WidgetDef>,
+    z2m_skipped: Vec<Skipped>,
+}
+
+/// Looks in the default places: `homeassistant/#` and `zigbee2mqtt/bridge/devices`.
+impl Default for Discovery {
+    fn default() -> Self {
+        Discovery::new(DiscoveryConfig::default())
+    }
+}
+
+impl Discovery {
+    pub fn new(config: DiscoveryConfig) -> Self {
+        Discovery {
+            config,
+            ha: BTreeMap::new(),
+            z2m: Vec::new(),
+            z2m_skipped: Vec::new(),
+        }
+    }
+
+    pub fn config(&self) -> &DiscoveryConfig {
+        &self.config
+    }
+
+    fn z2m_topic(&self) -> Option<String> {
+        (!self.config.z2m_base.is_empty()).then(|| format!("{}/bridge/devices", self.config.z2m_base))
+    }
+
+    /// The filters to subscribe to for discovery.
+    pub fn subscriptions(&self) -> Vec<String> {
+        let mut subs = Vec::new();
+        if !self.config.ha_prefix.is_empty() {
+            subs.push(format!("{}/#", self.config.ha_prefix));
+        }
+        subs.extend(self.z2m_topic());
+        subs
+    }
+
+    /// True for topics that carry discovery documents. Other messages under the prefix (device
+    /// states often live there too) are for the runtime, not for discovery.
+    pub fn is_discovery_topic(&self, topic: &str) -> bool {
+        let ha = !self.config.ha_prefix.is_empty()
+            && super::discovery_ha::parse_config_topic(&self.config.ha_prefix, topic).is_some();
+        ha || self.z2m_topic().as_deref() == Some(topic)
+    }
+
+    /// Takes in any received message; returns true when the discovered widgets or skips changed.
+    pub fn ingest(&mut self, topic: &str, payload: &[u8]) -> bool {
+        if self.z2m_topic().as_deref() == Some(topic) {
+            let (widgets, skipped) = match parse_z2m_devices(&self.config.z2m_base, payload) {
+                Ok(found) => {
+                    let skipped = found
+                        .skipped
+                        .into_iter()
+                        .map(|(name, reason)| Skipped {
+                            topic: topic.into(),
+                            name,
+                            reason,
+                        })
+                        .collect();
+                    (found.widgets, skipped)
+                }
+                Err(reason) => (
+                    vec![],
+                    vec![Skipped {
+                        topic: topic.into(),
+                        name: "Zigbee2MQTT devices".into(),
+                        reason,
+                    }],
+                ),
+            };
+            let changed = widgets != self.z2m || skipped != self.z2m_skipped;
+            self.z2m = widgets;
+            self.z2m_skipped = skipped;
+            return changed;
+        }
+        if self.config.ha_prefix.is_empty() {
+            return false;
+        }
+        match parse_ha_config(&self.config.ha_prefix, topic, payload) {
+            None => false,
+            Some(HaMessage::Removed) => self.ha.remove(topic).is_some(),
+            Some(HaMessage::Config { widgets, skipped }) => {
+                let skipped = skipped
+                    .into_iter()
+                    .map(|(name, reason)| Skipped {
+                        topic: topic.into(),
+                        name,
+                        reason,
+                    })
+                    .collect();
+                let entry = (widgets, skipped);
+                let changed = self.ha.get(topic) != Some(&entry);
+                self.ha.insert(topic.to_string(), entry);
+                changed
+            }
+        }
+    }
+
+    /// Every discovered widget: Home Assistant ones by config topic, then Zigbee2MQTT ones.
+    pub fn widgets(&self) -> impl Iterator<Item = &WidgetDef> {
+        self.ha
+            .values()
+            .flat_map(|(w, _)| w.iter())
+            .chain(self.z2m.iter())
+    }
+
+    pub fn widget(&self, id: &str) -> Option<&WidgetDef> {
+        self.widgets().find(|w| w.id == id)
+    }
+
+    /// The widgets grouped by device, devices sorted by name.
+    pub fn devices(&self) -> Vec<DiscoveredDevice<'_>> {
+        let mut groups: Vec<DiscoveredDevice<'_>> = Vec::new();
+        let mut by_device: BTreeMap<&str, usize> = BTreeMap::new();
+        for w in self.widgets() {
+            match &w.device {
+                Some(d) => match by_device.get(d.id.as_str()) {
+                    Some(&i) => groups[i].widgets.push(w),
+                    None => {
+                        by_device.insert(&d.id, groups.len());
+                        groups.push(DiscoveredDevice {
+                            device: Some(d),
+                            name: &d.name,
+                            widgets: vec![w],
+                        });
+                    }
+                },
+                None => groups.push(DiscoveredDevice {
+                    device: None,
+                    name: &w.name,
+                    widgets: vec![w],
+                }),
+            }
+        }
+        groups.sort_by_key(|g| g.name.to_lowercase());
+        groups
+    }
+
+    /// What discovery announced but cannot show, with reasons.
+    pub fn skipped(&self) -> impl Iterator<Item = &Skipped> {
+        self.ha
+            .values()
+            .flat_map(|(_, s)| s.iter())
+            .chain(self.z2m_skipped.iter())
+    }
+
+    /// A copy of a discovered widget for a user panel. It keeps its topics and device, so it
+    /// works without discovery; the panel gives it a new id (see `Panels::add_widget`).
+    pub fn pin(&self, id: &str) -> Option<WidgetDef> {
+        self.widget(id).cloned()
+    }
+
+    /// Forgets everything, e.g. when connecting to another broker.
+    pub fn clear(&mut self) {
+        self.ha.clear();
+        self.z2m.clear();
+        self.z2m_skipped.clear();
+    }
+}

@@ -1,0 +1,345 @@
+//! The live side of widgets: values, availability and optimistic state, driven by received
+//! messages, with an index from topic to the widgets that read it.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::command::{self, CommandError, OutgoingPublish, WidgetInput};
+use super::extractor::Extractor;
+use super::template::{ExtractError, Payload};
+use super::view::WidgetView;
+use super::widget::{AvailabilityMode, Part, WidgetDef, WidgetKind};
+
+/// One value of a widget as last reported, and what we commanded but is not confirmed yet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartState {
+    /// The device's last report.
+    pub value: Option<String>,
+    /// Wall-clock milliseconds of that report.
+    pub updated_ms: Option<f64>,
+    /// The value we asked for and when; cleared by the next report on the state topic.
+    pub pending: Option<(String, f64)>,
+}
+
+impl PartState {
+    /// What to show: the commanded value while it waits for confirmation, else the report.
+    pub fn shown(&self) -> Option<&str> {
+        self.pending
+            .as_ref()
+            .map(|(v, _)| v.as_str())
+            .or(self.value.as_deref())
+    }
+
+    pub fn shown_number(&self) -> Option<f64> {
+        self.shown()
+            .and_then(|s| s.trim().parse::<f64>().ok())
+            .filter(|f| f.is_finite())
+    }
+}
+
+/// One point of a chart's history.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    pub t_ms: f64,
+    pub value: f64,
+}
+
+const PARTS: usize = 6;
+
+fn slot_of(part: Part) -> usize {
+    match part {
+        Part::Main => 0,
+        Part::Brightness => 1,
+        Part::Position => 2,
+        Part::Mode => 3,
+        Part::Target => 4,
+        Part::Current => 5,
+    }
+}
+
+/// Everything the runtime knows about one widget.
+#[derive(Debug, Clone, Default)]
+pub struct WidgetState {
+    parts: [PartState; PARTS],
+    available: bool,
+    /// Per availability topic: None until it said anything we understood.
+    avail_by_topic: Vec<Option<bool>>,
+    avail_latest: Option<bool>,
+    history: VecDeque<Sample>,
+    error: Option<String>,
+}
+
+impl WidgetState {
+    fn new(def: &WidgetDef) -> Self {
+        let mut s = WidgetState {
+            avail_by_topic: vec![None; def.availability.topics.len()],
+            ..Default::default()
+        };
+        s.recompute_availability(def.availability.mode);
+        s
+    }
+
+    pub fn part(&self, part: Part) -> &PartState {
+        &self.parts[slot_of(part)]
+    }
+
+    pub(super) fn part_mut(&mut self, part: Part) -> &mut PartState {
+        &mut self.parts[slot_of(part)]
+    }
+
+    /// False while the widget's availability topics say (or have not yet said) it is online.
+    pub fn available(&self) -> bool {
+        self.available
+    }
+
+    pub fn history(&self) -> &VecDeque<Sample> {
+        &self.history
+    }
+
+    /// Why the last payload could not be read, until a good one arrives.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    fn recompute_availability(&mut self, mode: AvailabilityMode) {
+        // Without availability topics a widget is always available; with them it is unavailable
+        // until a topic says otherwise, as in Home Assistant.
+        self.available = self.avail_by_topic.is_empty()
+            || match mode {
+                AvailabilityMode::All => self.avail_by_topic.iter().all(|a| *a == Some(true)),
+                AvailabilityMode::Any => self.avail_by_topic.contains(&Some(true)),
+                AvailabilityMode::Latest => self.avail_latest == Some(true),
+            };
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Part(Part, Extractor),
+    Availability(usize),
+}
+
+#[derive(Debug, Clone)]
+struct Route {
+    slot: usize,
+    target: Target,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    def: WidgetDef,
+    state: WidgetState,
+}
+
+/// The widgets on screen and their live state. Feed it every received message; it finds the
+/// widgets that care through a topic index, so the cost is per widget on that topic.
+#[derive(Debug, Default, Clone)]
+pub struct Runtime {
+    slots: Vec<Slot>,
+    by_id: HashMap<String, usize>,
+    by_topic: HashMap<String, Vec<Route>>,
+}
+
+impl Runtime {
+    pub fn new() -> Self {
+        Runtime::default()
+    }
+
+    /// A runtime for these widgets (later duplicates of an id are ignored).
+    pub fn with_widgets(defs: impl IntoIterator<Item = WidgetDef>) -> Self {
+        let mut rt = Runtime::new();
+        rt.set_widgets(defs);
+        rt
+    }
+
+    /// Replaces the widget set, e.g. after a panel was edited. Widgets that keep their id keep their
+    /// values, since retained states are not sent again until the next subscribe.
+    pub fn set_widgets(&mut self, defs: impl IntoIterator<Item = WidgetDef>) {
+        let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.def.id.clone(), s)).collect();
+        self.by_id.clear();
+        self.by_topic.clear();
+        for def in defs {
+            if self.by_id.contains_key(&def.id) {
+                continue;
+            }
+            let state = match old.remove(&def.id) {
+                Some(prev) if prev.def == def => prev.state,
+                Some(prev) => {
+                    let mut state = WidgetState::new(&def);
+                    if prev.def.kind.name() == def.kind.name() {
+                        state.parts = prev.state.parts;
+                        state.history = prev.state.history;
+                    }
+                    if prev.def.availability == def.availability {
+                        state.avail_by_topic = prev.state.avail_by_topic;
+                        state.avail_latest = prev.state.avail_latest;
+                        state.recompute_availability(def.availability.mode);
+                    }
+                    state
+                }
+                None => WidgetState::new(&def),
+            };
+            let slot = self.slots.len();
+            for (part, binding) in def.state_bindings() {
+                self.route(&binding.topic, slot, Target::Part(part, binding.extract.clone()));
+            }
+            for (i, a) in def.availability.topics.iter().enumerate() {
+                self.route(&a.topic, slot, Target::Availability(i));
+            }
+            self.by_id.insert(def.id.clone(), slot);
+            self.slots.push(Slot { def, state });
+        }
+    }
+
+    fn route(&mut self, topic: &str, slot: usize, target: Target) {
+        self.by_topic
+            .entry(topic.to_string())
+            .or_default()
+            .push(Route { slot, target });
+    }
+
+    /// The topics to subscribe to, sorted and without duplicates.
+    pub fn subscriptions(&self) -> Vec<String> {
+        let mut topics: Vec<String> = self.by_topic.keys().cloned().collect();
+        topics.sort();
+        topics
+    }
+
+    /// True when some widget reads this topic.
+    pub fn wants(&self, topic: &str) -> bool {
+        self.by_topic.contains_key(topic)
+    }
+
+    /// Updates every widget that reads `topic`. `now_ms` is the receive time (wall clock, ms).
+    /// Returns true when anything visible may have changed.
+    pub fn handle_message(&mut self, topic: &str, payload: &[u8], now_ms: f64) -> bool {
+        let Some(routes) = self.by_topic.get(topic) else {
+            return false;
+        };
+        let payload = Payload::new(payload);
+        for route in routes {
+            let Slot { def, state } = &mut self.slots[route.slot];
+            match &route.target {
+                Target::Part(part, extract) => match extract.extract(&payload) {
+                    Ok(value) => {
+                        state.error = None;
+                        if let (Part::Main, WidgetKind::Chart { history }) = (part, &def.kind) {
+                            if let Ok(v) = value.trim().parse::<f64>() {
+                                if v.is_finite() {
+                                    if state.history.len() >= *history {
+                                        state.history.pop_front();
+                                    }
+                                    state.history.push_back(Sample {
+                                        t_ms: now_ms,
+                                        value: v,
+                                    });
+                                }
+                            }
+                        }
+                        let p = state.part_mut(*part);
+                        p.value = Some(value);
+                        p.updated_ms = Some(now_ms);
+                        // The device's word wins, whether it confirms or contradicts the command.
+                        p.pending = None;
+                    }
+                    // A shared JSON topic often carries only some keys in a message: a missing
+                    // key is only worth reporting while the widget has never had a value.
+                    Err(ExtractError::Missing(_)) if state.part(*part).value.is_some() => {}
+                    Err(e) => state.error = Some(e.to_string()),
+                },
+                Target::Availability(i) => {
+                    let Some(conf) = def.availability.topics.get(*i) else {
+                        continue;
+                    };
+                    let raw = payload.text().trim();
+                    let extracted = conf.extract.extract(&payload).ok();
+                    let said = [extracted.as_deref(), Some(raw)]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|v| {
+                            if v == conf.payload_available {
+                                Some(true)
+                            } else if v == conf.payload_not_available {
+                                Some(false)
+                            } else {
+                                None
+                            }
+                        });
+                    if let Some(up) = said {
+                        if let Some(slot) = state.avail_by_topic.get_mut(*i) {
+                            *slot = Some(up);
+                        }
+                        state.avail_latest = Some(up);
+                        state.recompute_availability(def.availability.mode);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// The widget with this id, with its state.
+    pub fn widget(&self, id: &str) -> Option<WidgetView<'_>> {
+        self.by_id
+            .get(id)
+            .map(|&i| WidgetView::new(&self.slots[i].def, &self.slots[i].state))
+    }
+
+    /// All widgets in the order given to [`Runtime::set_widgets`].
+    pub fn widgets(&self) -> impl Iterator<Item = WidgetView<'_>> {
+        self.slots.iter().map(|s| WidgetView::new(&s.def, &s.state))
+    }
+
+    /// Builds the publishes for a user action and records the optimistic state: the commanded
+    /// value shows (marked pending) until the state topic reports; widgets without a state topic
+    /// simply take the commanded value. Sliders should call this once, when the user lets go.
+    pub fn command(
+        &mut self,
+        widget_id: &str,
+        input: WidgetInput,
+        now_ms: f64,
+    ) -> Result<Vec<OutgoingPublish>, CommandError> {
+        let &i = self
+            .by_id
+            .get(widget_id)
+            .ok_or_else(|| CommandError::UnknownWidget(widget_id.into()))?;
+        let Slot { def, state } = &mut self.slots[i];
+        if !state.available {
+            return Err(CommandError::Unavailable);
+        }
+        let current_on = WidgetView::new(def, state).is_on();
+        let planned = command::plan(def, input, current_on)?;
+        if let Some((part, expected)) = planned.expect {
+            let has_state = def.state_binding(part).is_some();
+            let p = state.part_mut(part);
+            if has_state {
+                p.pending = Some((expected, now_ms));
+            } else {
+                p.value = Some(expected);
+                p.updated_ms = Some(now_ms);
+            }
+        }
+        Ok(planned.publishes)
+    }
+
+    /// Drops optimistic values older than `max_age_ms`, so a device that never confirms shows its
+    /// real state again. Returns true when something changed.
+    pub fn expire_pending(&mut self, now_ms: f64, max_age_ms: f64) -> bool {
+        let mut changed = false;
+        for slot in &mut self.slots {
+            for p in &mut slot.state.parts {
+                if p.pending.as_ref().is_some_and(|(_, at)| now_ms - at > max_age_ms) {
+                    p.pending = None;
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Forgets every value and availability report, e.g. after connecting to another broker.
+    pub fn reset(&mut self) {
+        for slot in &mut self.slots {
+            slot.state = WidgetState::new(&slot.def);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! User panels: editing, storage, import rejection and sharing.
+
+use super::widget_json;
+use crate::model::panel::discovery::Discovery;
+use crate::model::panel::panels::{ImportError, PanelError, Panels};
+use crate::model::panel::widget::WidgetDef;
+
+fn sensor(topic: &str) -> WidgetDef {
+    widget_json(&format!(
+        r#"{{"id":"x","name":"T","kind":{{"type":"sensor"}},"state":{{"topic":"{topic}"}}}}"#
+    ))
+}
+
+fn one_panel() -> (Panels, String) {
+    let mut p = Panels::new();
+    let id = p.add_panel("Living room");
+    (p, id)
+}
+
+#[test]
+fn widgets_are_added_edited_reordered_and_removed() {
+    let (mut p, pid) = one_panel();
+    let a = p.add_widget(&pid, sensor("a")).unwrap();
+    let b = p.add_widget(&pid, sensor("b")).unwrap();
+    let c = p.add_widget(&pid, sensor("c")).unwrap();
+    p.move_widget(&pid, &c, 0).unwrap();
+    let order: Vec<&str> = p
+        .panel(&pid)
+        .unwrap()
+        .widgets
+        .iter()
+        .map(|w| w.id.as_str())
+        .collect();
+    assert_eq!(order, vec![c.as_str(), a.as_str(), b.as_str()]);
+    let mut edited = p.panel(&pid).unwrap().widgets[1].clone();
+    edited.name = "Renamed".into();
+    p.update_widget(&pid, edited).unwrap();
+    assert_eq!(p.panel(&pid).unwrap().widgets[1].name, "Renamed");
+    p.remove_widget(&pid, &a).unwrap();
+    assert_eq!(p.all_widgets().count(), 2);
+    assert_eq!(p.remove_widget(&pid, &a), Err(PanelError::UnknownWidget(a)));
+}
+
+#[test]
+fn invalid_widgets_are_refused_and_change_nothing() {
+    let (mut p, pid) = one_panel();
+    let id = p.add_widget(&pid, sensor("a")).unwrap();
+    let before = p.clone();
+    assert!(matches!(
+        p.add_widget(&pid, sensor("a/#")),
+        Err(PanelError::Invalid(_))
+    ));
+    let mut bad = sensor("a");
+    bad.id = id;
+    bad.kind = crate::model::panel::widget::WidgetKind::Slider {
+        min: 5.0,
+        max: 1.0,
+        step: 1.0,
+    };
+    assert!(matches!(p.update_widget(&pid, bad), Err(PanelError::Invalid(_))));
+    assert_eq!(p, before);
+}
+
+#[test]
+fn a_widget_pinned_twice_gets_distinct_ids() {
+    let mut d = Discovery::default();
+    d.ingest(
+        "homeassistant/switch/s/config",
+        br#"{"name":"S","cmd_t":"s/set"}"#,
+    );
+    let (mut p, pid) = one_panel();
+    let first = p.add_widget(&pid, d.pin("ha:switch/s").unwrap()).unwrap();
+    let second = p.add_widget(&pid, d.pin("ha:switch/s").unwrap()).unwrap();
+    assert_ne!(first, second);
+    assert!(
+        !first.starts_with("ha:"),
+        "a panel copy must not collide with the discovered original"
+    );
+}
+
+#[test]
+fn panels_are_reordered_renamed_and_removed() {
+    let mut p = Panels::new();
+    let a = p.add_panel("A");
+    let b = p.add_panel("B");
+    p.move_panel(&b, 0).unwrap();
+    p.rename_panel(&a, " Kitchen ").unwrap();
+    let names: Vec<&str> = p.panels().iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, vec!["B", "Kitchen"]);
+    p.remove_panel(&b).unwrap();
+    assert_eq!(p.panels().len(), 1);
+    assert_eq!(p.rename_panel(&b, "x"), Err(PanelError::UnknownPanel(b)));
+}
+
+#[test]
+fn the_stored_json_loads_back_identically_and_keeps_issuing_fresh_ids() {
+    let (mut p, pid) = one_panel();
+    p.add_widget(&pid, sensor("a")).unwrap();
+    p.set_share_topic(&pid, Some("deck/panels/living")).unwrap();
+    let mut loaded = Panels::from_json(&p.to_json()).unwrap();
+    assert_eq!(loaded.panels(), p.panels());
+    let new_id = loaded.add_widget(&pid, sensor("b")).unwrap();
+    assert!(
+        loaded.panels()[0]
+            .widgets
+            .iter()
+            .filter(|w| w.id == new_id)
+            .count()
+            == 1
+    );
+}
+
+#[test]
+fn a_broken_import_is_rejected_with_the_reason_and_changes_nothing() {
+    let (mut p, pid) = one_panel();
+    p.add_widget(&pid, sensor("a")).unwrap();
+    let before = p.clone();
+    let good = p.export_panel(&pid).unwrap();
+    let cases = [
+        ("{", "NotJson"),
+        (
+            r#"{"format":"something-else","version":1,"panels":[]}"#,
+            "WrongFormat",
+        ),
+        (&good.replace(r#""version": 1"#, r#""version": 9"#), "WrongFormat"),
+        (&good.replace(r#""topic": "a""#, r#""topic": "a/+""#), "Invalid"),
+        (
+            &good.replace(r#""type": "sensor""#, r#""type": "teleporter""#),
+            "NotJson",
+        ),
+        (
+            &good.replace(r#""name": "Living room""#, r#""name": " ""#),
+            "Invalid",
+        ),
+    ];
+    for (json, want) in cases {
+        let err = p.import(json).expect_err(json);
+        let got = match err {
+            ImportError::NotJson(_) => "NotJson",
+            ImportError::WrongFormat(_) => "WrongFormat",
+            ImportError::Invalid(_) => "Invalid",
+        };
+        assert_eq!(got, want, "{json}: {err}");
+        assert!(!err.to_string().is_empty());
+        assert_eq!(p, before);
+    }
+}
+
+#[test]
+fn an_import_adds_panels_under_new_ids() {
+    let (mut p, pid) = one_panel();
+    p.add_widget(&pid, sensor("a")).unwrap();
+    let ids = p.import(&p.export_panel(&pid).unwrap()).unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_ne!(ids[0], pid);
+    let mut all: Vec<&str> = p.all_widgets().map(|w| w.id.as_str()).collect();
+    all.dedup();
+    assert_eq!(all.len(), 2, "widget ids stay unique");
+    assert_eq!(
+        p.import(&p.to_json()).unwrap().len(),
+        2,
+        "a full backup imports too"
+    );
+}
+
+#[test]
+fn a_stored_file_with_duplicate_ids_is_refused() {
+    let (mut p, pid) = one_panel();
+    let w = p.add_widget(&pid, sensor("a")).unwrap();
+    let json = p
+        .to_json()
+        .replace(&format!(r#""id":"{pid}""#), &format!(r#""id":"{w}""#));
+    assert!(matches!(Panels::from_json(&json), Err(ImportError::Invalid(_))));
+}
+
+#[test]
+fn a_shared_panel_is_a_retained_message_that_followers_apply() {
+    let (mut sender, pid) = one_panel();
+    sender.add_widget(&pid, sensor("a")).unwrap();
+    assert!(matches!(
+        sender.share_publish(&pid),
+        Err(PanelError::BadShareTopic(_))
+    ));
+    assert!(matches!(
+        sender.set_share_topic(&pid, Some("deck/#")),
+        Err(PanelError::BadShareTopic(_))
+    ));
+    sender.set_share_topic(&pid, Some("deck/shared/living")).unwrap();
+    let msg = sender.share_publish(&pid).unwrap();
+    assert_eq!(
+        (msg.topic.as_str(), msg.retain, msg.qos),
+        ("deck/shared/living", true, 1)
+    );
+
+    let mut follower = Panels::new();
+    let fid = follower.add_panel("Waiting");
+    follower.add_widget(&fid, sensor("old")).unwrap();
+    follower
+        .set_share_topic(&fid, Some("deck/shared/living"))
+        .unwrap();
+    assert_eq!(
+        follower.share_subscriptions(),
+        vec!["deck/shared/living".to_string()]
+    );
+    assert_eq!(
+        follower
+            .receive_shared("deck/shared/living", &msg.payload)
+            .unwrap(),
+        vec![fid.clone()]
+    );
+    let panel = follower.panel(&fid).unwrap();
+    assert_eq!((panel.name.as_str(), panel.widgets.len()), ("Living room", 1));
+    assert_eq!(panel.widgets[0].state.as_ref().unwrap().topic, "a");
+
+    let before = follower.clone();
+    assert!(
+        follower
+            .receive_shared("deck/shared/living", &msg.payload)
+            .unwrap()
+            .is_empty(),
+        "an echo changes nothing"
+    );
+    assert!(follower.receive_shared("deck/shared/living", b"{broken").is_err());
+    assert!(follower
+        .receive_shared("deck/shared/living", b"")
+        .unwrap()
+        .is_empty());
+    assert!(follower
+        .receive_shared("elsewhere", &msg.payload)
+        .unwrap()
+        .is_empty());
+    assert_eq!(follower, before);
+
+    // The sender's own echo keeps its ids.
+    assert!(sender
+        .receive_shared("deck/shared/living", &msg.payload)
+        .unwrap()
+        .is_empty());
+}
