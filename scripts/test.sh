@@ -21,8 +21,9 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 # The end-to-end specs start their own broker on the same ports.
 scripts/broker.sh stop "$broker_dir"
 
-echo "== building dist/ (trunk build --release)"
+echo "== building dist/ (trunk build --release) and the simulated home"
 trunk build --release
+cargo build --locked -p mqtt-deck-sim
 
 echo "== 3/3 end-to-end tests (built dist/ in headless Chromium against Mosquitto)"
 tests/e2e/run.sh

@@ -9,6 +9,8 @@ use super::connection::ConnectionForm;
 use super::feed::Feed;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
+use super::panel::hub::PanelHub;
+use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
@@ -47,9 +49,10 @@ fn initial_state(prefill: &Prefill) -> UiState {
 
 /// Routes the driver's events: messages to the feed (repainted per frame), the rest
 /// to the reducer.
-fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>) -> impl Fn(Event) {
+fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHub>) -> impl Fn(Event) {
     move |event| match event {
         Event::Message(p) => {
+            hub.route(&p.topic, &p.payload);
             let direction = Direction::Received;
             feed.store.borrow_mut().push(
                 p.topic,
@@ -72,7 +75,10 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>) -> impl Fn(Even
             feed.store.borrow_mut().settle(id, Delivery::Failed { reason });
             feed.changed();
         }
-        Event::Connected { client_id, .. } => dispatch.dispatch(Action::Connected { client_id }),
+        Event::Connected { client_id, .. } => {
+            hub.on_connected();
+            dispatch.dispatch(Action::Connected { client_id })
+        }
         Event::Disconnected {
             error,
             reconnect_in_ms,
@@ -94,9 +100,14 @@ pub fn app() -> Html {
         use_reducer(move || initial_state(&prefill))
     };
     let feed: Rc<Feed> = (*use_memo((), |_| Feed::new())).clone();
+    let hub: Rc<PanelHub> = (*use_memo((), |_| Rc::new(PanelHub::new()))).clone();
     let driver: Rc<Driver> = {
-        let (dispatch, feed) = (state.dispatcher(), feed.clone());
-        use_memo((), move |_| Driver::new(sink(dispatch, feed)))
+        let (dispatch, feed, hub) = (state.dispatcher(), feed.clone(), hub.clone());
+        use_memo((), move |_| {
+            let driver = Driver::new(sink(dispatch, feed, hub.clone()));
+            hub.attach(driver.clone());
+            driver
+        })
     };
     let dispatch = state.dispatcher();
 
@@ -177,9 +188,7 @@ pub fn app() -> Html {
     let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
     let main = match s.main_view {
         View::Messages => html! { <MessageList feed={feed.clone()} /> },
-        View::Panel => {
-            html! { <section class="panel"><p class="empty">{ "The device panel comes here." }</p></section> }
-        }
+        View::Panel => html! { <PanelScreen feed={feed.clone()} hub={hub.clone()} /> },
         _ => {
             html! { <Monitor feed={feed.clone()} state={monitor_state.clone()} on_publish={on_raw_publish} /> }
         }

@@ -8,6 +8,7 @@
 //! - `subscriptions` — subscribe form and the subscription list.
 //! - `messages`      — the message list (virtualized, filterable, pausable).
 //! - `monitor`       — the Monitor screen: topic tree and topic detail.
+//! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing.
 //! - `virtual_list`  — a list that renders only the rows in view.
 //! - `publish`       — the publish form.
 //! - `fields`        — small labelled inputs shared by the forms.
@@ -18,6 +19,7 @@ mod feed;
 mod fields;
 mod messages;
 mod monitor;
+mod panel;
 mod publish;
 mod status;
 mod subscriptions;

@@ -1,0 +1,284 @@
+//! One widget as a tile card: name, state, unit and one obvious control. Offline devices
+//! are dimmed and say so; their controls are disabled.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::hub::PanelHub;
+use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub hub: Rc<PanelHub>,
+    pub id: AttrValue,
+    /// Extra buttons (pin, move, remove) shown under the control.
+    #[prop_or_default]
+    pub children: Html,
+    pub on_error: Callback<String>,
+}
+
+#[function_component(WidgetCard)]
+pub fn widget_card(p: &Props) -> Html {
+    let runtime = p.hub.runtime.borrow();
+    let Some(w) = runtime.widget(&p.id) else {
+        return html! {};
+    };
+    let available = w.available();
+    let name = w.name().to_string();
+    let send = {
+        let (hub, id, on_error) = (p.hub.clone(), p.id.to_string(), p.on_error.clone());
+        Callback::from(move |input: WidgetInput| {
+            if let Err(e) = hub.command(&id, input) {
+                on_error.emit(e);
+            }
+        })
+    };
+    let unit = w.unit().map(|u| format!(" {u}")).unwrap_or_default();
+    let value_text = w
+        .text()
+        .map(|t| format!("{t}{unit}"))
+        .unwrap_or_else(|| "—".into());
+    let control = control(&w, &name, available, &send, &value_text, &unit);
+    html! {
+        <article class={classes!("card", (!available).then_some("offline"), w.pending().then_some("pending"))}
+            aria-label={name.clone()}>
+            <header>
+                <h3>{ &name }</h3>
+                if !available { <span class="badge offline-badge">{ "offline" }</span> }
+                if w.pending() { <span class="note">{ "sending…" }</span> }
+            </header>
+            { control }
+            if let Some(e) = w.error() { <p class="note bad">{ e.to_string() }</p> }
+            { p.children.clone() }
+        </article>
+    }
+}
+
+fn control(
+    w: &WidgetView<'_>,
+    name: &str,
+    available: bool,
+    send: &Callback<WidgetInput>,
+    value: &str,
+    unit: &str,
+) -> Html {
+    let disabled = !available;
+    let big = |text: String| html! { <p class="value" aria-label={format!("{name} value")}>{ text }</p> };
+    match w.kind() {
+        WidgetKind::Switch(_) => switch(name, w.is_on(), disabled, send, name.to_string()),
+        WidgetKind::Light { brightness, .. } => html! {
+            <>
+                { switch(name, w.is_on(), disabled, send, name.to_string()) }
+                if brightness.is_some() {
+                    { range(&format!("{name} brightness"), 0.0, 100.0, 1.0, w.brightness_percent(), disabled, send, WidgetInput::Brightness) }
+                    <p class="note">{ w.brightness_percent().map(|b| format!("{b:.0} %")).unwrap_or_default() }</p>
+                }
+            </>
+        },
+        WidgetKind::Button { .. } => {
+            let send = send.clone();
+            html! { <button type="button" class="primary big" {disabled} onclick={move |_| send.emit(WidgetInput::Press)}>{ name.to_string() }</button> }
+        }
+        WidgetKind::Slider { min, max, step } => html! {
+            <>
+                { big(value.to_string()) }
+                { range(name, *min, *max, *step, w.number(), disabled, send, WidgetInput::Number) }
+            </>
+        },
+        WidgetKind::Number { min, max, step } => html! {
+            <>
+                { big(value.to_string()) }
+                { number(name, *min, *max, *step, w.number(), disabled, send, WidgetInput::Number) }
+            </>
+        },
+        WidgetKind::Select { options } => {
+            select(name, options, w.text(), disabled, send, WidgetInput::Choose)
+        }
+        WidgetKind::Sensor | WidgetKind::BinarySensor { .. } => big(value.to_string()),
+        WidgetKind::Gauge { min, max } => {
+            let v = w.number();
+            html! {
+                <>
+                    { big(value.to_string()) }
+                    <meter min={min.to_string()} max={max.to_string()} value={v.unwrap_or(*min).to_string()}
+                        aria-label={format!("{name} gauge")} />
+                </>
+            }
+        }
+        WidgetKind::Chart { .. } => html! { <>{ big(value.to_string()) }{ sparkline(w, name) }</> },
+        WidgetKind::Cover { position, .. } => {
+            let b = |label: &str, action: CoverAction| {
+                let send = send.clone();
+                html! { <button type="button" {disabled} aria-label={format!("{name} {}", label.to_lowercase())}
+                onclick={move |_| send.emit(WidgetInput::Cover(action))}>{ label.to_string() }</button> }
+            };
+            html! {
+                <>
+                    { big(w.cover_state().map(cover_text).unwrap_or_else(|| "—".into())) }
+                    <div class="row">{ b("Open", CoverAction::Open) }{ b("Stop", CoverAction::Stop) }{ b("Close", CoverAction::Close) }</div>
+                    if position.is_some() {
+                        { range(&format!("{name} position"), 0.0, 100.0, 1.0, w.position_percent(), disabled, send, WidgetInput::Position) }
+                        <p class="note">{ w.position_percent().map(|p| format!("{p:.0} % open")).unwrap_or_default() }</p>
+                    }
+                </>
+            }
+        }
+        WidgetKind::Climate { modes, target, .. } => {
+            let current = w
+                .current()
+                .map(|c| format!("{c:.1}{unit}"))
+                .unwrap_or_else(|| "—".into());
+            let t = w.target();
+            let step = target.step;
+            let nudge = |delta: f64, label: &str| {
+                let send = send.clone();
+                let next = t.map(|v| (v + delta).clamp(target.min, target.max));
+                html! { <button type="button" class="nudge" disabled={disabled || next.is_none()}
+                aria-label={format!("{name} target {label}")}
+                onclick={move |_| if let Some(n) = next { send.emit(WidgetInput::Target(n)) }}>{ label.to_string() }</button> }
+            };
+            html! {
+                <>
+                    <p class="value" aria-label={format!("{name} current temperature")}>{ current }</p>
+                    <div class="row target">
+                        { nudge(-step, "−") }
+                        { number(&format!("{name} target temperature"), Some(target.min), Some(target.max), step, t, disabled, send, WidgetInput::Target) }
+                        { nudge(step, "+") }
+                    </div>
+                    { select(&format!("{name} mode"), modes, w.mode(), disabled, send, WidgetInput::Mode) }
+                </>
+            }
+        }
+    }
+}
+
+fn cover_text(s: CoverState) -> String {
+    match s {
+        CoverState::Open => "Open".into(),
+        CoverState::Closed => "Closed".into(),
+        CoverState::Opening => "Opening".into(),
+        CoverState::Closing => "Closing".into(),
+        CoverState::Stopped => "Stopped".into(),
+        CoverState::Other(text) => text,
+    }
+}
+
+fn switch(label: &str, on: Option<bool>, disabled: bool, send: &Callback<WidgetInput>, name: String) -> Html {
+    let send = send.clone();
+    let checked = on.unwrap_or(false);
+    html! {
+        <button type="button" role="switch" class={classes!("switch", checked.then_some("on"))} aria-checked={checked.to_string()}
+            aria-label={label.to_string()} {disabled} onclick={move |_| send.emit(WidgetInput::Set(!checked))}
+            title={name}>
+            <span class="knob" />{ match on { Some(true) => "On", Some(false) => "Off", None => "Unknown" } }
+        </button>
+    }
+}
+
+/// A slider that commands once, when the user lets go (the `change` event), so dragging
+/// does not flood the broker.
+#[allow(clippy::too_many_arguments)]
+fn range(
+    label: &str,
+    min: f64,
+    max: f64,
+    step: f64,
+    value: Option<f64>,
+    disabled: bool,
+    send: &Callback<WidgetInput>,
+    make: fn(f64) -> WidgetInput,
+) -> Html {
+    let send = send.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Ok(v) = e
+            .target_unchecked_into::<HtmlInputElement>()
+            .value()
+            .parse::<f64>()
+        {
+            send.emit(make(v));
+        }
+    });
+    html! {
+        <input type="range" aria-label={label.to_string()} min={min.to_string()} max={max.to_string()}
+            step={step.to_string()} value={value.unwrap_or(min).to_string()} {disabled} {onchange} />
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn number(
+    label: &str,
+    min: Option<f64>,
+    max: Option<f64>,
+    step: f64,
+    value: Option<f64>,
+    disabled: bool,
+    send: &Callback<WidgetInput>,
+    make: fn(f64) -> WidgetInput,
+) -> Html {
+    let send = send.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Ok(v) = e
+            .target_unchecked_into::<HtmlInputElement>()
+            .value()
+            .trim()
+            .parse::<f64>()
+        {
+            send.emit(make(v));
+        }
+    });
+    html! {
+        <input type="number" aria-label={label.to_string()} min={min.map(|m| m.to_string())} max={max.map(|m| m.to_string())}
+            step={step.to_string()} value={value.map(|v| v.to_string()).unwrap_or_default()} {disabled} {onchange} />
+    }
+}
+
+fn select(
+    label: &str,
+    options: &[String],
+    current: Option<&str>,
+    disabled: bool,
+    send: &Callback<WidgetInput>,
+    make: fn(String) -> WidgetInput,
+) -> Html {
+    let send = send.clone();
+    let onchange = Callback::from(move |e: Event| {
+        send.emit(make(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    });
+    html! {
+        <select aria-label={label.to_string()} {disabled} {onchange}>
+            if current.is_none_or(|c| !options.iter().any(|o| o == c)) { <option selected=true disabled=true>{ current.unwrap_or("—") }</option> }
+            { for options.iter().map(|o| html! { <option value={o.clone()} selected={current == Some(o.as_str())}>{ o }</option> }) }
+        </select>
+    }
+}
+
+fn sparkline(w: &WidgetView<'_>, name: &str) -> Html {
+    let points: Vec<(f64, f64)> = w.history().iter().map(|s| (s.t_ms, s.value)).collect();
+    if points.len() < 2 {
+        return html! {};
+    }
+    let (t0, t1) = (points[0].0, points[points.len() - 1].0.max(points[0].0 + 1.0));
+    let (lo, hi) = points
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)));
+    let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
+    let pts = points
+        .iter()
+        .map(|(t, v)| {
+            format!(
+                "{:.1},{:.1}",
+                (t - t0) / (t1 - t0) * 200.0,
+                40.0 - (v - lo) / span * 40.0
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    html! {
+        <svg class="sparkline" viewBox="0 -2 200 44" role="img" aria-label={format!("{name} history, {} points", points.len())}
+            preserveAspectRatio="none">
+            <polyline points={pts} fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke" />
+        </svg>
+    }
+}

@@ -1,0 +1,290 @@
+//! The Panel screen: the user's panels of widget cards, the devices found by discovery
+//! (ready to pin), and editing, import, export and sharing of panels.
+
+mod card;
+mod editor;
+pub mod hub;
+
+use std::rc::Rc;
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::ui::feed::{use_feed, Feed};
+use crate::web::page::download;
+use card::WidgetCard;
+use editor::WidgetEditor;
+use hub::PanelHub;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub feed: Rc<Feed>,
+    pub hub: Rc<PanelHub>,
+}
+
+/// Which part of the screen is open: a user panel by id, or the discovered devices.
+#[derive(Debug, Clone, PartialEq)]
+enum Shown {
+    Panel(String),
+    Discovered,
+}
+
+#[function_component(PanelScreen)]
+pub fn panel_screen(p: &Props) -> Html {
+    use_feed(&p.feed);
+    let repaint = use_force_update();
+    let error = use_state(|| p.hub.load_error.clone());
+    let shown = use_state(|| None::<Shown>);
+    let import_text = use_state(String::new);
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: String| error.set(Some(e)))
+    };
+    let panels: Vec<(String, String)> = p
+        .hub
+        .panels
+        .borrow()
+        .panels()
+        .iter()
+        .map(|x| (x.id.clone(), x.name.clone()))
+        .collect();
+    let current = match &*shown {
+        Some(Shown::Panel(id)) if panels.iter().any(|(p, _)| p == id) => Shown::Panel(id.clone()),
+        Some(Shown::Discovered) => Shown::Discovered,
+        _ => panels
+            .first()
+            .map_or(Shown::Discovered, |(id, _)| Shown::Panel(id.clone())),
+    };
+    let show = |s: Shown| {
+        let shown = shown.clone();
+        Callback::from(move |_| shown.set(Some(s.clone())))
+    };
+    let new_panel = {
+        let (hub, shown) = (p.hub.clone(), shown.clone());
+        Callback::from(move |_| {
+            let n = hub.panels.borrow().panels().len() + 1;
+            let id = hub.edit(|ps| ps.add_panel(&format!("Panel {n}")));
+            shown.set(Some(Shown::Panel(id)));
+        })
+    };
+    let tabs = panels.iter().map(|(id, name)| {
+        let pressed = current == Shown::Panel(id.clone());
+        html! { <button type="button" aria-pressed={pressed.to_string()} onclick={show(Shown::Panel(id.clone()))}>{ name }</button> }
+    });
+    let body = match &current {
+        Shown::Discovered => discovered(&p.hub, &on_error, &repaint),
+        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &repaint, &import_text),
+    };
+    html! {
+        <section class="panel-screen" aria-label="Device panel">
+            <div class="row panel-tabs">
+                { for tabs }
+                <button type="button" aria-pressed={(current == Shown::Discovered).to_string()}
+                    onclick={show(Shown::Discovered)}>{ "Discovered" }</button>
+                <button type="button" onclick={new_panel}>{ "New panel" }</button>
+            </div>
+            if let Some(e) = &*error {
+                <p class="error" role="alert">{ e.clone() }
+                    <button type="button" onclick={{ let error = error.clone(); move |_| error.set(None) }}>{ "Dismiss" }</button></p>
+            }
+            { body }
+        </section>
+    }
+}
+
+fn discovered(hub: &Rc<PanelHub>, on_error: &Callback<String>, repaint: &UseForceUpdateHandle) -> Html {
+    let discovery = hub.discovery.borrow();
+    let devices = discovery.devices();
+    let skipped: Vec<_> = discovery.skipped().cloned().collect();
+    let pin = |id: String, name: String| {
+        let (hub, on_error, repaint) = (hub.clone(), on_error.clone(), repaint.clone());
+        Callback::from(move |_| {
+            let Some(def) = hub.discovery.borrow().pin(&id) else {
+                return;
+            };
+            let result = hub.edit(|ps| {
+                let panel = match ps.panels().first() {
+                    Some(p) => p.id.clone(),
+                    None => ps.add_panel("My panel"),
+                };
+                ps.add_widget(&panel, def)
+            });
+            match result {
+                Ok(_) => repaint.force_update(),
+                Err(e) => on_error.emit(format!("Could not pin {name}: {e}")),
+            }
+        })
+    };
+    html! {
+        <>
+            if devices.is_empty() {
+                <p class="empty">{ "No devices found yet. Devices that announce themselves with Home Assistant \
+                    discovery (homeassistant/…/config) or Zigbee2MQTT (zigbee2mqtt/bridge/devices) appear here." }</p>
+            }
+            { for devices.iter().map(|d| html! {
+                <section class="device" aria-label={d.name.to_string()}>
+                    <h2>{ d.name }
+                        if let Some(info) = d.device {
+                            <span class="note">{ format!(" {} {}", info.manufacturer.clone().unwrap_or_default(), info.model.clone().unwrap_or_default()) }</span>
+                        }
+                    </h2>
+                    <div class="cards">
+                        { for d.widgets.iter().map(|w| html! {
+                            <WidgetCard hub={hub.clone()} id={w.id.clone()} on_error={on_error.clone()}>
+                                <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
+                                    onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
+                            </WidgetCard>
+                        }) }
+                    </div>
+                </section>
+            }) }
+            if !skipped.is_empty() {
+                <details class="skipped">
+                    <summary>{ format!("Skipped ({})", skipped.len()) }</summary>
+                    <ul>{ for skipped.iter().map(|s| html! {
+                        <li><code class="mono">{ &s.topic }</code>{ format!(" {}: {}", s.name, s.reason) }</li>
+                    }) }</ul>
+                </details>
+            }
+        </>
+    }
+}
+
+fn user_panel(
+    hub: &Rc<PanelHub>,
+    id: &str,
+    on_error: &Callback<String>,
+    repaint: &UseForceUpdateHandle,
+    import_text: &UseStateHandle<String>,
+) -> Html {
+    let panels = hub.panels.borrow();
+    let Some(panel) = panels.panel(id) else {
+        return html! {};
+    };
+    let count = panel.widgets.len();
+    let action = |f: Box<dyn Fn(&mut crate::model::panel::Panels) -> Result<(), String>>| {
+        let (hub, on_error, repaint) = (hub.clone(), on_error.clone(), repaint.clone());
+        let f = Rc::new(f);
+        Callback::from(move |_| {
+            let f = f.clone();
+            match hub.edit(move |ps| f(ps)) {
+                Ok(()) => repaint.force_update(),
+                Err(e) => on_error.emit(e),
+            }
+        })
+    };
+    let pid = id.to_string();
+    let export = {
+        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        Callback::from(move |_| {
+            let result = hub.panels.borrow().export_panel(&pid).map_err(|e| e.to_string());
+            if let Err(e) =
+                result.and_then(|json| download("mqtt-deck-panel.json", "application/json", &json))
+            {
+                on_error.emit(e);
+            }
+        })
+    };
+    let on_import_text = {
+        let import_text = import_text.clone();
+        Callback::from(move |e: InputEvent| {
+            import_text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let import = {
+        let (hub, text, on_error, repaint) = (
+            hub.clone(),
+            import_text.clone(),
+            on_error.clone(),
+            repaint.clone(),
+        );
+        Callback::from(move |_| match hub.edit(|ps| ps.import(&text)) {
+            Ok(ids) => {
+                text.set(String::new());
+                on_error.emit(format!("Imported {} panel(s)", ids.len()));
+                repaint.force_update();
+            }
+            Err(e) => on_error.emit(format!("Import rejected, nothing changed: {e}")),
+        })
+    };
+    let share = {
+        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        Callback::from(move |_| {
+            let publish = hub.panels.borrow().share_publish(&pid).map_err(|e| e.to_string());
+            if let Err(e) = publish.and_then(|p| hub.publish_all(vec![p])) {
+                on_error.emit(e);
+            }
+        })
+    };
+    let on_share_topic = {
+        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let topic = Some(v.trim()).filter(|t| !t.is_empty());
+            if let Err(e) = hub.edit(|ps| ps.set_share_topic(&pid, topic)) {
+                on_error.emit(e.to_string());
+            }
+        })
+    };
+    let on_rename = {
+        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            if let Err(e) = hub.edit(|ps| ps.rename_panel(&pid, v.trim())) {
+                on_error.emit(e.to_string());
+            }
+        })
+    };
+    let remove_panel = {
+        let pid = pid.clone();
+        action(Box::new(move |ps| {
+            ps.remove_panel(&pid).map(|_| ()).map_err(|e| e.to_string())
+        }))
+    };
+    html! {
+        <>
+            <div class="cards">
+                { for panel.widgets.iter().enumerate().map(|(i, w)| {
+                    let (wid, p1, p2, p3) = (w.id.clone(), pid.clone(), pid.clone(), pid.clone());
+                    let (w1, w2) = (wid.clone(), wid.clone());
+                    html! {
+                        <WidgetCard hub={hub.clone()} id={wid.clone()} on_error={on_error.clone()}>
+                            <div class="row card-tools">
+                                <button type="button" class="small" aria-label={format!("Move {} earlier", w.name)} disabled={i == 0}
+                                    onclick={action(Box::new(move |ps| ps.move_widget(&p1, &w1, i.saturating_sub(1)).map_err(|e| e.to_string())))}>{ "◀" }</button>
+                                <button type="button" class="small" aria-label={format!("Move {} later", w.name)} disabled={i + 1 == count}
+                                    onclick={action(Box::new(move |ps| ps.move_widget(&p2, &w2, i + 1).map_err(|e| e.to_string())))}>{ "▶" }</button>
+                                <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
+                                    onclick={action(Box::new(move |ps| ps.remove_widget(&p3, &wid).map(|_| ()).map_err(|e| e.to_string())))}>{ "Remove" }</button>
+                            </div>
+                        </WidgetCard>
+                    }
+                }) }
+            </div>
+            if count == 0 {
+                <p class="empty">{ "This panel is empty: pin devices from Discovered, or add a widget below." }</p>
+            }
+            <details class="panel-edit">
+                <summary>{ "Edit panel" }</summary>
+                <div class="row">
+                    <div class="field"><label for="panel-name">{ "Panel name" }</label>
+                        <input id="panel-name" value={panel.name.clone()} onchange={on_rename} /></div>
+                    <div class="field"><label for="share-topic">{ "Share topic" }</label>
+                        <input id="share-topic" placeholder="deck/panels/home" value={panel.share_topic.clone().unwrap_or_default()}
+                            onchange={on_share_topic} /></div>
+                    <button type="button" onclick={share} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
+                </div>
+                <WidgetEditor hub={hub.clone()} panel_id={pid.clone()} on_error={on_error.clone()} />
+                <div class="row">
+                    <button type="button" onclick={export}>{ "Export panel" }</button>
+                    <button type="button" onclick={remove_panel}>{ "Delete panel" }</button>
+                </div>
+                <div class="field">
+                    <label for="panel-import">{ "Panel JSON to import" }</label>
+                    <textarea id="panel-import" rows="3" value={(**import_text).clone()} oninput={on_import_text} />
+                </div>
+                <button type="button" onclick={import}>{ "Import" }</button>
+            </details>
+        </>
+    }
+}
