@@ -145,6 +145,38 @@ fn keep_alive_without_pingresp_drops_the_link_and_schedules_a_reconnect() {
 }
 
 #[test]
+fn a_pingresp_stuck_behind_a_flood_does_not_drop_the_link_and_pings_continue() {
+    for v in versions() {
+        let mut pair = Pair::connected(Options {
+            keep_alive: 10,
+            ..options(v)
+        });
+        pair.broker.answer_pings = false;
+        assert_eq!(pair.step(), 10_000);
+        assert_eq!(names(&pair.broker.take()), ["PINGREQ"]);
+        // QoS 0 messages keep arriving for 25 s; the PINGRESP never gets through.
+        for t in (11_000..=35_000).step_by(1_000) {
+            pair.set_time(t);
+            pair.deliver(Packet::Publish(incoming(QoS::AtMostOnce, 0, b"flood")));
+            pair.run_until(t);
+        }
+        assert_eq!(
+            pair.session.status(),
+            Status::Connected,
+            "data proves the broker alive"
+        );
+        // Still one packet from us per interval, as the broker requires.
+        assert_eq!(names(&pair.broker.take()), ["PINGREQ", "PINGREQ"]);
+        // Silence after the flood is a dead link again.
+        pair.run_until(60_000);
+        let events = pair.events();
+        assert!(disconnects(&events)
+            .iter()
+            .any(|(e, _)| matches!(e, Some(Error::Transport(TransportError::KeepAliveTimeout)))));
+    }
+}
+
+#[test]
 fn traffic_postpones_the_ping() {
     let mut pair = Pair::connected(Options {
         keep_alive: 10,

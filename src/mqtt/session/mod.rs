@@ -291,6 +291,11 @@ impl Session {
             return;
         }
         self.framer.push(bytes);
+        // Any bytes prove the broker alive: under a flood the PINGRESP can sit behind
+        // thousands of messages, and that must not count as a dead link.
+        if !bytes.is_empty() && self.ping_sent.is_some() {
+            self.ping_sent = Some(now);
+        }
         loop {
             match self.framer.next_packet() {
                 Ok(Some(packet)) => {
@@ -314,13 +319,16 @@ impl Session {
                 }
             }
             State::Connected if self.keep_alive_ms > 0 => {
-                if let Some(sent) = self.ping_sent {
-                    if now >= sent + self.ping_timeout() {
-                        self.fail(Error::Transport(TransportError::KeepAliveTimeout), true);
+                if let Some(since) = self.ping_sent {
+                    if now >= since + self.ping_timeout() {
+                        return self.fail(Error::Transport(TransportError::KeepAliveTimeout), true);
                     }
-                } else if now >= self.last_sent + self.keep_alive_ms {
+                }
+                // The broker needs a packet from us every keep-alive interval, even while an
+                // earlier PINGRESP is still stuck behind a backlog of messages.
+                if now >= self.last_sent + self.keep_alive_ms {
                     self.send(Packet::PingReq);
-                    self.ping_sent = Some(now);
+                    self.ping_sent.get_or_insert(now);
                 }
             }
             State::Backoff { until } if now >= until => self.open(now),
@@ -336,10 +344,13 @@ impl Session {
                 Some(since + self.opts.connect_timeout_ms)
             }
             State::Connected if self.keep_alive_ms == 0 => None,
-            State::Connected => Some(match self.ping_sent {
-                Some(sent) => sent + self.ping_timeout(),
-                None => self.last_sent + self.keep_alive_ms,
-            }),
+            State::Connected => {
+                let ping = self.last_sent + self.keep_alive_ms;
+                Some(
+                    self.ping_sent
+                        .map_or(ping, |since| ping.min(since + self.ping_timeout())),
+                )
+            }
             State::Backoff { until } => Some(until),
         }
     }
