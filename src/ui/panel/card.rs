@@ -7,6 +7,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::hub::PanelHub;
+use super::live_input::LiveInput;
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
 
 #[derive(Properties, PartialEq)]
@@ -17,6 +18,8 @@ pub struct Props {
     #[prop_or_default]
     pub children: Html,
     pub on_error: Callback<String>,
+    /// Asks for a repaint after a command, so the card shows "sending…" at once.
+    pub on_sent: Callback<()>,
 }
 
 #[function_component(WidgetCard)]
@@ -28,11 +31,17 @@ pub fn widget_card(p: &Props) -> Html {
     let available = w.available();
     let name = w.name().to_string();
     let send = {
-        let (hub, id, on_error) = (p.hub.clone(), p.id.to_string(), p.on_error.clone());
+        let (hub, id, on_error, on_sent) = (
+            p.hub.clone(),
+            p.id.to_string(),
+            p.on_error.clone(),
+            p.on_sent.clone(),
+        );
         Callback::from(move |input: WidgetInput| {
             if let Err(e) = hub.command(&id, input) {
                 on_error.emit(e);
             }
+            on_sent.emit(());
         })
     };
     let unit = w.unit().map(|u| format!(" {u}")).unwrap_or_default();
@@ -218,19 +227,15 @@ fn number(
     make: fn(f64) -> WidgetInput,
 ) -> Html {
     let send = send.clone();
-    let onchange = Callback::from(move |e: Event| {
-        if let Ok(v) = e
-            .target_unchecked_into::<HtmlInputElement>()
-            .value()
-            .trim()
-            .parse::<f64>()
-        {
+    let on_commit = Callback::from(move |v: String| {
+        if let Ok(v) = v.trim().parse::<f64>() {
             send.emit(make(v));
         }
     });
     html! {
-        <input type="number" aria-label={label.to_string()} min={min.map(|m| m.to_string())} max={max.map(|m| m.to_string())}
-            step={step.to_string()} value={value.map(|v| v.to_string()).unwrap_or_default()} {disabled} {onchange} />
+        <LiveInput label={label.to_string()} kind="number" min={min.map(|m| AttrValue::from(m.to_string()))}
+            max={max.map(|m| AttrValue::from(m.to_string()))} step={step.to_string()}
+            value={value.map(|v| v.to_string()).unwrap_or_default()} {disabled} {on_commit} />
     }
 }
 

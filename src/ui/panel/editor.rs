@@ -57,7 +57,8 @@ impl Form {
             }),
         };
         let def = WidgetDef {
-            id: String::new(),
+            // A placeholder for validation: the panel gives every added widget its own id.
+            id: "new".into(),
             name: name.to_string(),
             kind,
             state,

@@ -4,6 +4,7 @@
 mod card;
 mod editor;
 pub mod hub;
+mod live_input;
 
 use std::rc::Rc;
 
@@ -11,16 +12,21 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::ui::feed::{use_feed, Feed};
-use crate::web::page::download;
+use crate::web::page::{download, wall_ms};
 use card::WidgetCard;
 use editor::WidgetEditor;
 use hub::PanelHub;
+use live_input::LiveInput;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub feed: Rc<Feed>,
     pub hub: Rc<PanelHub>,
 }
+
+/// How long a command may wait for the device's confirmation before the card stops
+/// saying "sending…" and shows what the device reports.
+const PENDING_MS: f64 = 5_000.0;
 
 /// Which part of the screen is open: a user panel by id, or the discovered devices.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,8 +39,26 @@ enum Shown {
 pub fn panel_screen(p: &Props) -> Html {
     use_feed(&p.feed);
     let repaint = use_force_update();
+    // Commands a device never confirmed stop showing "sending…" after a while; a timer
+    // repaints while any are waiting, since a quiet broker sends nothing to repaint for.
+    let pending_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    {
+        let mut runtime = p.hub.runtime.borrow_mut();
+        runtime.expire_pending(wall_ms(), PENDING_MS);
+        let waiting = runtime.widgets().any(|w| w.pending());
+        let mut timer = pending_timer.borrow_mut();
+        if waiting && timer.is_none() {
+            let (repaint, slot) = (repaint.clone(), pending_timer.clone());
+            *timer = Some(gloo::timers::callback::Timeout::new(1_000, move || {
+                slot.borrow_mut().take();
+                repaint.force_update();
+            }));
+        }
+    }
     let error = use_state(|| p.hub.load_error.clone());
     let shown = use_state(|| None::<Shown>);
+    // The panel last looked at: pins from Discovered go there.
+    let last_panel = use_state(|| None::<String>);
     let import_text = use_state(String::new);
     let on_error = {
         let error = error.clone();
@@ -56,8 +80,13 @@ pub fn panel_screen(p: &Props) -> Html {
             .map_or(Shown::Discovered, |(id, _)| Shown::Panel(id.clone())),
     };
     let show = |s: Shown| {
-        let shown = shown.clone();
-        Callback::from(move |_| shown.set(Some(s.clone())))
+        let (shown, last_panel) = (shown.clone(), last_panel.clone());
+        Callback::from(move |_| {
+            if let Shown::Panel(id) = &s {
+                last_panel.set(Some(id.clone()));
+            }
+            shown.set(Some(s.clone()))
+        })
     };
     let new_panel = {
         let (hub, shown) = (p.hub.clone(), shown.clone());
@@ -72,7 +101,13 @@ pub fn panel_screen(p: &Props) -> Html {
         html! { <button type="button" aria-pressed={pressed.to_string()} onclick={show(Shown::Panel(id.clone()))}>{ name }</button> }
     });
     let body = match &current {
-        Shown::Discovered => discovered(&p.hub, &on_error, &repaint),
+        Shown::Discovered => {
+            let target = match &*shown {
+                Some(Shown::Panel(id)) => Some(id.clone()),
+                _ => (*last_panel).clone(),
+            };
+            discovered(&p.hub, &on_error, &repaint, target)
+        }
         Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &repaint, &import_text),
     };
     html! {
@@ -92,28 +127,53 @@ pub fn panel_screen(p: &Props) -> Html {
     }
 }
 
-fn discovered(hub: &Rc<PanelHub>, on_error: &Callback<String>, repaint: &UseForceUpdateHandle) -> Html {
+fn discovered(
+    hub: &Rc<PanelHub>,
+    on_error: &Callback<String>,
+    repaint: &UseForceUpdateHandle,
+    target: Option<String>,
+) -> Html {
     let discovery = hub.discovery.borrow();
     let devices = discovery.devices();
     let skipped: Vec<_> = discovery.skipped().cloned().collect();
     let pin = |id: String, name: String| {
-        let (hub, on_error, repaint) = (hub.clone(), on_error.clone(), repaint.clone());
+        let (hub, on_error, repaint, target) =
+            (hub.clone(), on_error.clone(), repaint.clone(), target.clone());
         Callback::from(move |_| {
             let Some(def) = hub.discovery.borrow().pin(&id) else {
                 return;
             };
             let result = hub.edit(|ps| {
-                let panel = match ps.panels().first() {
+                let panel = match target.as_ref().and_then(|t| ps.panel(t)).or(ps.panels().first()) {
                     Some(p) => p.id.clone(),
                     None => ps.add_panel("My panel"),
                 };
-                ps.add_widget(&panel, def)
+                let same = |w: &crate::model::panel::WidgetDef| {
+                    w.name == def.name && w.state == def.state && w.command == def.command
+                };
+                if ps.panel(&panel).is_some_and(|p| p.widgets.iter().any(same)) {
+                    return Ok(format!(
+                        "{name} is already on {}",
+                        ps.panel(&panel).map_or("", |p| p.name.as_str())
+                    ));
+                }
+                ps.add_widget(&panel, def).map(|_| {
+                    format!(
+                        "Pinned {name} to {}",
+                        ps.panel(&panel).map_or("", |p| p.name.as_str())
+                    )
+                })
             });
             match result {
-                Ok(_) => repaint.force_update(),
+                Ok(note) => on_error.emit(note),
                 Err(e) => on_error.emit(format!("Could not pin {name}: {e}")),
             }
+            repaint.force_update();
         })
+    };
+    let on_sent = {
+        let repaint = repaint.clone();
+        Callback::from(move |_| repaint.force_update())
     };
     html! {
         <>
@@ -130,7 +190,7 @@ fn discovered(hub: &Rc<PanelHub>, on_error: &Callback<String>, repaint: &UseForc
                     </h2>
                     <div class="cards">
                         { for d.widgets.iter().map(|w| html! {
-                            <WidgetCard hub={hub.clone()} id={w.id.clone()} on_error={on_error.clone()}>
+                            <WidgetCard hub={hub.clone()} id={w.id.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
                                 <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
                                     onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
                             </WidgetCard>
@@ -174,6 +234,10 @@ fn user_panel(
         })
     };
     let pid = id.to_string();
+    let on_sent = {
+        let repaint = repaint.clone();
+        Callback::from(move |_| repaint.force_update())
+    };
     let export = {
         let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
         Callback::from(move |_| {
@@ -217,22 +281,22 @@ fn user_panel(
         })
     };
     let on_share_topic = {
-        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+        let (hub, pid, on_error, repaint) = (hub.clone(), pid.clone(), on_error.clone(), repaint.clone());
+        Callback::from(move |v: String| {
             let topic = Some(v.trim()).filter(|t| !t.is_empty());
             if let Err(e) = hub.edit(|ps| ps.set_share_topic(&pid, topic)) {
                 on_error.emit(e.to_string());
             }
+            repaint.force_update();
         })
     };
     let on_rename = {
-        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+        let (hub, pid, on_error, repaint) = (hub.clone(), pid.clone(), on_error.clone(), repaint.clone());
+        Callback::from(move |v: String| {
             if let Err(e) = hub.edit(|ps| ps.rename_panel(&pid, v.trim())) {
                 on_error.emit(e.to_string());
             }
+            repaint.force_update();
         })
     };
     let remove_panel = {
@@ -248,7 +312,7 @@ fn user_panel(
                     let (wid, p1, p2, p3) = (w.id.clone(), pid.clone(), pid.clone(), pid.clone());
                     let (w1, w2) = (wid.clone(), wid.clone());
                     html! {
-                        <WidgetCard hub={hub.clone()} id={wid.clone()} on_error={on_error.clone()}>
+                        <WidgetCard hub={hub.clone()} id={wid.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
                             <div class="row card-tools">
                                 <button type="button" class="small" aria-label={format!("Move {} earlier", w.name)} disabled={i == 0}
                                     onclick={action(Box::new(move |ps| ps.move_widget(&p1, &w1, i.saturating_sub(1)).map_err(|e| e.to_string())))}>{ "◀" }</button>
@@ -268,10 +332,10 @@ fn user_panel(
                 <summary>{ "Edit panel" }</summary>
                 <div class="row">
                     <div class="field"><label for="panel-name">{ "Panel name" }</label>
-                        <input id="panel-name" value={panel.name.clone()} onchange={on_rename} /></div>
+                        <LiveInput id="panel-name" value={panel.name.clone()} on_commit={on_rename} /></div>
                     <div class="field"><label for="share-topic">{ "Share topic" }</label>
-                        <input id="share-topic" placeholder="deck/panels/home" value={panel.share_topic.clone().unwrap_or_default()}
-                            onchange={on_share_topic} /></div>
+                        <LiveInput id="share-topic" placeholder="deck/panels/home"
+                            value={panel.share_topic.clone().unwrap_or_default()} on_commit={on_share_topic} /></div>
                     <button type="button" onclick={share} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
                 </div>
                 <WidgetEditor hub={hub.clone()} panel_id={pid.clone()} on_error={on_error.clone()} />
