@@ -52,7 +52,8 @@ fn initial_state(prefill: &Prefill) -> UiState {
 fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHub>) -> impl Fn(Event) {
     move |event| match event {
         Event::Message(p) => {
-            hub.route(&p.topic, &p.payload);
+            let now = wall_ms();
+            hub.route(&p.topic, &p.payload, now);
             let direction = Direction::Received;
             feed.store.borrow_mut().push(
                 p.topic,
@@ -60,7 +61,7 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
                 p.qos,
                 p.retain,
                 direction,
-                wall_ms(),
+                now,
                 Delivery::None,
             );
             feed.changed();

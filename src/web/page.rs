@@ -3,12 +3,14 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+thread_local! {
+    // Looked up once: the driver reads the clock for every WebSocket message.
+    static PERFORMANCE: Option<web_sys::Performance> = web_sys::window().and_then(|w| w.performance());
+}
+
 /// Monotonic milliseconds for the session's deadlines.
 pub fn now_ms() -> u64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now() as u64)
-        .unwrap_or(0)
+    PERFORMANCE.with(|p| p.as_ref().map_or(0, |p| p.now() as u64))
 }
 
 /// Wall-clock milliseconds since the Unix epoch, for message times.

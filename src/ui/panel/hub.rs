@@ -23,6 +23,8 @@ pub struct PanelHub {
     pub panels: RefCell<Panels>,
     driver: RefCell<Option<Driver>>,
     subscribed: RefCell<BTreeSet<String>>,
+    /// Topics of shared panels, kept here so routing a message allocates nothing.
+    share_filters: RefCell<Vec<String>>,
     /// Why saved panels could not be loaded, shown once on the Panel screen.
     pub load_error: Option<String>,
 }
@@ -52,6 +54,7 @@ impl PanelHub {
             panels: RefCell::new(panels),
             driver: RefCell::new(None),
             subscribed: RefCell::new(BTreeSet::new()),
+            share_filters: RefCell::new(Vec::new()),
             load_error,
         };
         hub.rebuild();
@@ -63,29 +66,30 @@ impl PanelHub {
     }
 
     /// Gives a message to discovery, the widgets and shared panels; true when the panel
-    /// screen has something new to show.
-    pub fn route(&self, topic: &str, payload: &Bytes) -> bool {
+    /// screen has something new to show. Runs for every message, so it does no work
+    /// (and no allocation) for topics none of them care about.
+    pub fn route(&self, topic: &str, payload: &Bytes, now_ms: f64) -> bool {
         let discovered = {
             let mut d = self.discovery.borrow_mut();
             d.is_discovery_topic(topic) && d.ingest(topic, payload)
         };
-        let shared = {
-            let mut p = self.panels.borrow_mut();
-            p.share_subscriptions()
-                .iter()
-                .any(|f| crate::mqtt::topic::matches(f, topic))
-                && p.receive_shared(topic, payload).is_ok_and(|ids| !ids.is_empty())
-        };
+        let shared = self
+            .share_filters
+            .borrow()
+            .iter()
+            .any(|f| crate::mqtt::topic::matches(f, topic))
+            && self
+                .panels
+                .borrow_mut()
+                .receive_shared(topic, payload)
+                .is_ok_and(|ids| !ids.is_empty());
         if discovered || shared {
             self.rebuild();
             if shared {
                 self.save();
             }
         }
-        let changed = self
-            .runtime
-            .borrow_mut()
-            .handle_message(topic, payload, wall_ms());
+        let changed = self.runtime.borrow_mut().handle_message(topic, payload, now_ms);
         discovered || shared || changed
     }
 
@@ -97,6 +101,7 @@ impl PanelHub {
             panels.all_widgets().chain(discovery.widgets()).cloned().collect()
         };
         self.runtime.borrow_mut().set_widgets(defs);
+        *self.share_filters.borrow_mut() = self.panels.borrow().share_subscriptions();
         self.subscribe_missing();
     }
 
