@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+#! Runs MQTT Deck's benchmark suite: installs what is missing, builds, starts a private broker, prints the table and rewrites BENCHMARKS.md.
+#
+#   scripts/bench.sh                        full run (the figures BENCHMARKS.md reports; a few minutes)
+#   DECK_BENCH_N=20000 scripts/bench.sh     quick run while developing (prints only)
+#
+# Environment: DECK_BENCH_BASE (broker ports BASE..BASE+2, default 18850), DECK_BENCH_SKIP_BUILD=1
+# (reuse dist/ and target/bench-dist/ as they are), and the DECK_BENCH_* knobs of bench/run.mjs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+# trunk must find the pinned wasm-opt from the e2e tests' node_modules.
+export PATH="$PWD/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export DECK_BENCH_BASE=${DECK_BENCH_BASE:-18850}
+
+if [ "${DECK_BENCH_SKIP_BUILD:-}" != 1 ]; then
+  echo "== building dist/ (trunk build --release)"
+  trunk build --release
+  echo "== building the core-only page (target/bench-dist/)"
+  trunk build --release=true --dist target/bench-dist bench/core.html
+fi
+
+broker_dir=$(mktemp -d -t mqtt-deck-bench-broker.XXXXXX)
+chmod 755 "$broker_dir"
+trap 'scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true; rm -rf "$broker_dir"' EXIT
+scripts/broker.sh start "$broker_dir" "$DECK_BENCH_BASE"
+
+echo "== running bench/run.mjs"
+DECK_BENCH_BROKER_DIR=$broker_dir node bench/run.mjs
