@@ -575,7 +575,7 @@ async function newUserPanel(page) {
 }
 
 test(
-  'the Add widget form puts a new card on the panel',
+  'the Add widget form puts a new card on the panel, and Edit changes it',
   { timeout: TEST_TIMEOUT },
   async (t) => {
     await ensureSim();
@@ -591,6 +591,16 @@ test(
     assert.deepEqual(await region.getByRole('alert').allInnerTexts(), [], 'Add widget was refused');
     // It reads the Hall light's state like any other card.
     await waitFor(page, added.getByRole('switch', { name: 'Desk lamp', checked: false }), 'the new switch showing off');
+
+    // Editing renames it in place and keeps it working.
+    await region.getByRole('button', { name: 'Edit Desk lamp', exact: true }).click();
+    const edit = region.getByRole('form', { name: 'Edit widget' });
+    await edit.getByLabel('Widget name', { exact: true }).fill('Reading lamp');
+    await edit.getByRole('button', { name: 'Save widget', exact: true }).click();
+    const renamed = card(region, 'Reading lamp');
+    await waitFor(page, renamed.getByRole('switch', { name: 'Reading lamp' }), 'the edited card');
+    assert.equal(await card(region, 'Desk lamp').count(), 0, 'the old name is gone');
+    assert.equal(await edit.count(), 0, 'the edit form closes after saving');
   },
 );
 

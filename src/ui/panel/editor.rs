@@ -15,6 +15,15 @@ pub struct Props {
     pub hub: Rc<PanelHub>,
     pub panel_id: AttrValue,
     pub on_error: Callback<String>,
+    /// A widget to edit instead of adding a new one.
+    #[prop_or_default]
+    pub existing: Option<WidgetDef>,
+    /// Keeps element ids unique when an edit form and the add form are both open.
+    #[prop_or("w".into())]
+    pub id_prefix: AttrValue,
+    /// Called after a successful save (to close the editor).
+    #[prop_or_default]
+    pub on_done: Callback<()>,
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -30,6 +39,42 @@ struct Form {
 }
 
 impl Form {
+    fn from_def(def: &WidgetDef) -> Form {
+        Form {
+            name: def.name.clone(),
+            kind: def.kind.name().to_string(),
+            state_topic: def.state.as_ref().map(|s| s.topic.clone()).unwrap_or_default(),
+            value: def.state.as_ref().map(|s| s.extract.source()).unwrap_or_default(),
+            command_topic: def.command.as_ref().map(|c| c.topic.clone()).unwrap_or_default(),
+            payload: def
+                .command
+                .as_ref()
+                .and_then(|c| c.template.as_ref())
+                .map(|t| t.source().to_string())
+                .unwrap_or_default(),
+            unit: def.unit.clone().unwrap_or_default(),
+            retain: def.command.as_ref().is_some_and(|c| c.retain),
+        }
+    }
+
+    /// Applies the form to an existing widget: what the form does not show (a light's
+    /// brightness channel, availability, device) is kept when the kind stays the same.
+    fn apply_to(&self, old: &WidgetDef) -> Result<WidgetDef, String> {
+        let mut def = self.build()?;
+        def.id = old.id.clone();
+        if def.kind.name() == old.kind.name() {
+            def.kind = old.kind.clone();
+        }
+        if let (Some(new), Some(old)) = (def.command.as_mut(), old.command.as_ref()) {
+            new.qos = old.qos;
+        }
+        def.availability = old.availability.clone();
+        def.device = old.device.clone();
+        def.device_class = old.device_class.clone();
+        def.validate().map_err(|e| e.to_string())?;
+        Ok(def)
+    }
+
     /// Builds the definition; every field is checked so a bad form never becomes a widget.
     fn build(&self) -> Result<WidgetDef, String> {
         let name = self.name.trim();
@@ -75,10 +120,16 @@ impl Form {
 
 #[function_component(WidgetEditor)]
 pub fn widget_editor(p: &Props) -> Html {
-    let form = use_state(|| Form {
-        kind: "switch".into(),
-        ..Form::default()
-    });
+    let form = {
+        let existing = p.existing.clone();
+        use_state(move || match &existing {
+            Some(def) => Form::from_def(def),
+            None => Form {
+                kind: "switch".into(),
+                ..Form::default()
+            },
+        })
+    };
     let error = use_state(|| None::<String>);
     let set = |f: fn(&mut Form, String)| {
         let form = form.clone();
@@ -99,50 +150,63 @@ pub fn widget_editor(p: &Props) -> Html {
     };
     let onsubmit = {
         let (form, error, hub, panel) = (form.clone(), error.clone(), p.hub.clone(), p.panel_id.to_string());
+        let (existing, on_done) = (p.existing.clone(), p.on_done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match form.build().and_then(|def| {
-                hub.edit(|ps| ps.add_widget(&panel, def))
-                    .map_err(|e| e.to_string())
-            }) {
-                Ok(_) => {
+            let saved = match &existing {
+                Some(old) => form.apply_to(old).and_then(|def| {
+                    hub.edit(|ps| ps.update_widget(&panel, def))
+                        .map_err(|e| e.to_string())
+                }),
+                None => form.build().and_then(|def| {
+                    hub.edit(|ps| ps.add_widget(&panel, def))
+                        .map(|_| ())
+                        .map_err(|e| e.to_string())
+                }),
+            };
+            match saved {
+                Ok(()) => {
                     error.set(None);
-                    form.set(Form {
-                        kind: form.kind.clone(),
-                        ..Form::default()
-                    });
+                    if existing.is_none() {
+                        form.set(Form {
+                            kind: form.kind.clone(),
+                            ..Form::default()
+                        });
+                    }
+                    on_done.emit(());
                 }
                 Err(e) => error.set(Some(e)),
             }
         })
     };
+    let editing = p.existing.is_some();
     let kinds: Vec<(AttrValue, AttrValue)> = KIND_NAMES
         .iter()
         .map(|k| (AttrValue::from(*k), AttrValue::from(*k)))
         .collect();
     html! {
-        <form class="editor" aria-label="Add widget" {onsubmit}>
-            <h3>{ "Add widget" }</h3>
+        <form class="editor" aria-label={if editing { "Edit widget" } else { "Add widget" }} {onsubmit}>
+            <h3>{ if editing { format!("Edit {}", form.name) } else { "Add widget".to_string() } }</h3>
             <div class="row">
-                <TextField id="w-name" label="Widget name" value={form.name.clone()} on_input={set(|f, v| f.name = v)} />
-                <Select id="w-kind" label="Widget kind" options={kinds} value={form.kind.clone()} on_change={set(|f, v| f.kind = v)} />
-                <TextField id="w-unit" label="Unit" value={form.unit.clone()} on_input={set(|f, v| f.unit = v)} />
+                <TextField id={format!("{}-name", p.id_prefix)} label="Widget name" value={form.name.clone()} on_input={set(|f, v| f.name = v)} />
+                <Select id={format!("{}-kind", p.id_prefix)} label="Widget kind" options={kinds} value={form.kind.clone()} on_change={set(|f, v| f.kind = v)} />
+                <TextField id={format!("{}-unit", p.id_prefix)} label="Unit" value={form.unit.clone()} on_input={set(|f, v| f.unit = v)} />
             </div>
             <div class="row">
-                <TextField id="w-state" label="State topic" value={form.state_topic.clone()} placeholder="home/lamp/state"
+                <TextField id={format!("{}-state", p.id_prefix)} label="State topic" value={form.state_topic.clone()} placeholder="home/lamp/state"
                     on_input={set(|f, v| f.state_topic = v)} />
-                <TextField id="w-value" label="Value" value={form.value.clone()} placeholder="{{ value_json.state }}"
+                <TextField id={format!("{}-value", p.id_prefix)} label="Value" value={form.value.clone()} placeholder="{{ value_json.state }}"
                     on_input={set(|f, v| f.value = v)} />
             </div>
             <div class="row">
-                <TextField id="w-command" label="Command topic" value={form.command_topic.clone()} placeholder="home/lamp/set"
+                <TextField id={format!("{}-command", p.id_prefix)} label="Command topic" value={form.command_topic.clone()} placeholder="home/lamp/set"
                     on_input={set(|f, v| f.command_topic = v)} />
-                <TextField id="w-payload" label="Command payload" value={form.payload.clone()} placeholder="{{ value }}"
+                <TextField id={format!("{}-payload", p.id_prefix)} label="Command payload" value={form.payload.clone()} placeholder="{{ value }}"
                     on_input={set(|f, v| f.payload = v)} />
-                <Checkbox id="w-retain" label="Retain commands" checked={form.retain} on_change={on_retain} />
+                <Checkbox id={format!("{}-retain", p.id_prefix)} label="Retain commands" checked={form.retain} on_change={on_retain} />
             </div>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
-            <button type="submit">{ "Add widget" }</button>
+            <button type="submit">{ if editing { "Save widget" } else { "Add widget" } }</button>
         </form>
     }
 }

@@ -60,6 +60,8 @@ pub fn panel_screen(p: &Props) -> Html {
     // The panel last looked at: pins from Discovered go there.
     let last_panel = use_state(|| None::<String>);
     let import_text = use_state(String::new);
+    // The widget whose edit form is open, by id.
+    let editing = use_state(|| None::<String>);
     let on_error = {
         let error = error.clone();
         Callback::from(move |e: String| error.set(Some(e)))
@@ -108,7 +110,7 @@ pub fn panel_screen(p: &Props) -> Html {
             };
             discovered(&p.hub, &on_error, &repaint, target)
         }
-        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &repaint, &import_text),
+        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &repaint, &import_text, &editing),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
@@ -216,6 +218,7 @@ fn user_panel(
     on_error: &Callback<String>,
     repaint: &UseForceUpdateHandle,
     import_text: &UseStateHandle<String>,
+    editing: &UseStateHandle<Option<String>>,
 ) -> Html {
     let panels = hub.panels.borrow();
     let Some(panel) = panels.panel(id) else {
@@ -318,6 +321,8 @@ fn user_panel(
                                     onclick={action(Box::new(move |ps| ps.move_widget(&p1, &w1, i.saturating_sub(1)).map_err(|e| e.to_string())))}>{ "◀" }</button>
                                 <button type="button" class="small" aria-label={format!("Move {} later", w.name)} disabled={i + 1 == count}
                                     onclick={action(Box::new(move |ps| ps.move_widget(&p2, &w2, i + 1).map_err(|e| e.to_string())))}>{ "▶" }</button>
+                                <button type="button" class="small" aria-label={format!("Edit {}", w.name)}
+                                    onclick={{ let (editing, id) = (editing.clone(), w.id.clone()); move |_| editing.set(Some(id.clone())) }}>{ "Edit" }</button>
                                 <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
                                     onclick={action(Box::new(move |ps| ps.remove_widget(&p3, &wid).map(|_| ()).map_err(|e| e.to_string())))}>{ "Remove" }</button>
                             </div>
@@ -325,6 +330,11 @@ fn user_panel(
                     }
                 }) }
             </div>
+            if let Some(def) = (**editing).as_ref().and_then(|id| panel.widgets.iter().find(|w| &w.id == id)) {
+                <WidgetEditor key={def.id.clone()} hub={hub.clone()} panel_id={pid.clone()} on_error={on_error.clone()}
+                    existing={def.clone()} id_prefix="edit"
+                    on_done={{ let (editing, repaint) = (editing.clone(), repaint.clone()); Callback::from(move |_| { editing.set(None); repaint.force_update(); }) }} />
+            }
             if count == 0 {
                 <p class="empty">{ "This panel is empty: pin devices from Discovered, or add a widget below." }</p>
             }
