@@ -26,7 +26,15 @@ impl Socket {
             .map_err(|e| format!("Cannot open {url}: {}", js_error_text(&e)))?;
         ws.set_binary_type(BinaryType::Arraybuffer);
 
-        let on_open = Closure::<dyn FnMut()>::new(on_open);
+        // Whether the handshake succeeded decides what a later close means to the user.
+        let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+        let on_open = {
+            let (opened, mut on_open) = (opened.clone(), on_open);
+            Closure::<dyn FnMut()>::new(move || {
+                opened.set(true);
+                on_open();
+            })
+        };
         // One scratch buffer reused for every frame: copying into wasm memory is the
         // only copy, and it allocates only when a frame is larger than any before.
         let mut scratch: Vec<u8> = Vec::new();
@@ -40,7 +48,7 @@ impl Socket {
         });
         let url_text = url.to_string();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            on_close(close_text(&url_text, e.code(), &e.reason()));
+            on_close(close_text(&url_text, opened.get(), e.code(), &e.reason()));
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -73,10 +81,12 @@ impl Drop for Socket {
 }
 
 /// What a close means to a user. Browsers hide the cause of a failed handshake
-/// (always 1006), so the likely causes are named.
-fn close_text(url: &str, code: u16, reason: &str) -> String {
+/// (always 1006), so the likely causes are named; after a good handshake, 1006 means
+/// the link broke.
+fn close_text(url: &str, opened: bool, code: u16, reason: &str) -> String {
     match (code, reason.is_empty()) {
         (1000, true) => "The broker closed the connection".into(),
+        (1006, _) if opened => "Connection to the broker was lost (closed without a goodbye)".into(),
         (1006, _) => format!(
             "Could not reach the broker at {url} (refused, wrong path or port, TLS problem, \
              or no websockets listener)"

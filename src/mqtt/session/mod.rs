@@ -66,7 +66,7 @@ impl Default for Options {
             max_packet_size: 16 * 1024 * 1024,
             max_inflight: 100,
             connect_timeout_ms: 10_000,
-            ping_timeout_ms: 10_000,
+            ping_timeout_ms: 30_000,
             reconnect: true,
             backoff_min_ms: 1_000,
             backoff_max_ms: 30_000,
@@ -454,8 +454,11 @@ impl Session {
         self.events.push_back(Event::OpenTransport);
     }
 
+    /// How long to wait for PINGRESP (or any bytes) after a ping: at least one keep-alive
+    /// interval. Browsers hand a WebSocket message over only when it is complete, and a
+    /// broker can take many seconds to push a large one, with our PINGRESP queued behind it.
     fn ping_timeout(&self) -> u64 {
-        self.opts.ping_timeout_ms.min(self.keep_alive_ms.max(1))
+        self.opts.ping_timeout_ms.max(self.keep_alive_ms)
     }
 
     fn check_size(&self, size: usize) -> Result<(), UsageError> {

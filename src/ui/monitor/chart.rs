@@ -113,7 +113,14 @@ pub fn chart(p: &Props) -> Html {
     let summary = series
         .iter()
         .map(|s| match s.points.last() {
-            Some((_, v)) => format!("{}: {} points, last {v}", s.topic, s.points.len()),
+            Some((_, v)) => {
+                let n = s.points.len();
+                format!(
+                    "{}: {n} {}, last {v}",
+                    s.topic,
+                    if n == 1 { "point" } else { "points" }
+                )
+            }
             None => format!("{}: no numeric values in the window", s.topic),
         })
         .collect::<Vec<_>>()
