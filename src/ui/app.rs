@@ -14,10 +14,11 @@ use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
-use crate::model::app::{reduce, Action, AppState, View};
+use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::messages::{Delivery, Direction};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
+use crate::mqtt::topic::validate_filter;
 use crate::mqtt::{Event, QoS};
 use crate::web::page::{load, query_pairs, random_seed, save, wall_ms};
 use crate::web::Driver;
@@ -44,7 +45,24 @@ fn initial_state(prefill: &Prefill) -> UiState {
     if settings.client_id.is_empty() {
         settings.client_id = format!("mqtt-deck-{:06x}", random_seed() & 0xff_ffff);
     }
-    UiState(AppState::new(settings, notice))
+    let mut state = AppState::new(settings, notice);
+    if starts_connected(prefill, &state.settings) {
+        // The driver connects while the first view is still being built (see `App`).
+        state.status = ConnStatus::Connecting;
+        for filter in &prefill.subscriptions {
+            match validate_filter(filter) {
+                Ok(()) => state.subscriptions.request(filter, prefill.sub_qos),
+                Err(e) => state.subscribe_error = Some(e.to_string()),
+            }
+        }
+    }
+    UiState(state)
+}
+
+/// A link with `connect=1` and usable settings connects before the first render, which
+/// saves the time that render takes (start-up is measured to "connected").
+fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
+    prefill.connect && settings.to_options(0).is_ok()
 }
 
 /// Routes the driver's events: messages to the feed (repainted per frame), the rest
@@ -104,9 +122,24 @@ pub fn app() -> Html {
     let hub: Rc<PanelHub> = (*use_memo((), |_| Rc::new(PanelHub::new()))).clone();
     let driver: Rc<Driver> = {
         let (dispatch, feed, hub) = (state.dispatcher(), feed.clone(), hub.clone());
+        let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
         use_memo((), move |_| {
             let driver = Driver::new(sink(dispatch, feed, hub.clone()));
             hub.attach(driver.clone());
+            if starts_connected(&prefill, &settings) {
+                if let Ok(opts) = settings.to_options(random_seed()) {
+                    save_settings(&settings);
+                    // Errors here would also stop a click on Connect; the status shows them.
+                    let _ = driver.connect(&settings.url, opts);
+                    for filter in prefill
+                        .subscriptions
+                        .iter()
+                        .filter(|f| validate_filter(f).is_ok())
+                    {
+                        let _ = driver.subscribe(filter, prefill.sub_qos);
+                    }
+                }
+            }
             driver
         })
     };
@@ -161,8 +194,10 @@ pub fn app() -> Html {
     // A link with connect=1 opens a ready client: connect, then subscribe its filters.
     {
         let (on_connect, on_subscribe) = (on_connect.clone(), on_subscribe.clone());
+        let settings = state.0.settings.clone();
         use_effect_with((), move |_| {
-            if prefill.connect {
+            // Links with usable settings connected already; the rest show why not.
+            if prefill.connect && !starts_connected(&prefill, &settings) {
                 on_connect.emit(());
                 for filter in &prefill.subscriptions {
                     on_subscribe.emit((filter.clone(), prefill.sub_qos));
@@ -226,10 +261,7 @@ fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducer
         Ok(o) => o,
         Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
     };
-    if let Ok(json) = serde_json::to_string(&settings.for_saving()) {
-        // Not being able to remember settings must not stop the connection.
-        let _ = save(SETTINGS_KEY, &json);
-    }
+    save_settings(settings);
     dispatch.dispatch(Action::Connecting);
     if let Err(e) = driver.connect(&settings.url, opts) {
         dispatch.dispatch(Action::Disconnected {
@@ -237,6 +269,13 @@ fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducer
             reconnect_in_ms: None,
         });
         dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
+    }
+}
+
+fn save_settings(settings: &ConnectionSettings) {
+    if let Ok(json) = serde_json::to_string(&settings.for_saving()) {
+        // Not being able to remember settings must not stop the connection.
+        let _ = save(SETTINGS_KEY, &json);
     }
 }
 
