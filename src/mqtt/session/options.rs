@@ -1,0 +1,88 @@
+//! Session options: how to connect and how patient to be, with their checks.
+
+use crate::mqtt::error::UsageError;
+use crate::mqtt::packet::{Version, Will};
+use crate::mqtt::topic::validate_topic;
+
+/// How to connect. A new `connect` may bring new options; subscriptions carry over.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub version: Version,
+    /// Empty asks the broker to assign one (MQTT 5, or 3.1.1 with clean start).
+    pub client_id: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// Seconds; 0 turns keep-alive off.
+    pub keep_alive: u16,
+    pub clean_start: bool,
+    /// MQTT 5: seconds the broker keeps the session after the link drops.
+    pub session_expiry: u32,
+    pub will: Option<Will>,
+    /// The largest packet we accept from the broker.
+    pub max_packet_size: u32,
+    /// Our own cap on QoS 1/2 publishes awaiting acknowledgement.
+    pub max_inflight: u16,
+    /// How long to wait for the transport to open and CONNACK to arrive.
+    pub connect_timeout_ms: u64,
+    /// How long to wait for PINGRESP.
+    pub ping_timeout_ms: u64,
+    pub reconnect: bool,
+    pub backoff_min_ms: u64,
+    pub backoff_max_ms: u64,
+    /// Seeds reconnect jitter; the glue passes something random.
+    pub jitter_seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            version: Version::V5,
+            client_id: String::new(),
+            username: None,
+            password: None,
+            keep_alive: 30,
+            clean_start: true,
+            session_expiry: 0,
+            will: None,
+            max_packet_size: 16 * 1024 * 1024,
+            max_inflight: 100,
+            connect_timeout_ms: 10_000,
+            ping_timeout_ms: 30_000,
+            reconnect: true,
+            backoff_min_ms: 1_000,
+            backoff_max_ms: 30_000,
+            jitter_seed: 0x9E37_79B9_7F4A_7C15,
+        }
+    }
+}
+
+pub(super) fn validate_options(o: &Options) -> Result<(), UsageError> {
+    let bad = |s: &str| Err(UsageError::InvalidOptions(s.to_string()));
+    if o.client_id.is_empty() && o.version == Version::V311 && !o.clean_start {
+        return bad("MQTT 3.1.1 needs a client ID unless clean start is on");
+    }
+    if o.client_id.len() > 65_535 {
+        return bad("Client ID is too long");
+    }
+    let has_user = o.username.as_deref().is_some_and(|u| !u.is_empty());
+    let has_pass = o.password.as_deref().is_some_and(|p| !p.is_empty());
+    if o.version == Version::V311 && has_pass && !has_user {
+        return bad("MQTT 3.1.1 does not allow a password without a username");
+    }
+    // mqttbytes writes these lengths as u16 without checking: a longer value would go
+    // out as a corrupt CONNECT instead of an error the user can act on.
+    let too_long = |s: &Option<String>| s.as_deref().is_some_and(|s| s.len() > 65_535);
+    if too_long(&o.username) || too_long(&o.password) {
+        return bad("Username and password must each be at most 65,535 bytes");
+    }
+    if let Some(will) = &o.will {
+        validate_topic(&will.topic)?;
+        if will.payload.len() > 65_535 {
+            return bad("The will message must be at most 65,535 bytes");
+        }
+    }
+    if o.max_packet_size < 64 {
+        return bad("Maximum packet size must be at least 64 bytes");
+    }
+    Ok(())
+}
