@@ -390,6 +390,9 @@ test('tree: navigate to a topic, subtree counts, text and MQTT filters', { timeo
   assert.equal((await nodeButton(page, kitchen).innerText()).trim(), 'temp');
   assert.equal((await kRow.locator('span.last').innerText()).trim(), '21.5');
   assert.equal((await kRow.locator('span.count').innerText()).trim(), '2');
+  // A topic row shows when its last message came; a parent level, which is no topic, does not.
+  assert.match(await kRow.locator('time.when').innerText(), /^\d\d:\d\d:\d\d\.\d{3}$/);
+  assert.equal(await treeRow(page, `${base}/home`).locator('time.when').count(), 0);
 
   // Parents count everything below them.
   assert.equal((await treeRow(page, 'deck').locator('span.count').innerText()).trim(), '0 / 4');

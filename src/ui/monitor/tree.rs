@@ -11,6 +11,7 @@ use crate::model::payload::{preview, PayloadKind};
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::ui::feed::Feed;
 use crate::ui::fields::TextField;
+use crate::ui::messages::clock;
 use crate::ui::virtual_list::VirtualList;
 
 const ROW_HEIGHT: u32 = 34;
@@ -149,6 +150,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
             <span class="count" title="messages on this topic / in its subtree">{ counts }</span>{ " " }
             if node.retained { <span class="badge retained" title="retained">{ "R" }</span>{ " " } }
             <span class="last mono">{ last }</span>
+            if node.topic.is_some() { { " " }<time class="when">{ clock(node.last_time_ms) }</time> }
         </li>
     }
 }
