@@ -70,7 +70,7 @@ export function topicFor(i, topics) {
 }
 
 /** Connects and resolves with the socket once the broker has accepted the session. */
-async function connect(port, clientId) {
+export async function connect(port, clientId) {
   const sock = net.connect({ host: HOST, port, noDelay: true });
   await new Promise((resolve, reject) => {
     sock.once('error', reject);
@@ -96,10 +96,11 @@ async function connect(port, clientId) {
   return sock;
 }
 
-const write = (sock, buf) => (sock.write(buf) ? Promise.resolve() : new Promise((r) => sock.once('drain', r)));
+export const write = (sock, buf) => (sock.write(buf) ? Promise.resolve() : new Promise((r) => sock.once('drain', r)));
 
 /** DISCONNECT, then wait for the broker to close: by then it has read (and routed) every PUBLISH. */
-async function disconnect(sock) {
+export async function disconnect(sock) {
+  if (sock.closed || sock.destroyed) return;
   const closed = new Promise((resolve) => sock.once('close', resolve));
   sock.end(Buffer.from([0xe0, 0x00]));
   await closed;

@@ -9,7 +9,7 @@ use mqtt_deck::mqtt;
 use mqtt::error::{Error, TransportError};
 use mqtt::packet::{ConnAck, Packet, Publish, QoS, Version};
 use mqtt::session::{Event, Options, Status};
-use support::fake_broker::{disconnects, names, options, versions, Pair};
+use support::fake_broker::{connected_with, disconnects, names, options, versions, Pair};
 
 fn incoming(qos: QoS, pkid: u16, payload: &'static [u8]) -> Publish {
     Publish {
@@ -20,15 +20,6 @@ fn incoming(qos: QoS, pkid: u16, payload: &'static [u8]) -> Publish {
         dup: false,
         pkid,
     }
-}
-
-fn connected_with(version: Version, ack: ConnAck) -> Pair {
-    let mut pair = Pair::idle(options(version));
-    pair.broker.connack = Some(ack);
-    pair.start();
-    pair.events();
-    pair.broker.take();
-    pair
 }
 
 #[test]

@@ -9,7 +9,7 @@ use mqtt_deck::mqtt;
 use mqtt::error::{Error, UsageError};
 use mqtt::packet::{ConnAck, Packet, QoS, Version};
 use mqtt::session::{Event, Options, Status};
-use support::fake_broker::{names, options, publishes, versions, Pair};
+use support::fake_broker::{connected_with, names, options, publishes, versions, Pair};
 
 #[test]
 fn qos0_publish_goes_out_once_with_no_packet_id_and_no_ack_event() {
@@ -139,15 +139,6 @@ fn publish_to_an_invalid_topic_is_rejected_and_nothing_is_sent() {
         assert!(pair.broker.take().is_empty());
         assert_eq!(pair.session.unacknowledged(), 0);
     }
-}
-
-fn connected_with(version: Version, ack: ConnAck) -> Pair {
-    let mut pair = Pair::idle(options(version));
-    pair.broker.connack = Some(ack);
-    pair.start();
-    pair.events();
-    pair.broker.take();
-    pair
 }
 
 #[test]

@@ -9,8 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import * as h from './harness.mjs';
+import { connect, disconnect as rawDisconnect, publishPacket, write as writeAll } from '../../bench/publish.mjs';
 
 // Generous because the first page load compiles the wasm on a 2-core machine that may be busy.
 const T = 15_000;
@@ -191,63 +191,16 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 // ------------------------------------------------------------------ raw MQTT flood publisher
 
-function remainingLength(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return Buffer.from(out);
-}
-
-const mqttString = (s) => {
-  const b = Buffer.from(s, 'utf8');
-  const len = Buffer.alloc(2);
-  len.writeUInt16BE(b.length);
-  return Buffer.concat([len, b]);
-};
-const packet = (head, body) => Buffer.concat([Buffer.from([head]), remainingLength(body.length), body]);
-
-/** Connects a raw MQTT 3.1.1 client (clean session, keep alive 0: it never needs to ping). */
-async function rawConnect(port) {
-  const sock = net.connect({ host: '127.0.0.1', port, noDelay: true });
-  await new Promise((res, rej) => sock.once('connect', res).once('error', rej));
-  const connect = Buffer.concat([mqttString('MQTT'), Buffer.from([4, 0x02, 0, 0]), mqttString(h.uid('flood-'))]);
-  sock.write(packet(0x10, connect));
-  await new Promise((res, rej) => {
-    let got = Buffer.alloc(0);
-    const onData = (c) => {
-      got = Buffer.concat([got, c]);
-      if (got.length < 4) return;
-      sock.off('data', onData);
-      if (got[0] === 0x20 && got[3] === 0) res();
-      else rej(new Error(`flood CONNECT refused: ${got.toString('hex')}`));
-    };
-    sock.on('data', onData).once('error', rej);
-  });
-  return sock;
-}
-
-/** DISCONNECT, then wait for the broker to close: by then it has read and routed every PUBLISH. */
-async function rawDisconnect(sock) {
-  if (sock.closed || sock.destroyed) return;
-  const closed = new Promise((r) => sock.once('close', r));
-  sock.end(Buffer.from([0xe0, 0x00]));
-  await closed;
-}
+// The raw MQTT publisher is the benchmark's (bench/publish.mjs): one encoder for both.
 
 /** QoS 0 PUBLISH packets for messages from..to-1: message i on topics[i % topics.length], payload `${i}`. */
-function encodeRange(encodedTopics, from, to) {
+function encodeRange(topics, from, to) {
   const parts = [];
-  for (let i = from; i < to; i++) {
-    parts.push(packet(0x30, Buffer.concat([encodedTopics[i % encodedTopics.length], Buffer.from(String(i))])));
-  }
+  for (let i = from; i < to; i++) parts.push(publishPacket(topics[i % topics.length], Buffer.from(String(i))));
   return Buffer.concat(parts);
 }
 
-const writeAll = (sock, buf) => (sock.write(buf) ? Promise.resolve() : new Promise((r) => sock.once('drain', r)));
+const rawConnect = (port) => connect(port, h.uid('flood-'));
 
 /**
  * Publishes QoS 0 messages at `rate` per second until stop() has been called and at least `min`
@@ -259,7 +212,6 @@ const writeAll = (sock, buf) => (sock.write(buf) ? Promise.resolve() : new Promi
  */
 async function flood({ port, topics, rate, min }) {
   const sock = await rawConnect(port);
-  const encodedTopics = topics.map(mqttString);
   let sent = 0;
   let stopping = false;
   let failed = null;
@@ -272,7 +224,7 @@ async function flood({ port, topics, rate, min }) {
       if (due > sent) {
         const from = sent;
         sent = due;
-        await writeAll(sock, encodeRange(encodedTopics, from, due));
+        await writeAll(sock, encodeRange(topics, from, due));
       }
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -297,8 +249,7 @@ async function flood({ port, topics, rate, min }) {
 /** Publishes n QoS 0 messages as fast as the socket takes them; resolves once the broker routed them. */
 async function burst({ port, topics, n }) {
   const sock = await rawConnect(port);
-  const encodedTopics = topics.map(mqttString);
-  for (let i = 0; i < n; i += 5000) await writeAll(sock, encodeRange(encodedTopics, i, Math.min(n, i + 5000)));
+  for (let i = 0; i < n; i += 5000) await writeAll(sock, encodeRange(topics, i, Math.min(n, i + 5000)));
   await rawDisconnect(sock);
 }
 
@@ -310,7 +261,7 @@ async function burst({ port, topics, n }) {
  */
 async function nudger(port) {
   const sock = await rawConnect(port);
-  const nudge = packet(0x30, Buffer.concat([mqttString(`deck-nudge/${h.uid()}`), Buffer.from('.')]));
+  const nudge = publishPacket(`deck-nudge/${h.uid()}`, Buffer.from('.'));
   const batch = Buffer.concat(Array(5).fill(nudge));
   const timer = setInterval(() => sock.write(batch), 2);
   let stopped = null;

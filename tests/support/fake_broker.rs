@@ -282,6 +282,17 @@ pub fn options(version: Version) -> Options {
     }
 }
 
+/// A pair connected with the broker answering CONNECT with `ack` (limits, assigned id...),
+/// its connect-time events and packets already drained.
+pub fn connected_with(version: Version, ack: ConnAck) -> Pair {
+    let mut pair = Pair::idle(options(version));
+    pair.broker.connack = Some(ack);
+    pair.start();
+    pair.events();
+    pair.broker.take();
+    pair
+}
+
 pub fn versions() -> [Version; 2] {
     [Version::V311, Version::V5]
 }
