@@ -95,7 +95,13 @@ fn pump(inner_rc: &Rc<RefCell<Inner>>) {
                     inner.socket = None;
                     let url = inner.url.clone();
                     match open_socket(Rc::downgrade(inner_rc), &url) {
-                        Ok(socket) => inner.socket = Some(socket),
+                        Ok(socket) => {
+                            let open = socket.is_open();
+                            inner.socket = Some(socket);
+                            if open {
+                                inner.session.handle_transport_open(now_ms());
+                            }
+                        }
                         Err(reason) => inner.session.handle_transport_closed(now_ms(), reason),
                     }
                 }

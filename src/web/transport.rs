@@ -22,12 +22,15 @@ impl Socket {
         mut on_message: impl FnMut(&[u8]) + 'static,
         mut on_close: impl FnMut(String) + 'static,
     ) -> Result<Socket, String> {
-        let ws = WebSocket::new_with_str(url, "mqtt")
-            .map_err(|e| format!("Cannot open {url}: {}", js_error_text(&e)))?;
+        let ws = match take_early_socket(url) {
+            Some(ws) => ws,
+            None => WebSocket::new_with_str(url, "mqtt")
+                .map_err(|e| format!("Cannot open {url}: {}", js_error_text(&e)))?,
+        };
         ws.set_binary_type(BinaryType::Arraybuffer);
 
         // Whether the handshake succeeded decides what a later close means to the user.
-        let opened = std::rc::Rc::new(std::cell::Cell::new(false));
+        let opened = std::rc::Rc::new(std::cell::Cell::new(ws.ready_state() == WebSocket::OPEN));
         let on_open = {
             let (opened, mut on_open) = (opened.clone(), on_open);
             Closure::<dyn FnMut()>::new(move || {
@@ -61,6 +64,12 @@ impl Socket {
         })
     }
 
+    /// True for an adopted socket whose handshake finished before the app started: its
+    /// `open` event has passed, so the caller reports the open itself.
+    pub fn is_open(&self) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN
+    }
+
     pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
         self.ws.send_with_u8_array(bytes).map_err(|e| js_error_text(&e))
     }
@@ -77,6 +86,31 @@ impl Drop for Socket {
         self.ws.set_onmessage(None);
         self.ws.set_onclose(None);
         let _ = self.ws.close();
+    }
+}
+
+/// The socket `index.html` opened for a `connect=1` link, if it was opened for `url` and
+/// is still usable. Taken once: any other socket it left is closed, never leaked.
+fn take_early_socket(url: &str) -> Option<WebSocket> {
+    let window: wasm_bindgen::JsValue = web_sys::window()?.into();
+    let key = wasm_bindgen::JsValue::from_str("deckEarlySocket");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    if early.is_undefined() {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+    let ws: WebSocket = js_sys::Reflect::get(&early, &"ws".into()).ok()?.dyn_into().ok()?;
+    let same_url = js_sys::Reflect::get(&early, &"url".into())
+        .ok()?
+        .as_string()
+        .as_deref()
+        == Some(url);
+    let usable = matches!(ws.ready_state(), WebSocket::CONNECTING | WebSocket::OPEN);
+    if same_url && usable {
+        Some(ws)
+    } else {
+        let _ = ws.close();
+        None
     }
 }
 

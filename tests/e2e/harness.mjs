@@ -7,6 +7,7 @@
 //   DECK_KEEP_BROKER_DIR=1  keep the broker's temp dir (config, log) after stopBroker, for debugging
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +90,18 @@ export function brokerLog() {
 }
 
 /** Polls the broker log until predicate(logText) is truthy; no fixed sleeps beyond the poll step. */
+/** A loopback port that was free a moment ago: connecting to it is refused. */
+export function closedPort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 export async function waitForLog(predicate, { timeout = 10_000, what = 'broker log condition' } = {}) {
   const deadline = Date.now() + timeout;
   for (;;) {

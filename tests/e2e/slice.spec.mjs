@@ -306,3 +306,36 @@ test('an invalid topic filter shows an alert and adds no subscription', { timeou
   assert.match(await status(page).first().textContent(), CONNECTED);
   assert.doesNotMatch(h.brokerLog(), new RegExp(`${reEscape(clientId)} \\d+ a/#/b`));
 });
+
+test('a connect=1 link connects over the one socket index.html opened while the app loaded', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(env.browser);
+  t.after(() => page.context().close());
+  await page.addInitScript(() => {
+    const WS = window.WebSocket;
+    window.__sockets = 0;
+    window.WebSocket = class extends WS {
+      constructor(...args) {
+        super(...args);
+        window.__sockets += 1;
+      }
+    };
+  });
+  const clientId = h.uid('deck-early-');
+  await page.goto(h.appUrl({ client_id: clientId, version: '5', connect: 1 }));
+  await waitConnected(page);
+  // A second socket would mean the handshake started while loading was thrown away.
+  assert.equal(await page.evaluate(() => window.__sockets), 1, 'sockets the page opened');
+  const connects = (h.brokerLog().match(new RegExp(` as ${reEscape(clientId)} \\(`, 'g')) || []).length;
+  assert.equal(connects, 1, 'CONNECTs the broker saw from this client');
+});
+
+test('a connect=1 link to a port where nothing listens says the broker could not be reached', { timeout: TEST_TIMEOUT }, async (t) => {
+  // The socket index.html opened has failed before the app adopts it; the app's own attempt
+  // must still produce the message.
+  const port = await h.closedPort();
+  const url = `ws://127.0.0.1:${port}/`;
+  const page = await openApp(t, { url, client_id: h.uid('deck-'), connect: 1 });
+  await waitStatus(page, new RegExp(`Could not reach the broker at ${reEscape(url)}`), 'status "Could not reach the broker"');
+  // The browser logs each refused socket to the console itself; nothing may be thrown.
+  assert.deepEqual(page.errors.filter((e) => e.startsWith('pageerror')), []);
+});
