@@ -1,5 +1,6 @@
 //! Widget definitions: what a panel shows and which topics it reads and writes. Plain serde data,
-//! so panels are stored in localStorage, exported and shared as JSON.
+//! so panels are stored in localStorage, exported and shared as JSON (kinds are read in
+//! `widget_json`).
 
 use std::fmt;
 
@@ -19,15 +20,11 @@ fn off() -> String {
 }
 
 /// The payloads of an on/off control: what to send, and what the state topic reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OnOff {
-    #[serde(default = "on")]
     pub payload_on: String,
-    #[serde(default = "off")]
     pub payload_off: String,
-    #[serde(default = "on")]
     pub state_on: String,
-    #[serde(default = "off")]
     pub state_off: String,
 }
 
@@ -42,36 +39,25 @@ impl Default for OnOff {
     }
 }
 
-fn default_scale() -> f64 {
-    255.0
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Brightness {
     #[serde(flatten)]
     pub channel: Channel,
     /// The device's full brightness (Home Assistant's `brightness_scale`, default 255).
-    #[serde(default = "default_scale")]
     pub scale: f64,
 }
 
-fn hundred() -> f64 {
-    100.0
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverPosition {
     #[serde(flatten)]
     pub channel: Channel,
     /// Device values for fully open and fully closed; the widget shows 0-100 % between them.
-    #[serde(default = "hundred")]
     pub open: f64,
-    #[serde(default)]
     pub closed: f64,
 }
 
 /// What a cover sends and reports. A `None` payload means the device has no such button.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverPayloads {
     pub payload_open: Option<String>,
     pub payload_close: Option<String>,
@@ -99,7 +85,7 @@ impl Default for CoverPayloads {
 }
 
 /// A settable number within a range (a thermostat's target temperature).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranged {
     #[serde(flatten)]
     pub channel: Channel,
@@ -110,7 +96,7 @@ pub struct Ranged {
 
 /// What the widget is. Simple kinds use the widget's own `state` and `command`; compound kinds
 /// (light, cover, climate) carry their extra channels here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum WidgetKind {
     /// On/off with a command; shows the commanded state until the state topic confirms it.

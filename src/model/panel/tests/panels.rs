@@ -237,3 +237,104 @@ fn a_shared_panel_is_a_retained_message_that_followers_apply() {
         .unwrap()
         .is_empty());
 }
+
+/// Every kind, with every optional part filled, survives storage: a saved panel that came back
+/// different would silently change what a control sends.
+#[test]
+fn every_widget_kind_round_trips_through_saved_json() {
+    use crate::model::panel::widget::{
+        Brightness, Channel, CommandBinding, CoverPosition, Ranged, StateBinding, WidgetKind, KIND_NAMES,
+    };
+    use crate::model::panel::Extractor;
+    let channel = |t: &str| Channel {
+        state: Some(StateBinding::new(format!("{t}/state"), Extractor::Whole)),
+        command: Some(CommandBinding::new(format!("{t}/set"))),
+    };
+    // A select needs options, so its form defaults are not a valid widget; one with options follows.
+    let mut kinds: Vec<WidgetKind> = KIND_NAMES
+        .iter()
+        .filter(|n| **n != "select")
+        .map(|n| WidgetKind::with_defaults(n).unwrap())
+        .collect();
+    kinds.extend([
+        WidgetKind::Number {
+            min: Some(-5.0),
+            max: Some(12.5),
+            step: 0.5,
+        },
+        WidgetKind::Select {
+            options: vec!["low".into(), "high".into()],
+        },
+        WidgetKind::Light {
+            on_off: Default::default(),
+            brightness: Some(Brightness {
+                channel: channel("l/b"),
+                scale: 100.0,
+            }),
+        },
+        WidgetKind::Cover {
+            payloads: Default::default(),
+            position: Some(CoverPosition {
+                channel: channel("c/p"),
+                open: 0.0,
+                closed: 100.0,
+            }),
+        },
+        WidgetKind::Climate {
+            modes: vec!["heat".into()],
+            mode: channel("t/mode"),
+            target: Ranged {
+                channel: channel("t/target"),
+                min: 5.0,
+                max: 30.0,
+                step: 0.5,
+            },
+            current: Some(StateBinding::new("t/current", Extractor::Whole)),
+        },
+    ]);
+    let (mut p, pid) = one_panel();
+    for (i, kind) in kinds.iter().enumerate() {
+        let mut w = sensor(&format!("w{i}"));
+        w.kind = kind.clone();
+        w.command = Some(CommandBinding::new(format!("w{i}/set")));
+        p.add_widget(&pid, w).unwrap();
+    }
+    let back = Panels::from_json(&p.to_json()).unwrap();
+    let read: Vec<&WidgetKind> = back
+        .panel(&pid)
+        .unwrap()
+        .widgets
+        .iter()
+        .map(|w| &w.kind)
+        .collect();
+    assert_eq!(read, kinds.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_widget_kind_with_a_missing_or_mistyped_field_is_refused_by_name() {
+    let doc = |kind: &str| {
+        format!(
+            r#"{{"format":"mqtt-deck-panel","version":1,"panel":{{"id":"p1","name":"P","widgets":[
+                {{"id":"w1","name":"W","kind":{kind}}}]}}}}"#
+        )
+    };
+    let refused = |kind: &str| match Panels::new().import(&doc(kind)) {
+        Err(e) => e.to_string(),
+        Ok(_) => panic!("{kind} was accepted"),
+    };
+    assert!(refused(r#"{"type":"slider","min":0,"max":10}"#).contains(r#"missing field "step""#));
+    assert!(refused(r#"{"type":"gauge","min":"0","max":10}"#).contains(r#""min" should be a number"#));
+    assert!(refused(r#"{"type":"chart","history":-1}"#).contains("history"));
+    assert!(refused(r#"{"type":"select","options":[1]}"#).contains("a list of strings"));
+    assert!(refused(r#"{"type":"light"}"#).contains(r#"missing field "on_off""#));
+    assert!(refused(r#"{"type":"teleporter"}"#).contains("teleporter"));
+    assert!(refused(r#"["switch"]"#).contains("expected an object"));
+    // Defaults fill what an older file left out.
+    let mut p = Panels::new();
+    p.import(&doc(r#"{"type":"switch","payload_on":"1"}"#)).unwrap();
+    let w = p.all_widgets().next().unwrap();
+    let crate::model::panel::widget::WidgetKind::Switch(o) = &w.kind else {
+        panic!("{:?}", w.kind)
+    };
+    assert_eq!((o.payload_on.as_str(), o.payload_off.as_str()), ("1", "OFF"));
+}
