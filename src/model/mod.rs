@@ -11,12 +11,14 @@
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
 //! - `rate`     — a messages-per-second meter over a sliding window.
+//! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
 pub mod app;
 pub mod diff;
 pub mod export;
+pub mod fold;
 pub mod json_path;
 mod json_scan;
 pub mod json_view;

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use bytes::Bytes;
 
+use super::fold::{contains_folded, fold};
 use crate::mqtt::topic::matches;
 
 pub type NodeId = usize;
@@ -225,8 +226,7 @@ impl TreeFilter {
     }
 
     pub fn accepts(&self, topic: &str) -> bool {
-        (self.text.is_empty() || topic.to_lowercase().contains(&self.text.to_lowercase()))
-            && (self.mqtt.is_empty() || matches(&self.mqtt, topic))
+        contains_folded(topic, &fold(&self.text)) && (self.mqtt.is_empty() || matches(&self.mqtt, topic))
     }
 }
 

@@ -237,7 +237,7 @@ pub fn app() -> Html {
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
-            <main class={classes!("layout", format!("view-{}", s.view.label().to_lowercase()))}>
+            <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>
                 <div class="column">
                     <div class={side(View::Connection)}>
                         <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}

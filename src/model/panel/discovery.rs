@@ -7,6 +7,7 @@ use std::fmt;
 use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
 use super::discovery_z2m::{parse_z2m_devices, DEFAULT_Z2M_BASE};
 use super::widget::{DeviceInfo, WidgetDef};
+use crate::model::fold::fold;
 
 /// Why a discovered entity is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,7 +207,7 @@ impl Discovery {
                 }),
             }
         }
-        groups.sort_by_key(|g| g.name.to_lowercase());
+        groups.sort_by_key(|g| fold(&g.name));
         groups
     }
 

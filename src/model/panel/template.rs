@@ -12,6 +12,7 @@ use serde_json::{Number, Value};
 
 use super::payload::{lookup, render_value, Seg};
 pub use super::payload::{ExtractError, Payload, TemplateError};
+use crate::model::fold::fold;
 
 #[derive(Debug, Clone, PartialEq)]
 enum RoundMethod {
@@ -414,8 +415,10 @@ fn eval(e: &Expr, payload: &Payload) -> Result<String, ExtractError> {
                 number(r).ok_or_else(not_number)?
             }
             Filter::Abs => number(as_number(&v).ok_or_else(not_number)?.abs()).ok_or_else(not_number)?,
-            Filter::Lower => Value::String(text_of(&v).to_lowercase()),
-            Filter::Upper => Value::String(text_of(&v).to_uppercase()),
+            // Payload words ("ON", "heat"); `lower` folds as the search fields do, `upper` is
+            // ASCII only (the standard library's case tables cost 24 KB of bundle).
+            Filter::Lower => Value::String(fold(&text_of(&v))),
+            Filter::Upper => Value::String(text_of(&v).to_ascii_uppercase()),
             Filter::Trim => Value::String(text_of(&v).trim().to_string()),
             Filter::Str => Value::String(text_of(&v)),
             Filter::ToJson => Value::String(v.to_string()),

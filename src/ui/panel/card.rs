@@ -120,7 +120,7 @@ fn control(
         WidgetKind::Cover { position, .. } => {
             let b = |label: &str, action: CoverAction| {
                 let send = send.clone();
-                html! { <button type="button" {disabled} aria-label={format!("{name} {}", label.to_lowercase())}
+                html! { <button type="button" {disabled} aria-label={format!("{name} {}", label.to_ascii_lowercase())}
                 onclick={move |_| send.emit(WidgetInput::Cover(action))}>{ label.to_string() }</button> }
             };
             html! {
