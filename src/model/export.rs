@@ -1,5 +1,6 @@
 //! Exporting message history as JSON or CSV, with ISO 8601 times computed without a clock crate.
 
+use crate::model::number::parse_f64;
 use serde::Serialize;
 
 use super::json_view::base64;
@@ -110,7 +111,7 @@ pub fn to_csv<'a>(records: impl IntoIterator<Item = ExportRecord<'a>>) -> String
 /// left alone since they cannot be formulas and are the data people want to chart.
 fn csv_cell(text: &str, guard: bool) -> String {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let number = text.parse::<f64>().is_ok_and(f64::is_finite);
+    let number = parse_f64(text).is_some();
     let guarded = if guard && risky && !number {
         format!("'{text}")
     } else {

@@ -3,6 +3,7 @@
 //! Paths are a small, forgiving dialect: `temperature`, `sensors.0.value`, `$.a.b[2]`,
 //! `a["key with space"]`. A segment indexes an array when it is a number and names a key otherwise.
 
+use crate::model::number::parse_f64;
 use serde_json::Value;
 
 /// Larger payloads are not parsed: charts call this for every message.
@@ -83,9 +84,8 @@ fn plain_number(payload: &[u8]) -> Option<f64> {
     if trimmed.len() > MAX_NUMBER_LEN {
         return None;
     }
-    let n: f64 = std::str::from_utf8(trimmed).ok()?.parse().ok()?;
-    // "inf", "NaN" and 1e999 parse, but cannot be plotted.
-    n.is_finite().then_some(n)
+    // "inf", "NaN" and 1e999 are refused: they cannot be plotted.
+    parse_f64(std::str::from_utf8(trimmed).ok()?)
 }
 
 fn leaf_number(value: &Value) -> Option<f64> {

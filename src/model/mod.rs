@@ -11,6 +11,7 @@
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
 //! - `rate`     — a messages-per-second meter over a sliding window.
+//! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
@@ -23,6 +24,7 @@ pub mod json_path;
 mod json_scan;
 pub mod json_view;
 pub mod messages;
+pub mod number;
 pub mod panel;
 pub mod payload;
 pub mod rate;

@@ -1,5 +1,6 @@
 //! Reading a Home Assistant discovery document's keys, with wrong types reported as the device's fault.
 
+use crate::model::number::parse_f64;
 use serde_json::{Map, Value};
 
 use super::discovery::SkipReason;
@@ -68,10 +69,9 @@ impl Conf<'_> {
             Some(Value::Number(n)) => n
                 .as_f64()
                 .map_or_else(|| malformed(format!("{key} is not a number")), Ok),
-            Some(Value::String(s)) => s
-                .trim()
-                .parse()
-                .or_else(|_| malformed(format!("{key} is not a number"))),
+            Some(Value::String(s)) => {
+                parse_f64(s).map_or_else(|| malformed(format!("{key} is not a number")), Ok)
+            }
             Some(_) => malformed(format!("{key} is not a number")),
         }
     }

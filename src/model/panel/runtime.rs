@@ -1,6 +1,7 @@
 //! The live side of widgets: values, availability and optimistic state, driven by received
 //! messages, with an index from topic to the widgets that read it.
 
+use crate::model::number::parse_f64;
 use std::collections::{HashMap, VecDeque};
 
 use super::command::{self, CommandError, OutgoingPublish, WidgetInput};
@@ -30,9 +31,7 @@ impl PartState {
     }
 
     pub fn shown_number(&self) -> Option<f64> {
-        self.shown()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|f| f.is_finite())
+        self.shown().and_then(parse_f64)
     }
 }
 
@@ -223,16 +222,14 @@ impl Runtime {
                     Ok(value) => {
                         state.error = None;
                         if let (Part::Main, WidgetKind::Chart { history }) = (part, &def.kind) {
-                            if let Ok(v) = value.trim().parse::<f64>() {
-                                if v.is_finite() {
-                                    if state.history.len() >= *history {
-                                        state.history.pop_front();
-                                    }
-                                    state.history.push_back(Sample {
-                                        t_ms: now_ms,
-                                        value: v,
-                                    });
+                            if let Some(v) = parse_f64(&value) {
+                                if state.history.len() >= *history {
+                                    state.history.pop_front();
                                 }
+                                state.history.push_back(Sample {
+                                    t_ms: now_ms,
+                                    value: v,
+                                });
                             }
                         }
                         let p = state.part_mut(*part);

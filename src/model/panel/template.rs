@@ -7,6 +7,7 @@
 //! `default(x)`). Anything else is refused with a reason when the template is parsed, so an entity
 //! is listed as skipped instead of showing a wrong value later.
 
+use crate::model::number::parse_f64;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
@@ -197,9 +198,8 @@ fn tokenize(template: &str, body: &str) -> Result<Vec<Tok>, TemplateError> {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
-            let n = text
-                .parse::<f64>()
-                .map_err(|_| TemplateError::malformed(template, format!("bad number {text}")))?;
+            let n = parse_f64(&text)
+                .ok_or_else(|| TemplateError::malformed(template, format!("bad number {text}")))?;
             toks.push(Tok::Num(n));
         } else if c == '\'' || c == '"' {
             let end = chars[i + 1..]
@@ -357,7 +357,7 @@ fn make_filter(template: &str, name: &str, args: &[Value]) -> Result<Filter, Tem
 fn as_number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        Value::String(s) => parse_f64(s),
         Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
     }

@@ -1,6 +1,7 @@
 //! One widget as a tile card: name, state, unit and one obvious control. Offline devices
 //! are dimmed and say so; their controls are disabled.
 
+use crate::model::number::parse_f64;
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -201,11 +202,7 @@ fn range(
 ) -> Html {
     let send = send.clone();
     let onchange = Callback::from(move |e: Event| {
-        if let Ok(v) = e
-            .target_unchecked_into::<HtmlInputElement>()
-            .value()
-            .parse::<f64>()
-        {
+        if let Some(v) = parse_f64(&e.target_unchecked_into::<HtmlInputElement>().value()) {
             send.emit(make(v));
         }
     });
@@ -228,7 +225,7 @@ fn number(
 ) -> Html {
     let send = send.clone();
     let on_commit = Callback::from(move |v: String| {
-        if let Ok(v) = v.trim().parse::<f64>() {
+        if let Some(v) = parse_f64(&v) {
             send.emit(make(v));
         }
     });
