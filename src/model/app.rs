@@ -9,25 +9,44 @@ use crate::mqtt::QoS;
 pub enum ConnStatus {
     Idle,
     Connecting,
-    Connected { client_id: String },
-    Reconnecting { in_ms: u64, reason: String },
-    Disconnected { reason: Option<String> },
+    Connected {
+        client_id: String,
+    },
+    /// `at_ms` is when the next attempt starts, on the page's monotonic clock.
+    Reconnecting {
+        at_ms: u64,
+        reason: String,
+    },
+    Disconnected {
+        reason: Option<String>,
+    },
 }
 
 impl ConnStatus {
-    /// The words the status region announces.
+    /// The words the status region announces. A reconnect countdown is not among them: a
+    /// live region that changed every second would be read out every second (the UI puts a
+    /// silent timer beside them).
     pub fn text(&self) -> String {
         match self {
             ConnStatus::Idle => "Disconnected".into(),
             ConnStatus::Connecting => "Connecting…".into(),
             ConnStatus::Connected { client_id } if client_id.is_empty() => "Connected".into(),
             ConnStatus::Connected { client_id } => format!("Connected as {client_id}"),
-            ConnStatus::Reconnecting { in_ms, reason } => {
-                format!("Reconnecting in {} s ({reason})", in_ms.div_ceil(1000))
-            }
+            ConnStatus::Reconnecting { reason, .. } => format!("Reconnecting ({reason})"),
             ConnStatus::Disconnected { reason: None } => "Disconnected".into(),
             ConnStatus::Disconnected { reason: Some(r) } => format!("Disconnected: {r}"),
         }
+    }
+
+    /// Time left before the next reconnect attempt, as shown beside the status.
+    pub fn countdown(&self, now_ms: u64) -> Option<String> {
+        let ConnStatus::Reconnecting { at_ms, .. } = self else {
+            return None;
+        };
+        Some(match at_ms.saturating_sub(now_ms).div_ceil(1000) {
+            0 => "now".into(),
+            s => format!("in {s} s"),
+        })
     }
 
     /// True while a session exists (connected or trying to be).
@@ -121,7 +140,8 @@ pub enum Action {
     },
     Disconnected {
         reason: Option<String>,
-        reconnect_in_ms: Option<u64>,
+        /// When the session tries again (page clock), if it does.
+        reconnect_at_ms: Option<u64>,
     },
     SubscribeRequested {
         filter: String,
@@ -157,12 +177,12 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::Connected { client_id } => s.status = ConnStatus::Connected { client_id },
         Action::Disconnected {
             reason,
-            reconnect_in_ms,
+            reconnect_at_ms,
         } => {
             s.subscriptions.mark_pending();
-            s.status = match reconnect_in_ms {
-                Some(in_ms) => ConnStatus::Reconnecting {
-                    in_ms,
+            s.status = match reconnect_at_ms {
+                Some(at_ms) => ConnStatus::Reconnecting {
+                    at_ms,
                     reason: reason.unwrap_or_else(|| "connection lost".into()),
                 },
                 None => ConnStatus::Disconnected { reason },
@@ -202,15 +222,20 @@ mod tests {
             &s,
             Action::Disconnected {
                 reason: Some("socket closed".into()),
-                reconnect_in_ms: Some(1500),
+                reconnect_at_ms: Some(11_500),
             },
         );
-        assert_eq!(s.status.text(), "Reconnecting in 2 s (socket closed)");
+        assert_eq!(s.status.text(), "Reconnecting (socket closed)");
+        // The countdown runs down as the page clock advances.
+        assert_eq!(s.status.countdown(10_000).as_deref(), Some("in 2 s"));
+        assert_eq!(s.status.countdown(10_600).as_deref(), Some("in 1 s"));
+        assert_eq!(s.status.countdown(11_500).as_deref(), Some("now"));
+        assert_eq!(s.status.countdown(20_000).as_deref(), Some("now"));
         let s = reduce(
             &s,
             Action::Disconnected {
                 reason: Some("Not authorized: check the username and password".into()),
-                reconnect_in_ms: None,
+                reconnect_at_ms: None,
             },
         );
         assert!(s.status.text().starts_with("Disconnected: Not authorized"));
@@ -241,7 +266,7 @@ mod tests {
             &s,
             Action::Disconnected {
                 reason: None,
-                reconnect_in_ms: Some(1000),
+                reconnect_at_ms: Some(1000),
             },
         );
         assert_eq!(s.subscriptions.entries()[0].state, SubState::Pending);

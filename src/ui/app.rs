@@ -20,7 +20,7 @@ use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::{Event, QoS};
-use crate::web::page::{load, query_pairs, random_seed, save, wall_ms};
+use crate::web::page::{load, now_ms, query_pairs, random_seed, save, wall_ms};
 use crate::web::Driver;
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
@@ -103,7 +103,7 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
             reconnect_in_ms,
         } => dispatch.dispatch(Action::Disconnected {
             reason: error.map(|e| e.to_string()),
-            reconnect_in_ms,
+            reconnect_at_ms: reconnect_in_ms.map(|ms| now_ms() + ms),
         }),
         Event::Subscribed { filter, result } => dispatch.dispatch(Action::Subscribed { filter, result }),
         Event::Unsubscribed { filter } => dispatch.dispatch(Action::Unsubscribed { filter }),
@@ -266,7 +266,7 @@ fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducer
     if let Err(e) = driver.connect(&settings.url, opts) {
         dispatch.dispatch(Action::Disconnected {
             reason: None,
-            reconnect_in_ms: None,
+            reconnect_at_ms: None,
         });
         dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
     }

@@ -1,9 +1,10 @@
-//! The connection bar: broker, state (announced to screen readers), messages received
-//! and the current rate, refreshed once per frame.
+//! The connection bar: broker, state (announced to screen readers), the reconnect countdown,
+//! messages received and the current rate, refreshed once per frame.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use gloo::timers::callback::Interval;
 use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
@@ -25,13 +26,44 @@ pub fn status_bar(p: &Props) -> Html {
         ConnStatus::Disconnected { reason: Some(_) } => "state bad",
         _ => "state",
     };
+    // The countdown sits inside the sentence; being a timer, its ticks are not announced.
+    let text = match &p.status {
+        ConnStatus::Reconnecting { reason, .. } => html! {
+            <>{ "Reconnecting " }<Countdown status={p.status.clone()} />{ format!(" ({reason})") }</>
+        },
+        other => html! { other.text() },
+    };
     html! {
         <header class="statusbar">
             <span class="brand">{ "MQTT Deck" }</span>
             <span class="broker mono" title={p.url.clone()}>{ p.url.clone() }</span>
             <Counter feed={p.feed.clone()} />
-            <span class={class} role="status" aria-live="polite" id="connection-status">{ p.status.text() }</span>
+            <span class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
         </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CountdownProps {
+    status: ConnStatus,
+}
+
+/// Seconds until the next reconnect attempt, ticking. A timer is a live region that is silent
+/// (`aria-live="off"`, said explicitly because it sits inside the status region), so the
+/// seconds are there to read without being announced at every tick.
+#[function_component(Countdown)]
+fn countdown(p: &CountdownProps) -> Html {
+    let tick = use_force_update();
+    let reconnecting = matches!(p.status, ConnStatus::Reconnecting { .. });
+    use_effect_with(reconnecting, move |&reconnecting| {
+        let interval = reconnecting.then(|| Interval::new(250, move || tick.force_update()));
+        move || drop(interval)
+    });
+    match p.status.countdown(now_ms()) {
+        Some(left) => html! {
+            <span class="countdown" role="timer" aria-live="off" aria-label="Next reconnect attempt">{ left }</span>
+        },
+        None => html! {},
     }
 }
 

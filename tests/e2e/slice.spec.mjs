@@ -339,3 +339,24 @@ test('a connect=1 link to a port where nothing listens says the broker could not
   // The browser logs each refused socket to the console itself; nothing may be thrown.
   assert.deepEqual(page.errors.filter((e) => e.startsWith('pageerror')), []);
 });
+
+test('while reconnecting, the time to the next attempt counts down beside the status', { timeout: TEST_TIMEOUT }, async (t) => {
+  const url = `ws://127.0.0.1:${await h.closedPort()}/`;
+  const page = await openApp(t, { url, client_id: h.uid('deck-'), connect: 1 });
+  await waitStatus(page, /^Reconnecting (in \d+ s|now) \(Could not reach/, 'status "Reconnecting in N s (Could not reach …)"');
+  const timer = page.getByRole('timer', { name: 'Next reconnect attempt' });
+  // Backoff doubles per failed attempt, so a wait of two seconds or more comes within a few tries.
+  const long = await page.waitForFunction(
+    () => {
+      const m = document.querySelector('[role=timer]')?.textContent.match(/^in (\d+) s$/);
+      return m && Number(m[1]) >= 2 ? Number(m[1]) : null;
+    },
+    null,
+    { timeout: 20_000 },
+  );
+  const n = await long.jsonValue();
+  await waitFor(page, timer.filter({ hasText: new RegExp(`^in ${n - 1} s$`) }), `countdown "in ${n - 1} s" after "in ${n} s"`, 3000);
+  // The ticking seconds sit in the status sentence but in a silent region of their own.
+  assert.equal(await timer.getAttribute('aria-live'), 'off');
+  assert.match(await status(page).first().textContent(), /^Reconnecting (in \d+ s|now) \(Could not reach/);
+});
