@@ -1,7 +1,7 @@
 //! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
 //! widgets they describe, grouped by device, plus what was skipped and why.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
@@ -172,10 +172,27 @@ impl Discovery {
     }
 
     /// Every discovered widget: Home Assistant ones by config topic, then Zigbee2MQTT ones.
+    ///
+    /// Zigbee2MQTT with its Home Assistant integration on (the usual setup) announces each
+    /// device twice: in `bridge/devices` and as Home Assistant entities whose device id is
+    /// `zigbee2mqtt_<ieee address>`. Such a device is shown once, from `bridge/devices`, whose
+    /// exposes say more about its controls than the entities do.
     pub fn widgets(&self) -> impl Iterator<Item = &WidgetDef> {
+        let z2m_devices: BTreeSet<&str> = self
+            .z2m
+            .iter()
+            .filter_map(|w| Some(w.device.as_ref()?.id.as_str()))
+            .collect();
+        let also_in_z2m = move |w: &&WidgetDef| {
+            w.device
+                .as_ref()
+                .and_then(|d| d.id.strip_prefix("zigbee2mqtt_"))
+                .is_some_and(|ieee| z2m_devices.contains(ieee))
+        };
         self.ha
             .values()
             .flat_map(|(w, _)| w.iter())
+            .filter(move |w| !also_in_z2m(w))
             .chain(self.z2m.iter())
     }
 

@@ -211,3 +211,41 @@ fn a_device_with_a_wildcard_in_its_name_is_skipped() {
         SkipReason::Malformed(_)
     ));
 }
+
+/// Zigbee2MQTT's Home Assistant integration announces the same plug again as HA entities.
+#[test]
+fn a_device_announced_by_zigbee2mqtt_and_its_home_assistant_entities_shows_once() {
+    let mut d = discovered();
+    let plug_again = br#"{"name":null,"unique_id":"0x00158d00018255df_switch_zigbee2mqtt",
+        "state_topic":"zigbee2mqtt/my_plug","command_topic":"zigbee2mqtt/my_plug/set",
+        "value_template":"{{ value_json.state }}",
+        "device":{"identifiers":["zigbee2mqtt_0x00158d00018255df"],"name":"my_plug"}}"#;
+    let other = br#"{"name":"Heater","unique_id":"esp_heater","state_topic":"esp/heater",
+        "command_topic":"esp/heater/set","device":{"identifiers":["esp_heater"],"name":"Heater"}}"#;
+    assert!(d.ingest(
+        "homeassistant/switch/0x00158d00018255df/switch/config",
+        plug_again
+    ));
+    assert!(d.ingest("homeassistant/switch/esp_heater/config", other));
+    let devices = d.devices();
+    let plugs: Vec<_> = devices.iter().filter(|g| g.name == "my_plug").collect();
+    assert_eq!(
+        plugs.len(),
+        1,
+        "{:?}",
+        devices.iter().map(|g| g.name).collect::<Vec<_>>()
+    );
+    assert!(
+        plugs[0].widgets.iter().all(|w| w.id.starts_with("z2m:")),
+        "{:?}",
+        plugs[0].widgets
+    );
+    assert!(devices.iter().any(|g| g.name == "Heater"));
+    // Without the bridge's list the Home Assistant entities are all there is, so they show.
+    let mut ha_only = Discovery::default();
+    ha_only.ingest(
+        "homeassistant/switch/0x00158d00018255df/switch/config",
+        plug_again,
+    );
+    assert_eq!(ha_only.devices().len(), 1);
+}
