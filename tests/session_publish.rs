@@ -292,7 +292,7 @@ fn packet_ids_are_never_zero_and_never_reused_while_in_flight() {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
-            if rng % 3 != 0 && !in_flight.is_empty() {
+            if !rng.is_multiple_of(3) && !in_flight.is_empty() {
                 let (pkid, qos) = in_flight.swap_remove(rng as usize % in_flight.len());
                 if qos == QoS::AtLeastOnce {
                     pair.deliver(Packet::PubAck { pkid, code: 0 });

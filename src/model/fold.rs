@@ -25,7 +25,7 @@ fn fold_char(c: char) -> char {
         0xC0..=0xDE if u != 0xD7 => u + 0x20,
         // Latin Extended-A alternates capital/small; the parity flips after U+0138 (ĸ) and again
         // at U+0179, and U+0130 (İ), U+0149 (ŉ) and U+0178 (Ÿ) are their own cases.
-        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 if u % 2 == 0 => u + 1,
+        0x0100..=0x012F | 0x0132..=0x0137 | 0x014A..=0x0177 if u.is_multiple_of(2) => u + 1,
         0x0139..=0x0148 | 0x0179..=0x017E if u % 2 == 1 => u + 1,
         0x0178 => 0xFF,
         // Greek capitals (U+03A2 is unassigned) and Cyrillic.

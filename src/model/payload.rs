@@ -90,7 +90,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Parses what a user typed as hex (spaces optional) for publishing binary payloads.
 pub fn parse_hex(input: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = input.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("Hex payload needs an even number of digits".into());
     }
     digits

@@ -224,7 +224,7 @@ impl Discovery {
                 }),
             }
         }
-        groups.sort_by_key(|g| fold(&g.name));
+        groups.sort_by_key(|g| fold(g.name));
         groups
     }
 

@@ -264,10 +264,10 @@ impl Session {
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
         match self.state {
-            State::Opening { since } | State::AwaitConnAck { since } => {
-                if now >= since + self.opts.connect_timeout_ms {
-                    self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
-                }
+            State::Opening { since } | State::AwaitConnAck { since }
+                if now >= since + self.opts.connect_timeout_ms =>
+            {
+                self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
             }
             State::Connected if self.keep_alive_ms > 0 => {
                 if let Some(since) = self.ping_sent {
