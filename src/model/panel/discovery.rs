@@ -1,7 +1,7 @@
 //! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
 //! widgets they describe, grouped by device, plus what was skipped and why.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
@@ -178,7 +178,8 @@ impl Discovery {
     /// `zigbee2mqtt_<ieee address>`. Such a device is shown once, from `bridge/devices`, whose
     /// exposes say more about its controls than the entities do.
     pub fn widgets(&self) -> impl Iterator<Item = &WidgetDef> {
-        let z2m_devices: BTreeSet<&str> = self
+        // A handful of devices: a list is enough, and smaller in the bundle than another set type.
+        let z2m_devices: Vec<&str> = self
             .z2m
             .iter()
             .filter_map(|w| Some(w.device.as_ref()?.id.as_str()))
@@ -187,7 +188,7 @@ impl Discovery {
             w.device
                 .as_ref()
                 .and_then(|d| d.id.strip_prefix("zigbee2mqtt_"))
-                .is_some_and(|ieee| z2m_devices.contains(ieee))
+                .is_some_and(|ieee| z2m_devices.contains(&ieee))
         };
         self.ha
             .values()
