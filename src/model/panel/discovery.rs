@@ -1,7 +1,7 @@
 //! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
 //! widgets they describe, grouped by device, plus what was skipped and why.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
@@ -204,13 +204,14 @@ impl Discovery {
     /// The widgets grouped by device, devices sorted by name.
     pub fn devices(&self) -> Vec<DiscoveredDevice<'_>> {
         let mut groups: Vec<DiscoveredDevice<'_>> = Vec::new();
-        let mut by_device: BTreeMap<&str, usize> = BTreeMap::new();
+        // Keyed like the runtime's index (`HashMap<String, usize>`), which the bundle has anyway.
+        let mut by_device: HashMap<String, usize> = HashMap::new();
         for w in self.widgets() {
             match &w.device {
                 Some(d) => match by_device.get(d.id.as_str()) {
                     Some(&i) => groups[i].widgets.push(w),
                     None => {
-                        by_device.insert(&d.id, groups.len());
+                        by_device.insert(d.id.clone(), groups.len());
                         groups.push(DiscoveredDevice {
                             device: Some(d),
                             name: &d.name,

@@ -304,12 +304,13 @@ impl Panels {
     /// Loads what [`Panels::to_json`] wrote. Ids must be unique, as they were when saved.
     pub fn from_json(json: &str) -> Result<Panels, ImportError> {
         let panels = parse_any(json)?;
-        let mut seen = HashSet::new();
+        // Owned ids: the same set type as `receive_shared` uses, so the bundle holds one copy.
+        let mut seen: HashSet<String> = HashSet::new();
         for id in panels
             .iter()
             .flat_map(|p| std::iter::once(&p.id).chain(p.widgets.iter().map(|w| &w.id)))
         {
-            if !seen.insert(id.as_str()) {
+            if !seen.insert(id.clone()) {
                 return Err(ImportError::Invalid(format!("the id \"{id}\" is used twice")));
             }
         }
