@@ -1,12 +1,12 @@
 //! What ties a widget to MQTT: state and command bindings, availability, and the device it is part of.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::extractor::Extractor;
 use super::template::Template;
 
 /// Where a value comes from: a topic and how to read the value out of its payload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StateBinding {
     pub topic: String,
     #[serde(default)]
@@ -23,7 +23,7 @@ impl StateBinding {
 }
 
 /// Where a command goes: a topic, how the payload is made from the value, and how it is published.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommandBinding {
     pub topic: String,
     /// Renders the payload from `{{ value }}`; without one the value is the payload.
@@ -48,7 +48,7 @@ impl CommandBinding {
 
 /// A value a compound widget reads and may set on its own topics (a light's brightness, a
 /// thermostat's mode).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Channel {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<StateBinding>,
@@ -57,7 +57,7 @@ pub struct Channel {
 }
 
 /// How several availability topics combine (Home Assistant's `availability_mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AvailabilityMode {
     /// Available only while every topic says available.
@@ -77,7 +77,7 @@ fn offline() -> String {
     "offline".into()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AvailabilityTopic {
     pub topic: String,
     #[serde(default = "online")]
@@ -102,7 +102,7 @@ impl AvailabilityTopic {
 }
 
 /// A widget without availability topics is always available.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Availability {
     #[serde(default)]
     pub topics: Vec<AvailabilityTopic>,
@@ -111,7 +111,7 @@ pub struct Availability {
 }
 
 /// The physical device a widget belongs to, for grouping.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct DeviceInfo {
     pub id: String,
     pub name: String,

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::command::OutgoingPublish;
 use super::widget::{WidgetDef, WidgetError};
+use super::widget_json::{self, Obj};
 use crate::mqtt::topic::validate_topic;
 
 /// The `format` of a file holding all panels (localStorage, backups).
@@ -16,7 +17,7 @@ pub const PANELS_FORMAT: &str = "mqtt-deck-panels";
 pub const PANEL_FORMAT: &str = "mqtt-deck-panel";
 const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Panel {
     pub id: String,
     pub name: String,
@@ -27,14 +28,14 @@ pub struct Panel {
     pub share_topic: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct PanelsDoc {
     format: String,
     version: u32,
     panels: Vec<Panel>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct PanelDoc {
     format: String,
     version: u32,
@@ -86,12 +87,7 @@ impl fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-fn check_format(format: &str, version: u32, want: &str) -> Result<(), ImportError> {
-    if format != want {
-        return Err(ImportError::WrongFormat(format!(
-            "format is \"{format}\", expected \"{want}\""
-        )));
-    }
+fn check_version(version: u32) -> Result<(), ImportError> {
     if version == 0 || version > VERSION {
         return Err(ImportError::WrongFormat(format!(
             "version {version} is not one this app reads (up to {VERSION})"
@@ -119,28 +115,31 @@ fn check_panel(p: &Panel) -> Result<(), ImportError> {
 fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
     let value: serde_json::Value =
         serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
-    let format = value
-        .get("format")
-        .and_then(|f| f.as_str())
-        .unwrap_or_default()
-        .to_string();
-    let panels = if format == PANEL_FORMAT {
-        let doc: PanelDoc = serde_json::from_value(value).map_err(|e| ImportError::NotJson(e.to_string()))?;
-        check_format(&doc.format, doc.version, PANEL_FORMAT)?;
-        vec![doc.panel]
-    } else {
-        let doc: PanelsDoc = match serde_json::from_value(value) {
-            Ok(doc) => doc,
-            Err(_) if format != PANELS_FORMAT => {
-                return Err(ImportError::WrongFormat(format!(
-                    "format is \"{format}\", expected \"{PANEL_FORMAT}\" or \"{PANELS_FORMAT}\""
-                )))
-            }
-            Err(e) => return Err(ImportError::NotJson(e.to_string())),
-        };
-        check_format(&doc.format, doc.version, PANELS_FORMAT)?;
-        doc.panels
+    let doc = Obj::new(&value, "file").map_err(ImportError::NotJson)?;
+    let format = doc.opt_string("format").ok().flatten().unwrap_or_default();
+    let one = match format.as_str() {
+        PANEL_FORMAT => true,
+        PANELS_FORMAT => false,
+        _ => {
+            return Err(ImportError::WrongFormat(format!(
+                "format is \"{format}\", expected \"{PANEL_FORMAT}\" or \"{PANELS_FORMAT}\""
+            )))
+        }
     };
+    let version = doc.count("version").map_err(ImportError::NotJson)?;
+    check_version(u32::try_from(version).unwrap_or(u32::MAX))?;
+    let panels = if one {
+        vec![widget_json::panel(
+            &doc.obj("panel").map_err(ImportError::NotJson)?,
+        )]
+    } else {
+        let list = doc.list("panels").map_err(ImportError::NotJson)?;
+        list.iter().map(widget_json::panel).collect()
+    };
+    let panels = panels
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ImportError::NotJson)?;
     panels.iter().try_for_each(check_panel)?;
     Ok(panels)
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub use super::binding::{
     Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
@@ -248,7 +248,7 @@ pub enum Part {
 }
 
 /// A widget as stored in a panel or found by discovery.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WidgetDef {
     /// Unique among all widgets the runtime knows.
     pub id: String,

@@ -1,28 +1,121 @@
-//! Reading a widget kind from JSON by hand. The derived reader for an internally tagged enum
-//! with flattened fields buffers every value twice and was the largest function in the
-//! bundle; this one reads the same documents (`{"type": "slider", "min": 0, ...}`) from a
-//! `Value` with a few small helpers. Writing stays derived.
+//! Reading widgets and panels from JSON by hand. Serde's derived readers (an internally tagged
+//! enum with flattened fields above all) buffered every value twice and were the largest code
+//! in the bundle; these read the same documents from a `Value` with a few small helpers, and
+//! say which field of which widget is wrong. Writing stays derived.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::binding::{Channel, CommandBinding, StateBinding};
-use super::widget::{Brightness, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetKind};
+use super::binding::{
+    Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
+};
+use super::extractor::Extractor;
+use super::panels::Panel;
+use super::template::Template;
+use super::widget::{Brightness, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetDef, WidgetKind};
 
-impl<'de> Deserialize<'de> for WidgetKind {
+/// For tests and tools that hold widget JSON as text; the app itself reads through [`panel`].
+impl<'de> Deserialize<'de> for WidgetDef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(d)?;
-        kind_from_json(&value).map_err(serde::de::Error::custom)
+        widget(&Obj::new(&value, "widget").map_err(serde::de::Error::custom)?)
+            .map_err(serde::de::Error::custom)
     }
 }
 
-fn kind_from_json(value: &Value) -> Result<WidgetKind, String> {
-    let o = Obj::new(value, "kind")?;
+/// A panel as stored: `{"id", "name", "widgets": [...], "share_topic"}`.
+pub(super) fn panel(o: &Obj) -> Result<Panel, String> {
+    let id = o.string("id")?;
+    let widgets = o
+        .list("widgets")?
+        .iter()
+        .map(widget)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("panel \"{id}\": {e}"))?;
+    Ok(Panel {
+        name: o.string("name")?,
+        widgets,
+        share_topic: o.opt_string("share_topic")?,
+        id,
+    })
+}
+
+fn widget(o: &Obj) -> Result<WidgetDef, String> {
+    let id = o.string("id")?;
+    let read = || -> Result<WidgetDef, String> {
+        Ok(WidgetDef {
+            id: id.clone(),
+            name: o.string("name")?,
+            kind: kind_from_json(&o.obj("kind")?)?,
+            state: o.opt_obj("state")?.map(|s| state_binding(&s)).transpose()?,
+            command: o.opt_obj("command")?.map(|c| command_binding(&c)).transpose()?,
+            availability: match o.opt_obj("availability")? {
+                Some(a) => availability(&a)?,
+                None => Availability::default(),
+            },
+            unit: o.opt_string("unit")?,
+            device_class: o.opt_string("device_class")?,
+            device: o.opt_obj("device")?.map(|d| device(&d)).transpose()?,
+        })
+    };
+    read().map_err(|e| format!("widget \"{id}\": {e}"))
+}
+
+fn state_binding(o: &Obj) -> Result<StateBinding, String> {
+    Ok(StateBinding {
+        topic: o.string("topic")?,
+        extract: o.extractor("extract")?,
+    })
+}
+
+fn command_binding(o: &Obj) -> Result<CommandBinding, String> {
+    Ok(CommandBinding {
+        topic: o.string("topic")?,
+        template: match o.opt_string("template")? {
+            Some(t) => Some(Template::parse(&t).map_err(|e| format!("template: {e}"))?),
+            None => None,
+        },
+        qos: u8::try_from(o.count_or("qos", 0)?).map_err(|_| o.wrong("qos", "0, 1 or 2"))?,
+        retain: o.bool_or("retain", false)?,
+    })
+}
+
+fn availability(o: &Obj) -> Result<Availability, String> {
+    let topics = o
+        .list("topics")?
+        .iter()
+        .map(|t| {
+            Ok(AvailabilityTopic {
+                topic: t.string("topic")?,
+                payload_available: t.string_or("payload_available", "online")?,
+                payload_not_available: t.string_or("payload_not_available", "offline")?,
+                extract: t.extractor("extract")?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let mode = match o.opt_string("mode")?.as_deref() {
+        None | Some("latest") => AvailabilityMode::Latest,
+        Some("all") => AvailabilityMode::All,
+        Some("any") => AvailabilityMode::Any,
+        Some(other) => return Err(format!("availability mode \"{other}\" is not all, any or latest")),
+    };
+    Ok(Availability { topics, mode })
+}
+
+fn device(o: &Obj) -> Result<DeviceInfo, String> {
+    Ok(DeviceInfo {
+        id: o.string("id")?,
+        name: o.string("name")?,
+        model: o.opt_string("model")?,
+        manufacturer: o.opt_string("manufacturer")?,
+    })
+}
+
+fn kind_from_json(o: &Obj) -> Result<WidgetKind, String> {
     let name = o.string("type")?;
     let o = Obj {
         what: name.as_str(),
-        ..o
+        ..*o
     };
     Ok(match name.as_str() {
         "switch" => WidgetKind::Switch(on_off(&o)?),
@@ -86,7 +179,7 @@ fn kind_from_json(value: &Value) -> Result<WidgetKind, String> {
                     max: target.num("max")?,
                     step: target.num("step")?,
                 },
-                current: o.nested::<StateBinding>("current")?,
+                current: o.opt_obj("current")?.map(|c| state_binding(&c)).transpose()?,
             }
         }
         other => return Err(format!("unknown widget type \"{other}\"")),
@@ -118,21 +211,21 @@ fn cover_payloads(o: &Obj) -> Result<CoverPayloads, String> {
 /// A channel's fields sit in the object that holds it (they were flattened when written).
 fn channel(o: &Obj) -> Result<Channel, String> {
     Ok(Channel {
-        state: o.nested::<StateBinding>("state")?,
-        command: o.nested::<CommandBinding>("command")?,
+        state: o.opt_obj("state")?.map(|s| state_binding(&s)).transpose()?,
+        command: o.opt_obj("command")?.map(|c| command_binding(&c)).transpose()?,
     })
 }
 
 /// An object being read, and what it is called in error messages. A `null` counts as absent,
 /// as it does for the derived readers' optional fields.
 #[derive(Clone, Copy)]
-struct Obj<'a> {
+pub(super) struct Obj<'a> {
     map: &'a Map<String, Value>,
     what: &'a str,
 }
 
 impl<'a> Obj<'a> {
-    fn new(value: &'a Value, what: &'a str) -> Result<Obj<'a>, String> {
+    pub(super) fn new(value: &'a Value, what: &'a str) -> Result<Obj<'a>, String> {
         match value {
             Value::Object(map) => Ok(Obj { map, what }),
             _ => Err(format!("{what}: expected an object")),
@@ -147,19 +240,11 @@ impl<'a> Obj<'a> {
         format!("{}: missing field \"{key}\"", self.what)
     }
 
-    fn wrong(&self, key: &str, expected: &str) -> String {
+    pub(super) fn wrong(&self, key: &str, expected: &str) -> String {
         format!("{}: \"{key}\" should be {expected}", self.what)
     }
 
-    fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
-        match self.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(self.wrong(key, "a string")),
-        }
-    }
-
-    fn string(&self, key: &str) -> Result<String, String> {
+    pub(super) fn string(&self, key: &str) -> Result<String, String> {
         self.opt_string(key)?.ok_or_else(|| self.missing(key))
     }
 
@@ -182,7 +267,7 @@ impl<'a> Obj<'a> {
         Ok(self.opt_num(key)?.unwrap_or(default))
     }
 
-    fn count(&self, key: &str) -> Result<usize, String> {
+    pub(super) fn count(&self, key: &str) -> Result<usize, String> {
         let v = self.get(key).ok_or_else(|| self.missing(key))?;
         v.as_u64()
             .and_then(|n| usize::try_from(n).ok())
@@ -207,14 +292,46 @@ impl<'a> Obj<'a> {
         self.get(key).map(|v| Obj::new(v, key)).transpose()
     }
 
-    fn obj(&self, key: &'a str) -> Result<Obj<'a>, String> {
+    pub(super) fn obj(&self, key: &'a str) -> Result<Obj<'a>, String> {
         self.opt_obj(key)?.ok_or_else(|| self.missing(key))
     }
 
-    /// A part that keeps its derived reader (bindings are read the same way everywhere).
-    fn nested<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, String> {
-        self.get(key)
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| format!("{}: \"{key}\": {e}", self.what)))
-            .transpose()
+    pub(super) fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.wrong(key, "a string")),
+        }
+    }
+
+    pub(super) fn count_or(&self, key: &str, default: usize) -> Result<usize, String> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(_) => self.count(key),
+        }
+    }
+
+    fn bool_or(&self, key: &str, default: bool) -> Result<bool, String> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(v) => v.as_bool().ok_or_else(|| self.wrong(key, "true or false")),
+        }
+    }
+
+    /// A list of objects; absent means empty.
+    pub(super) fn list(&self, key: &'a str) -> Result<Vec<Obj<'a>>, String> {
+        match self.get(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items.iter().map(|v| Obj::new(v, key)).collect(),
+            Some(_) => Err(self.wrong(key, "a list")),
+        }
+    }
+
+    /// An extractor in its written form (a JSON path or a template); absent means the whole payload.
+    fn extractor(&self, key: &str) -> Result<Extractor, String> {
+        match self.opt_string(key)? {
+            None => Ok(Extractor::default()),
+            Some(text) => Extractor::parse(&text).map_err(|e| format!("{}: {key}: {e}", self.what)),
+        }
     }
 }

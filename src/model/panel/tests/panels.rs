@@ -329,6 +329,19 @@ fn a_widget_kind_with_a_missing_or_mistyped_field_is_refused_by_name() {
     assert!(refused(r#"{"type":"light"}"#).contains(r#"missing field "on_off""#));
     assert!(refused(r#"{"type":"teleporter"}"#).contains("teleporter"));
     assert!(refused(r#"["switch"]"#).contains("expected an object"));
+    // Errors name the widget and the part of it that is wrong.
+    let bad_state = doc(r#"{"type":"sensor"},"state":{"extract":"temp"}"#);
+    let e = Panels::new().import(&bad_state).unwrap_err().to_string();
+    assert!(
+        e.contains(r#"widget "w1""#) && e.contains(r#"missing field "topic""#),
+        "{e}"
+    );
+    let bad_mode = doc(r#"{"type":"sensor"},"availability":{"mode":"some"}"#);
+    let e = Panels::new().import(&bad_mode).unwrap_err().to_string();
+    assert!(e.contains(r#"availability mode "some""#), "{e}");
+    let bad_retain = doc(r#"{"type":"button","payload":"P"},"command":{"topic":"t","retain":"yes"}"#);
+    let e = Panels::new().import(&bad_retain).unwrap_err().to_string();
+    assert!(e.contains(r#""retain" should be true or false"#), "{e}");
     // Defaults fill what an older file left out.
     let mut p = Panels::new();
     p.import(&doc(r#"{"type":"switch","payload_on":"1"}"#)).unwrap();
