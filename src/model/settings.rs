@@ -45,7 +45,8 @@ impl ConnectionSettings {
 
     /// Reads saved settings; a broken record yields the defaults and a message saying so.
     pub fn from_saved(json: &str) -> (ConnectionSettings, Option<String>) {
-        match serde_json::from_str(json) {
+        // Bytes, not str: every JSON read shares one parser in the bundle.
+        match serde_json::from_slice(json.as_bytes()) {
             Ok(s) => (s, None),
             Err(e) => (
                 ConnectionSettings::default(),

@@ -114,7 +114,8 @@ fn check_panel(p: &Panel) -> Result<(), ImportError> {
 /// Reads either a single-panel or an all-panels file.
 fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
     let value: serde_json::Value =
-        serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
+        // Bytes, not str: every JSON read shares one parser in the bundle.
+        serde_json::from_slice(json.as_bytes()).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let doc = Obj::new(&value, "file").map_err(ImportError::NotJson)?;
     let format = doc.opt_string("format").ok().flatten().unwrap_or_default();
     let one = match format.as_str() {

@@ -97,7 +97,7 @@ impl<'a> Payload<'a> {
 
     pub(super) fn json(&self) -> Option<&Value> {
         self.json
-            .get_or_init(|| serde_json::from_str(self.text.trim()).ok())
+            .get_or_init(|| serde_json::from_slice(self.text.trim().as_bytes()).ok())
             .as_ref()
     }
 }

@@ -1,6 +1,5 @@
-//! Widget definitions: what a panel shows and which topics it reads and writes. Plain serde data,
-//! so panels are stored in localStorage, exported and shared as JSON (kinds are read in
-//! `widget_json`).
+//! Widget definitions: what a panel shows and which topics it reads and writes. Written as JSON
+//! with serde (localStorage, export, sharing) and read back by hand in `widget_json`.
 
 use std::fmt;
 
