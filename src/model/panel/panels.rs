@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::command::OutgoingPublish;
 use super::widget::{WidgetDef, WidgetError};
 use super::widget_json::{self, Obj};
+use crate::model::json_view::{pretty, Budget};
 use crate::mqtt::topic::validate_topic;
 
 /// The `format` of a file holding all panels (localStorage, backups).
@@ -333,7 +334,19 @@ impl Panels {
             version: VERSION,
             panel,
         };
-        Ok(serde_json::to_string_pretty(&doc).unwrap_or_default())
+        // Indented by the payload viewer's printer: a second serde layout would add its own
+        // copy of every type's writer to the bundle.
+        let compact = serde_json::to_string(&doc).unwrap_or_default();
+        let budget = Budget {
+            max_bytes: usize::MAX,
+            max_depth: 64,
+            max_tokens: usize::MAX,
+        };
+        Ok(pretty(compact.as_bytes(), budget)
+            .tokens
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect())
     }
 
     /// Adds the panels of an exported file (one panel or all) under new ids and returns those ids.

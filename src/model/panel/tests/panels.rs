@@ -351,3 +351,14 @@ fn a_widget_kind_with_a_missing_or_mistyped_field_is_refused_by_name() {
     };
     assert_eq!((o.payload_on.as_str(), o.payload_off.as_str()), ("1", "OFF"));
 }
+
+/// An exported panel is indented for people to read, exactly as serde_json would indent it.
+#[test]
+fn an_exported_panel_is_indented_json() {
+    let (mut p, pid) = one_panel();
+    p.add_widget(&pid, sensor("a")).unwrap();
+    let text = p.export_panel(&pid).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(text, serde_json::to_string_pretty(&value).unwrap());
+    assert!(text.lines().count() > 10, "{text}");
+}
