@@ -14,6 +14,7 @@ use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
+use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::messages::{Delivery, Direction};
 use crate::model::payload::parse_hex;
@@ -245,6 +246,7 @@ pub fn app() -> Html {
                             {on_change} {on_connect} {on_disconnect} />
                         <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
                             {on_subscribe} {on_unsubscribe} />
+                        <ThemeChoice />
                     </div>
                     <div class={side(View::Publish)}>
                         <PublishForm error={s.publish_error.clone().map(AttrValue::from)} {on_publish} />

@@ -5,6 +5,7 @@
 //! - `feed`          — the shared message store and its per-frame refresh.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
+//! - `theme`         — the Auto / Light / Dark control, under the connection settings.
 //! - `subscriptions` — subscribe form and the subscription list.
 //! - `messages`      — the message list (virtualized, filterable, pausable).
 //! - `monitor`       — the Monitor screen: topic tree and topic detail.
@@ -23,6 +24,7 @@ mod panel;
 mod publish;
 mod status;
 mod subscriptions;
+mod theme;
 mod virtual_list;
 
 pub use app::App;

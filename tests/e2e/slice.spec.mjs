@@ -360,3 +360,32 @@ test('while reconnecting, the time to the next attempt counts down beside the st
   assert.equal(await timer.getAttribute('aria-live'), 'off');
   assert.match(await status(page).first().textContent(), /^Reconnecting (in \d+ s|now) \(Could not reach/);
 });
+
+test('the Theme control switches light and dark, outlives a reload, and Auto follows the system', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(env.browser);
+  t.after(() => page.context().close());
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(h.appUrl({}));
+  const theme = page.getByLabel('Theme', { exact: true });
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const DARK = 'rgb(17, 19, 24)';
+  const LIGHT = 'rgb(246, 247, 249)';
+  await waitFor(page, theme, 'the Theme control');
+  assert.equal(await background(), DARK, 'Auto follows the system (dark)');
+
+  await theme.selectOption('Light');
+  assert.equal(await background(), LIGHT, 'Light overrides a dark system');
+  await page.reload();
+  // Applied by index.html before the app runs, then shown by the control.
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await waitFor(page, theme, 'the Theme control after reload');
+  assert.equal(await theme.inputValue(), 'light');
+  assert.equal(await background(), LIGHT);
+
+  await page.emulateMedia({ colorScheme: 'light' });
+  await theme.selectOption('Dark');
+  assert.equal(await background(), DARK, 'Dark overrides a light system');
+  await theme.selectOption('Auto');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), undefined);
+  assert.equal(await background(), LIGHT, 'Auto follows the system (light)');
+});
