@@ -41,7 +41,7 @@ fn main() {
                 if *c == 1 {
                     set("firstMs", now().into());
                 }
-                if *c % 1000 == 0 {
+                if c.is_multiple_of(1000) {
                     set("lastMs", now().into());
                     set("count", (*c as f64).into());
                 }

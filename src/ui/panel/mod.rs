@@ -212,6 +212,9 @@ fn discovered(
     }
 }
 
+/// An edit of the user panels that the hub applies and saves.
+type PanelEdit = dyn Fn(&mut crate::model::panel::Panels) -> Result<(), String>;
+
 fn user_panel(
     hub: &Rc<PanelHub>,
     id: &str,
@@ -225,7 +228,7 @@ fn user_panel(
         return html! {};
     };
     let count = panel.widgets.len();
-    let action = |f: Box<dyn Fn(&mut crate::model::panel::Panels) -> Result<(), String>>| {
+    let action = |f: Box<PanelEdit>| {
         let (hub, on_error, repaint) = (hub.clone(), on_error.clone(), repaint.clone());
         let f = Rc::new(f);
         Callback::from(move |_| {
