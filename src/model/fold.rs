@@ -12,9 +12,17 @@ pub fn fold(text: &str) -> String {
     text.chars().map(fold_char).collect()
 }
 
-/// Whether `hay` contains `needle_folded` (already passed through [`fold`]), ignoring case.
-pub fn contains_folded(hay: &str, needle_folded: &str) -> bool {
-    needle_folded.is_empty() || fold(hay).contains(needle_folded)
+/// Whether `hay` contains `needle`, ignoring case. Runs per topic and per message while a
+/// filter is set, so the usual all-ASCII case compares in place without allocating.
+pub fn contains_folded(hay: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        return true;
+    }
+    if hay.is_ascii() && needle.is_ascii() {
+        let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+        return hay.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle));
+    }
+    fold(hay).contains(&fold(needle))
 }
 
 fn fold_char(c: char) -> char {
@@ -69,10 +77,11 @@ mod tests {
 
     #[test]
     fn search_ignores_case_on_both_sides() {
-        let needle = fold("küche");
-        assert!(contains_folded("home/KÜCHE/light", &needle));
-        assert!(contains_folded("Küche", &needle));
-        assert!(!contains_folded("home/kitchen", &needle));
+        assert!(contains_folded("home/KÜCHE/light", "küche"));
+        assert!(contains_folded("Küche", "KÜCHE"));
+        assert!(!contains_folded("home/kitchen", "küche"));
+        assert!(contains_folded("home/Kitchen/Temp", "kitchen/t"));
+        assert!(!contains_folded("home/kit", "kitchen"));
         assert!(contains_folded("anything", ""));
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
 
-use super::fold::{contains_folded, fold};
+use super::fold::contains_folded;
 use super::tree::{NodeId, TopicTree};
 use crate::mqtt::topic::matches;
 use crate::mqtt::QoS;
@@ -251,7 +251,7 @@ impl ListFilter {
         if !self.text.is_empty() {
             // Only the first 64 KB are searched: text search must not stall a frame.
             let head = &m.payload[..m.payload.len().min(64 * 1024)];
-            return contains_folded(&String::from_utf8_lossy(head), &fold(&self.text));
+            return contains_folded(&String::from_utf8_lossy(head), &self.text);
         }
         true
     }
