@@ -114,8 +114,8 @@ fn check_panel(p: &Panel) -> Result<(), ImportError> {
 
 /// Reads either a single-panel or an all-panels file.
 fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
+    // Bytes, not str: every JSON read shares one parser in the bundle.
     let value: serde_json::Value =
-        // Bytes, not str: every JSON read shares one parser in the bundle.
         serde_json::from_slice(json.as_bytes()).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let doc = Obj::new(&value, "file").map_err(ImportError::NotJson)?;
     let format = doc.opt_string("format").ok().flatten().unwrap_or_default();
@@ -130,18 +130,14 @@ fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
     };
     let version = doc.count("version").map_err(ImportError::NotJson)?;
     check_version(u32::try_from(version).unwrap_or(u32::MAX))?;
-    let panels = if one {
-        vec![widget_json::panel(
-            &doc.obj("panel").map_err(ImportError::NotJson)?,
-        )]
-    } else {
-        let list = doc.list("panels").map_err(ImportError::NotJson)?;
-        list.iter().map(widget_json::panel).collect()
+    let read = || -> Result<Vec<Panel>, String> {
+        if one {
+            Ok(vec![widget_json::panel(&doc.obj("panel")?)?])
+        } else {
+            doc.list("panels")?.iter().map(widget_json::panel).collect()
+        }
     };
-    let panels = panels
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(ImportError::NotJson)?;
+    let panels = read().map_err(ImportError::NotJson)?;
     panels.iter().try_for_each(check_panel)?;
     Ok(panels)
 }
