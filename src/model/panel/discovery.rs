@@ -73,6 +73,8 @@ pub struct Discovery {
     /// The last `bridge/devices` document replaces all Zigbee2MQTT widgets at once.
     z2m: Vec<WidgetDef>,
     z2m_skipped: Vec<Skipped>,
+    /// `<base>/bridge/devices`, made once: every received message is compared with it.
+    z2m_topic: Option<String>,
 }
 
 /// Looks in the default places: `homeassistant/#` and `zigbee2mqtt/bridge/devices`.
@@ -84,11 +86,13 @@ impl Default for Discovery {
 
 impl Discovery {
     pub fn new(config: DiscoveryConfig) -> Self {
+        let z2m_topic = (!config.z2m_base.is_empty()).then(|| format!("{}/bridge/devices", config.z2m_base));
         Discovery {
             config,
             ha: BTreeMap::new(),
             z2m: Vec::new(),
             z2m_skipped: Vec::new(),
+            z2m_topic,
         }
     }
 
@@ -96,8 +100,8 @@ impl Discovery {
         &self.config
     }
 
-    fn z2m_topic(&self) -> Option<String> {
-        (!self.config.z2m_base.is_empty()).then(|| format!("{}/bridge/devices", self.config.z2m_base))
+    fn is_z2m_topic(&self, topic: &str) -> bool {
+        self.z2m_topic.as_deref() == Some(topic)
     }
 
     /// The filters to subscribe to for discovery.
@@ -106,7 +110,7 @@ impl Discovery {
         if !self.config.ha_prefix.is_empty() {
             subs.push(format!("{}/#", self.config.ha_prefix));
         }
-        subs.extend(self.z2m_topic());
+        subs.extend(self.z2m_topic.clone());
         subs
     }
 
@@ -115,25 +119,14 @@ impl Discovery {
     pub fn is_discovery_topic(&self, topic: &str) -> bool {
         let ha = !self.config.ha_prefix.is_empty()
             && super::discovery_ha::parse_config_topic(&self.config.ha_prefix, topic).is_some();
-        ha || self.z2m_topic().as_deref() == Some(topic)
+        ha || self.is_z2m_topic(topic)
     }
 
     /// Takes in any received message; returns true when the discovered widgets or skips changed.
     pub fn ingest(&mut self, topic: &str, payload: &[u8]) -> bool {
-        if self.z2m_topic().as_deref() == Some(topic) {
+        if self.is_z2m_topic(topic) {
             let (widgets, skipped) = match parse_z2m_devices(&self.config.z2m_base, payload) {
-                Ok(found) => {
-                    let skipped = found
-                        .skipped
-                        .into_iter()
-                        .map(|(name, reason)| Skipped {
-                            topic: topic.into(),
-                            name,
-                            reason,
-                        })
-                        .collect();
-                    (found.widgets, skipped)
-                }
+                Ok(found) => (found.widgets, skipped_at(topic, found.skipped)),
                 Err(reason) => (
                     vec![],
                     vec![Skipped {
@@ -155,15 +148,7 @@ impl Discovery {
             None => false,
             Some(HaMessage::Removed) => self.ha.remove(topic).is_some(),
             Some(HaMessage::Config { widgets, skipped }) => {
-                let skipped = skipped
-                    .into_iter()
-                    .map(|(name, reason)| Skipped {
-                        topic: topic.into(),
-                        name,
-                        reason,
-                    })
-                    .collect();
-                let entry = (widgets, skipped);
+                let entry = (widgets, skipped_at(topic, skipped));
                 let changed = self.ha.get(topic) != Some(&entry);
                 self.ha.insert(topic.to_string(), entry);
                 changed
@@ -250,4 +235,16 @@ impl Discovery {
         self.z2m.clear();
         self.z2m_skipped.clear();
     }
+}
+
+/// A parser's (name, reason) skips as shown, with the topic that announced them.
+fn skipped_at(topic: &str, skipped: Vec<(String, SkipReason)>) -> Vec<Skipped> {
+    skipped
+        .into_iter()
+        .map(|(name, reason)| Skipped {
+            topic: topic.into(),
+            name,
+            reason,
+        })
+        .collect()
 }

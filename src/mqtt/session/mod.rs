@@ -412,16 +412,6 @@ impl Session {
         self.opts.ping_timeout_ms.max(self.keep_alive_ms)
     }
 
-    fn check_size(&self, size: usize) -> Result<(), UsageError> {
-        if size > self.max_packet_out {
-            return Err(UsageError::PacketTooLarge {
-                size,
-                max: self.max_packet_out,
-            });
-        }
-        Ok(())
-    }
-
     fn send(&mut self, packet: Packet) {
         match encode(self.opts.version, &packet) {
             Ok(bytes) => self.push_transmit(bytes),

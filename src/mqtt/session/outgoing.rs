@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
-use crate::mqtt::error::reason_text;
+use crate::mqtt::error::{reason_text, UsageError};
 use crate::mqtt::packet::{Packet, Publish, QoS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,17 @@ impl Outgoing {
 }
 
 impl Session {
+    /// Refuses a packet larger than the broker accepts (its Maximum Packet Size).
+    pub(super) fn check_size(&self, size: usize) -> Result<(), UsageError> {
+        if size > self.max_packet_out {
+            return Err(UsageError::PacketTooLarge {
+                size,
+                max: self.max_packet_out,
+            });
+        }
+        Ok(())
+    }
+
     /// Moves queued publishes into flight while the limits allow.
     pub(super) fn flush_outgoing(&mut self) {
         if self.state != super::State::Connected {
