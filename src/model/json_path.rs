@@ -185,7 +185,12 @@ fn bracketed(chars: &mut Chars) -> Option<String> {
 
 /// `parent.key`, or `parent["key"]` when the key would not survive the bare form.
 fn join_key(parent: &str, key: &str) -> String {
-    let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    // What `bare` reads back unchanged; std's Unicode letter tables would cost the bundle
+    // more than a bracket costs a reader.
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| !c.is_whitespace() && !matches!(c, '.' | '[' | ']' | '"' | '\'' | '\\' | '$'));
     if plain && parent.is_empty() {
         key.to_string()
     } else if plain {
@@ -279,9 +284,11 @@ mod tests {
 
     #[test]
     fn numeric_paths_escape_awkward_keys() {
-        let payload = br#"{"q\"uote": 1, "dot.ted": 2, "": 3}"#;
+        let payload = r#"{"q\"uote": 1, "dot.ted": 2, "": 3, "$x": 4, "tempé": 5, " pad": 6}"#;
+        let payload = payload.as_bytes();
         let paths = numeric_paths(payload);
-        assert_eq!(paths.len(), 3);
+        assert_eq!(paths.len(), 6);
+        assert!(paths.contains(&"tempé".to_string()), "{paths:?}");
         for path in &paths {
             assert!(extract_number(payload, Some(path)).is_some(), "{path}");
         }

@@ -175,11 +175,12 @@ pub(super) fn label(e: &Map<String, Value>, fallback: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or(fallback)
         .replace('_', " ");
-    let mut chars = raw.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => raw,
+    // Exposed names are ASCII snake_case; std's full case tables are not worth their bytes.
+    let mut label = raw;
+    if let Some(first) = label.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
+    label
 }
 
 pub(super) fn value_text(v: &Value) -> String {

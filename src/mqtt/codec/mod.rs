@@ -1,6 +1,7 @@
 //! Framing over mqttbytes: one receive buffer, packets split across or packed into
 //! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
 
+mod peer;
 mod v4;
 mod v5;
 
@@ -65,7 +66,7 @@ impl Framer {
         if self.buf.len() < frame_len {
             return Ok(None);
         }
-        let mut frame = self.buf.split_to(frame_len);
+        let frame = self.buf.split_to(frame_len);
         // The frame is whole: from here any "insufficient bytes" means the packet lies
         // about its own lengths, which is malformed, not a reason to wait.
         if remaining_len == 0 {
@@ -79,9 +80,10 @@ impl Framer {
                 reason: None,
             }));
         }
+        let fixed = mqttbytes::FixedHeader::new(frame[0], header_len - 1, remaining_len);
         let packet = match self.version {
-            Version::V311 => v4::decode(&mut frame),
-            Version::V5 => v5::decode(&mut frame),
+            Version::V311 => v4::decode(fixed, frame.freeze()),
+            Version::V5 => v5::decode(fixed, frame.freeze()),
         };
         packet.map(Some)
     }
@@ -136,14 +138,38 @@ pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, UsageError> {
             max: 268_435_455,
         }),
         Err(e) => Err(UsageError::InvalidOptions(format!(
-            "cannot encode {}: {e:?}",
-            packet.name()
+            "cannot encode {}: {}",
+            packet.name(),
+            describe(e)
         ))),
     }
 }
 
 pub(crate) fn malformed(e: mqttbytes::Error) -> ProtocolError {
-    ProtocolError::Malformed(format!("{e:?}"))
+    ProtocolError::Malformed(describe(e))
+}
+
+/// Says in words what mqttbytes found wrong. Its `Debug` names would do, but they pull
+/// every variant's and packet type's name into the bundle to tell users less.
+fn describe(e: mqttbytes::Error) -> String {
+    use mqttbytes::Error as E;
+    match e {
+        E::InvalidQoS(q) => format!("QoS {q} does not exist"),
+        E::PacketIdZero => "packet identifier 0".into(),
+        E::TopicNotUtf8 => "a string is not UTF-8".into(),
+        E::InvalidPropertyType(p) => format!("unknown property {p}"),
+        E::InvalidReason(r) | E::InvalidConnectReturnCode(r) | E::InvalidSubscribeReasonCode(r) => {
+            format!("unknown reason code {r}")
+        }
+        E::InvalidPacketType(t) => format!("packet type {t} here"),
+        E::PayloadRequired => "the body is missing".into(),
+        E::InsufficientBytes(_)
+        | E::BoundaryCrossed(_)
+        | E::PayloadSizeIncorrect
+        | E::MalformedRemainingLength
+        | E::MalformedPacket => "its lengths do not add up".into(),
+        _ => "a field is out of range".into(),
+    }
 }
 
 pub(crate) fn qos_to_wire(q: super::packet::QoS) -> mqttbytes::QoS {

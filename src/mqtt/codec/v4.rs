@@ -1,11 +1,12 @@
 //! MQTT 3.1.1 wire forms (mqttbytes::v4) to and from the version-neutral packets.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use mqttbytes::v4 as w;
+use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, qos_from_wire, qos_to_wire};
+use super::{malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Connect, Packet, Publish};
+use crate::mqtt::packet::{ConnAck, Packet, Publish};
 
 /// 3.1.1 CONNACK return codes 1-5 as the 5.0 reason codes that mean the same.
 fn return_code_to_reason(code: w::ConnectReturnCode) -> u8 {
@@ -19,103 +20,69 @@ fn return_code_to_reason(code: w::ConnectReturnCode) -> u8 {
     }
 }
 
-fn reason_to_return_code(code: u8) -> w::ConnectReturnCode {
-    match code {
-        0x00 => w::ConnectReturnCode::Success,
-        0x84 => w::ConnectReturnCode::RefusedProtocolVersion,
-        0x85 => w::ConnectReturnCode::BadClientId,
-        0x86 => w::ConnectReturnCode::BadUserNamePassword,
-        0x87 => w::ConnectReturnCode::NotAuthorized,
-        _ => w::ConnectReturnCode::ServiceUnavailable,
-    }
-}
-
-/// Decodes exactly one whole frame.
-pub(super) fn decode(frame: &mut BytesMut) -> Result<Packet, ProtocolError> {
-    let packet = w::read(frame, usize::MAX).map_err(malformed)?;
-    Ok(match packet {
-        w::Packet::Connect(c) => Packet::Connect(Connect {
-            client_id: c.client_id,
-            keep_alive: c.keep_alive,
-            clean_start: c.clean_session,
-            username: c
-                .login
-                .as_ref()
-                .map(|l| l.username.clone())
-                .filter(|u| !u.is_empty()),
-            password: c.login.map(|l| l.password).filter(|p| !p.is_empty()),
-            will: c.last_will.map(|w| crate::mqtt::packet::Will {
-                topic: w.topic,
-                payload: w.message,
-                qos: qos_from_wire(w.qos),
-                retain: w.retain,
-            }),
-            session_expiry: 0,
-            receive_maximum: 0,
-            max_packet_size: 0,
-        }),
-        w::Packet::ConnAck(a) => Packet::ConnAck(ConnAck {
-            session_present: a.session_present,
-            code: return_code_to_reason(a.code),
-            ..ConnAck::default()
-        }),
-        w::Packet::Publish(p) => Packet::Publish(Publish {
-            topic: p.topic,
-            payload: p.payload,
-            qos: qos_from_wire(p.qos),
-            retain: p.retain,
-            dup: p.dup,
-            pkid: p.pkid,
-        }),
-        w::Packet::PubAck(a) => Packet::PubAck {
-            pkid: a.pkid,
+/// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
+pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+    Ok(match fixed.packet_type().map_err(malformed)? {
+        PacketType::ConnAck => {
+            let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
+            Packet::ConnAck(ConnAck {
+                session_present: a.session_present,
+                code: return_code_to_reason(a.code),
+                ..ConnAck::default()
+            })
+        }
+        PacketType::Publish => {
+            let p = w::Publish::read(fixed, frame).map_err(malformed)?;
+            Packet::Publish(Publish {
+                topic: p.topic,
+                payload: p.payload,
+                qos: qos_from_wire(p.qos),
+                retain: p.retain,
+                dup: p.dup,
+                pkid: p.pkid,
+            })
+        }
+        PacketType::PubAck => Packet::PubAck {
+            pkid: w::PubAck::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
         },
-        w::Packet::PubRec(a) => Packet::PubRec {
-            pkid: a.pkid,
+        PacketType::PubRec => Packet::PubRec {
+            pkid: w::PubRec::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
         },
-        w::Packet::PubRel(a) => Packet::PubRel {
-            pkid: a.pkid,
+        PacketType::PubRel => Packet::PubRel {
+            pkid: w::PubRel::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
         },
-        w::Packet::PubComp(a) => Packet::PubComp {
-            pkid: a.pkid,
+        PacketType::PubComp => Packet::PubComp {
+            pkid: w::PubComp::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
         },
-        w::Packet::Subscribe(s) => Packet::Subscribe {
-            pkid: s.pkid,
-            filters: s
-                .filters
-                .into_iter()
-                .map(|f| (f.path, qos_from_wire(f.qos)))
-                .collect(),
-        },
-        w::Packet::SubAck(s) => Packet::SubAck {
-            pkid: s.pkid,
-            codes: s
-                .return_codes
-                .into_iter()
-                .map(|c| match c {
-                    w::SubscribeReasonCode::Success(q) => q as u8,
-                    w::SubscribeReasonCode::Failure => 0x80,
-                })
-                .collect(),
-        },
-        w::Packet::Unsubscribe(u) => Packet::Unsubscribe {
-            pkid: u.pkid,
-            filters: u.topics,
-        },
-        w::Packet::UnsubAck(u) => Packet::UnsubAck {
-            pkid: u.pkid,
+        PacketType::SubAck => {
+            let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
+            Packet::SubAck {
+                pkid: s.pkid,
+                codes: s
+                    .return_codes
+                    .into_iter()
+                    .map(|c| match c {
+                        w::SubscribeReasonCode::Success(q) => q as u8,
+                        w::SubscribeReasonCode::Failure => 0x80,
+                    })
+                    .collect(),
+            }
+        }
+        PacketType::UnsubAck => Packet::UnsubAck {
+            pkid: w::UnsubAck::read(fixed, frame).map_err(malformed)?.pkid,
             codes: Vec::new(),
         },
-        w::Packet::PingReq => Packet::PingReq,
-        w::Packet::PingResp => Packet::PingResp,
-        w::Packet::Disconnect => Packet::Disconnect {
+        // These have no body in 3.1.1; one that comes with a body is read for its type.
+        PacketType::PingResp => Packet::PingResp,
+        PacketType::Disconnect => Packet::Disconnect {
             code: 0,
             reason: None,
         },
+        kind => return peer::decode_v4(kind, fixed, frame),
     })
 }
 
@@ -145,9 +112,6 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 login,
             }
             .write(out)?;
-        }
-        Packet::ConnAck(a) => {
-            w::ConnAck::new(reason_to_return_code(a.code), a.session_present).write(out)?;
         }
         Packet::Publish(p) => {
             w::Publish {
@@ -182,16 +146,6 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::SubAck { pkid, codes } => {
-            let codes = codes
-                .iter()
-                .map(|c| match mqttbytes::qos(*c).ok() {
-                    Some(q) => w::SubscribeReasonCode::Success(q),
-                    None => w::SubscribeReasonCode::Failure,
-                })
-                .collect();
-            w::SubAck::new(*pkid, codes).write(out)?;
-        }
         Packet::Unsubscribe { pkid, filters } => {
             w::Unsubscribe {
                 pkid: *pkid,
@@ -199,17 +153,14 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::UnsubAck { pkid, .. } => {
-            w::UnsubAck::new(*pkid).write(out)?;
-        }
         Packet::PingReq => {
             w::PingReq.write(out)?;
         }
-        Packet::PingResp => {
-            w::PingResp.write(out)?;
-        }
         Packet::Disconnect { .. } => {
             w::Disconnect.write(out)?;
+        }
+        Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
+            peer::encode_v4(packet, out)?;
         }
     }
     Ok(())

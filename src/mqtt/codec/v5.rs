@@ -1,40 +1,18 @@
 //! MQTT 5.0 wire forms (mqttbytes::v5) to and from the version-neutral packets.
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
+use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, qos_from_wire, qos_to_wire};
+use super::{malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Connect, Packet, Publish, Will};
+use crate::mqtt::packet::{ConnAck, Packet, Publish};
 
-/// Decodes exactly one whole frame.
-pub(super) fn decode(frame: &mut BytesMut) -> Result<Packet, ProtocolError> {
-    let packet = w::read(frame, usize::MAX).map_err(malformed)?;
-    Ok(match packet {
-        w::Packet::Connect(c) => {
-            let props = c.properties.as_ref();
-            Packet::Connect(Connect {
-                client_id: c.client_id,
-                keep_alive: c.keep_alive,
-                clean_start: c.clean_session,
-                username: c
-                    .login
-                    .as_ref()
-                    .map(|l| l.username.clone())
-                    .filter(|u| !u.is_empty()),
-                password: c.login.map(|l| l.password).filter(|p| !p.is_empty()),
-                will: c.last_will.map(|w| Will {
-                    topic: w.topic,
-                    payload: w.message,
-                    qos: qos_from_wire(w.qos),
-                    retain: w.retain,
-                }),
-                session_expiry: props.and_then(|p| p.session_expiry_interval).unwrap_or(0),
-                receive_maximum: props.and_then(|p| p.receive_maximum).unwrap_or(0),
-                max_packet_size: props.and_then(|p| p.max_packet_size).unwrap_or(0),
-            })
-        }
-        w::Packet::ConnAck(a) => {
+/// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
+pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+    Ok(match fixed.packet_type().map_err(malformed)? {
+        PacketType::ConnAck => {
+            let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
             let p = a.properties;
             Packet::ConnAck(ConnAck {
                 session_present: a.session_present,
@@ -47,7 +25,8 @@ pub(super) fn decode(frame: &mut BytesMut) -> Result<Packet, ProtocolError> {
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
-        w::Packet::Publish(p) => {
+        PacketType::Publish => {
+            let p = w::Publish::read(fixed, frame).map_err(malformed)?;
             if p.properties.as_ref().is_some_and(|pr| pr.topic_alias.is_some()) {
                 // We advertise a topic alias maximum of 0, so the broker must not use one.
                 return Err(ProtocolError::Unexpected("topic alias (we allow none)".into()));
@@ -61,68 +40,59 @@ pub(super) fn decode(frame: &mut BytesMut) -> Result<Packet, ProtocolError> {
                 pkid: p.pkid,
             })
         }
-        w::Packet::PubAck(a) => Packet::PubAck {
-            pkid: a.pkid,
-            code: a.reason as u8,
-        },
-        w::Packet::PubRec(a) => Packet::PubRec {
-            pkid: a.pkid,
-            code: a.reason as u8,
-        },
-        w::Packet::PubRel(a) => Packet::PubRel {
-            pkid: a.pkid,
-            code: a.reason as u8,
-        },
-        w::Packet::PubComp(a) => Packet::PubComp {
-            pkid: a.pkid,
-            code: a.reason as u8,
-        },
-        w::Packet::Subscribe(s) => Packet::Subscribe {
-            pkid: s.pkid,
-            filters: s
-                .filters
-                .into_iter()
-                .map(|f| (f.path, qos_from_wire(f.qos)))
-                .collect(),
-        },
-        w::Packet::SubAck(s) => Packet::SubAck {
-            pkid: s.pkid,
-            codes: s.return_codes.into_iter().map(|c| c as u8).collect(),
-        },
-        w::Packet::Unsubscribe(u) => Packet::Unsubscribe {
-            pkid: u.pkid,
-            filters: u.filters,
-        },
-        w::Packet::UnsubAck(u) => Packet::UnsubAck {
-            pkid: u.pkid,
-            codes: u.reasons.into_iter().map(|c| c as u8).collect(),
-        },
-        w::Packet::PingReq => Packet::PingReq,
-        w::Packet::PingResp => Packet::PingResp,
-        w::Packet::Disconnect(d) => Packet::Disconnect {
-            code: d.reason_code as u8,
-            reason: d.properties.and_then(|p| p.reason_string),
-        },
+        PacketType::PubAck => {
+            let a = w::PubAck::read(fixed, frame).map_err(malformed)?;
+            Packet::PubAck {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }
+        PacketType::PubRec => {
+            let a = w::PubRec::read(fixed, frame).map_err(malformed)?;
+            Packet::PubRec {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }
+        PacketType::PubRel => {
+            let a = w::PubRel::read(fixed, frame).map_err(malformed)?;
+            Packet::PubRel {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }
+        PacketType::PubComp => {
+            let a = w::PubComp::read(fixed, frame).map_err(malformed)?;
+            Packet::PubComp {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }
+        PacketType::SubAck => {
+            let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
+            Packet::SubAck {
+                pkid: s.pkid,
+                codes: s.return_codes.into_iter().map(|c| c as u8).collect(),
+            }
+        }
+        PacketType::UnsubAck => {
+            let u = w::UnsubAck::read(fixed, frame).map_err(malformed)?;
+            Packet::UnsubAck {
+                pkid: u.pkid,
+                codes: u.reasons.into_iter().map(|c| c as u8).collect(),
+            }
+        }
+        PacketType::Disconnect => {
+            let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
+            Packet::Disconnect {
+                code: d.reason_code as u8,
+                reason: d.properties.and_then(|p| p.reason_string),
+            }
+        }
+        // It has no body; one that comes with a body is read for its type.
+        PacketType::PingResp => Packet::PingResp,
+        kind => return peer::decode_v5(kind, fixed, frame),
     })
-}
-
-fn connack_code(code: u8) -> w::ConnectReturnCode {
-    use w::ConnectReturnCode as C;
-    match code {
-        0x00 => C::Success,
-        0x81 => C::MalformedPacket,
-        0x82 => C::ProtocolError,
-        0x84 => C::UnsupportedProtocolVersion,
-        0x85 => C::ClientIdentifierNotValid,
-        0x86 => C::BadUserNamePassword,
-        0x87 => C::NotAuthorized,
-        0x88 => C::ServerUnavailable,
-        0x89 => C::ServerBusy,
-        0x8A => C::Banned,
-        0x97 => C::QuotaExceeded,
-        0x9F => C::ConnectionRateExceeded,
-        _ => C::UnspecifiedError,
-    }
 }
 
 fn puback_reason(code: u8) -> w::PubAckReason {
@@ -194,21 +164,6 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::ConnAck(a) => {
-            let mut props = w::ConnAckProperties::new();
-            props.receive_max = a.receive_maximum;
-            props.max_packet_size = a.max_packet_size;
-            props.max_qos = a.max_qos;
-            props.assigned_client_identifier = a.assigned_client_id.clone();
-            props.server_keep_alive = a.server_keep_alive;
-            props.reason_string = a.reason_string.clone();
-            w::ConnAck {
-                session_present: a.session_present,
-                code: connack_code(a.code),
-                properties: Some(props),
-            }
-            .write(out)?;
-        }
         Packet::Publish(p) => {
             w::Publish {
                 dup: p.dup,
@@ -274,13 +229,6 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::SubAck { pkid, codes } => {
-            let codes = codes
-                .iter()
-                .map(|c| w::SubscribeReasonCode::try_from(*c).unwrap_or(w::SubscribeReasonCode::Unspecified))
-                .collect();
-            w::SubAck::new(*pkid, codes).write(out)?;
-        }
         Packet::Unsubscribe { pkid, filters } => {
             w::Unsubscribe {
                 pkid: *pkid,
@@ -289,28 +237,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::UnsubAck { pkid, codes } => {
-            let reasons = codes
-                .iter()
-                .map(|c| match c {
-                    0x00 => w::UnsubAckReason::Success,
-                    0x11 => w::UnsubAckReason::NoSubscriptionExisted,
-                    0x87 => w::UnsubAckReason::NotAuthorized,
-                    _ => w::UnsubAckReason::UnspecifiedError,
-                })
-                .collect();
-            w::UnsubAck {
-                pkid: *pkid,
-                reasons,
-                properties: None,
-            }
-            .write(out)?;
-        }
         Packet::PingReq => {
             w::PingReq.write(out)?;
-        }
-        Packet::PingResp => {
-            w::PingResp.write(out)?;
         }
         Packet::Disconnect { code, reason } => {
             let properties = reason.as_ref().map(|r| {
@@ -325,6 +253,9 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 properties,
             }
             .write(out)?;
+        }
+        Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
+            peer::encode_v5(packet, out)?;
         }
     }
     Ok(())

@@ -1,0 +1,256 @@
+//! The broker's half of the codec: reading what clients send (CONNECT, SUBSCRIBE,
+//! UNSUBSCRIBE, PINGREQ) and writing what only brokers send (CONNACK, SUBACK, UNSUBACK,
+//! PINGRESP). The fake broker in tests and native tools use it; the browser build never
+//! receives a CONNECT nor sends a CONNACK, so it leaves mqttbytes' code for them out.
+
+#[cfg(target_arch = "wasm32")]
+pub(super) use client_only::{decode_v4, decode_v5, encode_v4, encode_v5};
+#[cfg(not(target_arch = "wasm32"))]
+pub(super) use full::{decode_v4, decode_v5, encode_v4, encode_v5};
+
+#[cfg(not(target_arch = "wasm32"))]
+mod full {
+    use bytes::{Bytes, BytesMut};
+    use mqttbytes::{v4, v5, FixedHeader, PacketType};
+
+    use crate::mqtt::codec::{malformed, qos_from_wire};
+    use crate::mqtt::error::ProtocolError;
+    use crate::mqtt::packet::{Connect, Packet, Will};
+
+    pub fn decode_v4(kind: PacketType, fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+        Ok(match kind {
+            PacketType::Connect => {
+                let c = v4::Connect::read(fixed, frame).map_err(malformed)?;
+                let (username, password) = login(c.login.map(|l| (l.username, l.password)));
+                Packet::Connect(Connect {
+                    client_id: c.client_id,
+                    keep_alive: c.keep_alive,
+                    clean_start: c.clean_session,
+                    username,
+                    password,
+                    will: c.last_will.map(|w| Will {
+                        topic: w.topic,
+                        payload: w.message,
+                        qos: qos_from_wire(w.qos),
+                        retain: w.retain,
+                    }),
+                    session_expiry: 0,
+                    receive_maximum: 0,
+                    max_packet_size: 0,
+                })
+            }
+            PacketType::Subscribe => {
+                let s = v4::Subscribe::read(fixed, frame).map_err(malformed)?;
+                Packet::Subscribe {
+                    pkid: s.pkid,
+                    filters: s
+                        .filters
+                        .into_iter()
+                        .map(|f| (f.path, qos_from_wire(f.qos)))
+                        .collect(),
+                }
+            }
+            PacketType::Unsubscribe => {
+                let u = v4::Unsubscribe::read(fixed, frame).map_err(malformed)?;
+                Packet::Unsubscribe {
+                    pkid: u.pkid,
+                    filters: u.topics,
+                }
+            }
+            // PINGREQ has no body; one that comes with a body is read for its type.
+            _ => Packet::PingReq,
+        })
+    }
+
+    pub fn decode_v5(kind: PacketType, fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+        Ok(match kind {
+            PacketType::Connect => {
+                let c = v5::Connect::read(fixed, frame).map_err(malformed)?;
+                let props = c.properties.as_ref();
+                let (username, password) = login(c.login.map(|l| (l.username, l.password)));
+                Packet::Connect(Connect {
+                    client_id: c.client_id,
+                    keep_alive: c.keep_alive,
+                    clean_start: c.clean_session,
+                    username,
+                    password,
+                    will: c.last_will.map(|w| Will {
+                        topic: w.topic,
+                        payload: w.message,
+                        qos: qos_from_wire(w.qos),
+                        retain: w.retain,
+                    }),
+                    session_expiry: props.and_then(|p| p.session_expiry_interval).unwrap_or(0),
+                    receive_maximum: props.and_then(|p| p.receive_maximum).unwrap_or(0),
+                    max_packet_size: props.and_then(|p| p.max_packet_size).unwrap_or(0),
+                })
+            }
+            PacketType::Subscribe => {
+                let s = v5::Subscribe::read(fixed, frame).map_err(malformed)?;
+                Packet::Subscribe {
+                    pkid: s.pkid,
+                    filters: s
+                        .filters
+                        .into_iter()
+                        .map(|f| (f.path, qos_from_wire(f.qos)))
+                        .collect(),
+                }
+            }
+            PacketType::Unsubscribe => {
+                let u = v5::Unsubscribe::read(fixed, frame).map_err(malformed)?;
+                Packet::Unsubscribe {
+                    pkid: u.pkid,
+                    filters: u.filters,
+                }
+            }
+            _ => Packet::PingReq,
+        })
+    }
+
+    /// mqttbytes has one login for both fields; an empty one means "not sent".
+    fn login(login: Option<(String, String)>) -> (Option<String>, Option<String>) {
+        match login {
+            Some((user, pass)) => (
+                Some(user).filter(|u| !u.is_empty()),
+                Some(pass).filter(|p| !p.is_empty()),
+            ),
+            None => (None, None),
+        }
+    }
+
+    pub fn encode_v4(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+        use v4::ConnectReturnCode as C;
+        match packet {
+            Packet::ConnAck(a) => {
+                let code = match a.code {
+                    0x00 => C::Success,
+                    0x84 => C::RefusedProtocolVersion,
+                    0x85 => C::BadClientId,
+                    0x86 => C::BadUserNamePassword,
+                    0x87 => C::NotAuthorized,
+                    _ => C::ServiceUnavailable,
+                };
+                v4::ConnAck::new(code, a.session_present).write(out)?;
+            }
+            Packet::SubAck { pkid, codes } => {
+                let codes = codes
+                    .iter()
+                    .map(|c| match mqttbytes::qos(*c).ok() {
+                        Some(q) => v4::SubscribeReasonCode::Success(q),
+                        None => v4::SubscribeReasonCode::Failure,
+                    })
+                    .collect();
+                v4::SubAck::new(*pkid, codes).write(out)?;
+            }
+            Packet::UnsubAck { pkid, .. } => {
+                v4::UnsubAck::new(*pkid).write(out)?;
+            }
+            _ => {
+                v4::PingResp.write(out)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn encode_v5(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+        match packet {
+            Packet::ConnAck(a) => {
+                let mut props = v5::ConnAckProperties::new();
+                props.receive_max = a.receive_maximum;
+                props.max_packet_size = a.max_packet_size;
+                props.max_qos = a.max_qos;
+                props.assigned_client_identifier = a.assigned_client_id.clone();
+                props.server_keep_alive = a.server_keep_alive;
+                props.reason_string = a.reason_string.clone();
+                v5::ConnAck {
+                    session_present: a.session_present,
+                    code: connack_code(a.code),
+                    properties: Some(props),
+                }
+                .write(out)?;
+            }
+            Packet::SubAck { pkid, codes } => {
+                let codes = codes
+                    .iter()
+                    .map(|c| {
+                        v5::SubscribeReasonCode::try_from(*c).unwrap_or(v5::SubscribeReasonCode::Unspecified)
+                    })
+                    .collect();
+                v5::SubAck::new(*pkid, codes).write(out)?;
+            }
+            Packet::UnsubAck { pkid, codes } => {
+                let reasons = codes
+                    .iter()
+                    .map(|c| match c {
+                        0x00 => v5::UnsubAckReason::Success,
+                        0x11 => v5::UnsubAckReason::NoSubscriptionExisted,
+                        0x87 => v5::UnsubAckReason::NotAuthorized,
+                        _ => v5::UnsubAckReason::UnspecifiedError,
+                    })
+                    .collect();
+                v5::UnsubAck {
+                    pkid: *pkid,
+                    reasons,
+                    properties: None,
+                }
+                .write(out)?;
+            }
+            _ => {
+                v5::PingResp.write(out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn connack_code(code: u8) -> v5::ConnectReturnCode {
+        use v5::ConnectReturnCode as C;
+        match code {
+            0x00 => C::Success,
+            0x81 => C::MalformedPacket,
+            0x82 => C::ProtocolError,
+            0x84 => C::UnsupportedProtocolVersion,
+            0x85 => C::ClientIdentifierNotValid,
+            0x86 => C::BadUserNamePassword,
+            0x87 => C::NotAuthorized,
+            0x88 => C::ServerUnavailable,
+            0x89 => C::ServerBusy,
+            0x8A => C::Banned,
+            0x97 => C::QuotaExceeded,
+            0x9F => C::ConnectionRateExceeded,
+            _ => C::UnspecifiedError,
+        }
+    }
+}
+
+/// What the browser build has instead: a broker that sends a client's packet is at fault,
+/// as the session would say of the packet itself.
+#[cfg(target_arch = "wasm32")]
+mod client_only {
+    use bytes::{Bytes, BytesMut};
+    use mqttbytes::{FixedHeader, PacketType};
+
+    use crate::mqtt::error::ProtocolError;
+    use crate::mqtt::packet::Packet;
+
+    pub fn decode_v4(kind: PacketType, _: FixedHeader, _: Bytes) -> Result<Packet, ProtocolError> {
+        let name = match kind {
+            PacketType::Connect => "CONNECT",
+            PacketType::Subscribe => "SUBSCRIBE",
+            PacketType::Unsubscribe => "UNSUBSCRIBE",
+            _ => "PINGREQ",
+        };
+        Err(ProtocolError::Unexpected(format!("{name} from the broker")))
+    }
+
+    pub fn decode_v5(kind: PacketType, fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+        decode_v4(kind, fixed, frame)
+    }
+
+    pub fn encode_v4(_: &Packet, _: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+        Err(mqttbytes::Error::InvalidPacketType(0))
+    }
+
+    pub fn encode_v5(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+        encode_v4(packet, out)
+    }
+}
