@@ -1,5 +1,6 @@
-//! Decimal numbers typed by people or sent by devices (`21.5`, `-3`, `1e3`), parsed without
-//! the standard library's exact float parser, whose table and code are 14 KB of the bundle.
+//! Decimal numbers as text both ways: read from what people type or devices send (`21.5`,
+//! `-3`, `1e3`) without the standard library's exact float parser, whose table and code are
+//! 14 KB of the bundle, and written for display without its exact float printer (another 12).
 //!
 //! Values with at most 15 significant digits and a small exponent (every sensor reading and
 //! form value seen in practice) come out exactly as `str::parse` gives them; longer ones may
@@ -98,9 +99,114 @@ fn scale(m: f64, e: i32) -> f64 {
     }
 }
 
+/// Decimal places `fixed` and `short` can give: 10^9 × the largest value printed digit by
+/// digit stays below 2^63.
+const MAX_DECIMALS: usize = 9;
+/// From here on values print as whole numbers; their fractions are below an f64's precision
+/// at this size anyway.
+const WHOLE_FROM: f64 = 1e9;
+
+/// `v` with `decimals` (at most nine) digits after the point, as `format!("{v:.N$}")` prints
+/// it, except that a value which rounds to zero has no minus sign and a tie between two
+/// decimals may round the other way.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let decimals = decimals.min(MAX_DECIMALS);
+    if !v.is_finite() {
+        return non_finite(v);
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    if v.abs() >= WHOLE_FROM {
+        let zeros = if decimals > 0 {
+            format!(".{}", "0".repeat(decimals))
+        } else {
+            String::new()
+        };
+        return format!("{sign}{}{zeros}", whole(v.abs()));
+    }
+    let unit = 10u64.pow(decimals as u32);
+    let n = (v.abs() * unit as f64).round() as u64;
+    let sign = if n == 0 { "" } else { sign };
+    if decimals == 0 {
+        return format!("{sign}{n}");
+    }
+    format!("{sign}{}.{:0width$}", n / unit, n % unit, width = decimals)
+}
+
+/// `v` to at most nine decimals with trailing zeros dropped: `21.5`, `-3`, `0.3` for
+/// 0.1 + 0.2. What a card or a command payload shows of a number.
+pub fn short(v: f64) -> String {
+    let text = fixed(v, MAX_DECIMALS);
+    if !v.is_finite() || !text.contains('.') {
+        return text;
+    }
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed == "-0" {
+        "0".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// The integer part of a large positive value, saturating at u128's range (3.4e38).
+fn whole(v: f64) -> u128 {
+    v.round() as u128
+}
+
+fn non_finite(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".into()
+    } else if v > 0.0 {
+        "inf".into()
+    } else {
+        "-inf".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_f64;
+    use super::{fixed, parse_f64, short};
+
+    #[test]
+    fn fixed_prints_what_std_prints_away_from_ties() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Values between -100000 and 100000 with up to six decimals, off any tie.
+            let v = ((x % 200_000_000_000) as f64 - 100_000_000_000.0) / 1_000_000.0 + 1.1e-7;
+            for d in [0, 1, 2, 3] {
+                assert_eq!(fixed(v, d), format!("{v:.d$}"), "{v} to {d}");
+            }
+        }
+        assert_eq!(fixed(2.5e9, 1), "2500000000.0");
+        assert_eq!(fixed(-7.0, 0), "-7");
+    }
+
+    #[test]
+    fn fixed_drops_the_sign_of_a_value_that_rounds_to_zero() {
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-0.0, 0), "0");
+    }
+
+    #[test]
+    fn short_gives_the_digits_people_expect() {
+        for (v, want) in [
+            (21.5, "21.5"),
+            (-3.0, "-3"),
+            (0.1 + 0.2, "0.3"),
+            (100.0, "100"),
+            (0.000_000_001, "0.000000001"),
+            (0.000_000_000_1, "0"),
+            (-0.000_000_000_1, "0"),
+            (1e12, "1000000000000"),
+            (-2.25e10, "-22500000000"),
+            (f64::NAN, "NaN"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(short(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn reads_what_devices_and_people_write() {

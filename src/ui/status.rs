@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
 use crate::model::app::ConnStatus;
+use crate::model::number::fixed;
 use crate::web::page::now_ms;
 
 #[derive(Properties, PartialEq)]
@@ -96,7 +97,7 @@ fn counter(p: &CounterProps) -> Html {
         <span class="counter">
             <span class="total" id="messages-received" aria-label="Messages received">{ total }</span>{ " " }
             <span class="unit">{ "received" }</span>{ " " }
-            <span class="rate" aria-label="Messages per second">{ format!("{rate:.0}/s") }</span>
+            <span class="rate" aria-label="Messages per second">{ format!("{}/s", fixed(rate, 0)) }</span>
         </span>
     }
 }

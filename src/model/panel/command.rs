@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::model::number::short;
+
 use super::widget::{CommandBinding, Part, WidgetDef, WidgetKind};
 
 /// What the user did to a widget.
@@ -78,16 +80,6 @@ pub(super) struct Planned {
     pub expect: Option<(Part, String)>,
 }
 
-/// Shows whole numbers without a fraction and drops float noise from step arithmetic.
-pub(super) fn format_number(v: f64) -> String {
-    let r = (v * 1e9).round() / 1e9;
-    if r == r.trunc() && r.abs() < 1e15 {
-        format!("{}", r as i64)
-    } else {
-        format!("{r}")
-    }
-}
-
 fn snap(v: f64, base: f64, step: f64) -> f64 {
     if step > 0.0 {
         base + ((v - base) / step).round() * step
@@ -123,18 +115,10 @@ fn in_range(v: f64, min: Option<f64>, max: Option<f64>) -> Result<(), CommandErr
         return rejected("not a number");
     }
     if let Some(lo) = min.filter(|lo| v < *lo) {
-        return rejected(format!(
-            "{} is below the minimum {}",
-            format_number(v),
-            format_number(lo)
-        ));
+        return rejected(format!("{} is below the minimum {}", short(v), short(lo)));
     }
     if let Some(hi) = max.filter(|hi| v > *hi) {
-        return rejected(format!(
-            "{} is above the maximum {}",
-            format_number(v),
-            format_number(hi)
-        ));
+        return rejected(format!("{} is above the maximum {}", short(v), short(hi)));
     }
     Ok(())
 }
@@ -151,7 +135,7 @@ pub(super) fn plan(
             expect: expect.map(|e| (part, e)),
         })
     };
-    let settable = |v: f64| format_number(v);
+    let settable = |v: f64| short(v);
     match (&def.kind, input) {
         (
             WidgetKind::Switch(oo) | WidgetKind::Light { on_off: oo, .. },

@@ -12,6 +12,7 @@ use super::widget::{
     Brightness, Channel, CommandBinding, CoverPayloads, CoverPosition, DeviceInfo, OnOff, Ranged,
     StateBinding, WidgetDef, WidgetKind,
 };
+use crate::model::number::short;
 
 pub const DEFAULT_HA_PREFIX: &str = "homeassistant";
 
@@ -269,7 +270,10 @@ fn build(
             );
             if !(min < max && step > 0.0) {
                 return malformed(format!(
-                    "min {min}, max {max} and step {step} do not make a range"
+                    "min {}, max {} and step {} do not make a range",
+                    short(min),
+                    short(max),
+                    short(step)
                 ));
             }
             match conf.text("mode")?.as_deref() {
@@ -359,7 +363,10 @@ fn build(
             let step = conf.number("temp_step", 1.0)?;
             if !(min < max && step > 0.0) {
                 return malformed(format!(
-                    "min_temp {min}, max_temp {max} and temp_step {step} do not make a range"
+                    "min_temp {}, max_temp {} and temp_step {} do not make a range",
+                    short(min),
+                    short(max),
+                    short(step)
                 ));
             }
             let fallback = Some("value_template");

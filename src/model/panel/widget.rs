@@ -8,6 +8,7 @@ use serde::Serialize;
 pub use super::binding::{
     Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
 };
+use crate::model::number::short;
 use crate::mqtt::topic::validate_topic;
 
 fn on() -> String {
@@ -421,7 +422,11 @@ impl WidgetDef {
         }
         let range = |min: f64, max: f64, what: &str| -> Result<(), WidgetError> {
             if !(min.is_finite() && max.is_finite() && min < max) {
-                return bad(format!("{what}: min {min} must be below max {max}"));
+                return bad(format!(
+                    "{what}: min {} must be below max {}",
+                    short(min),
+                    short(max)
+                ));
             }
             Ok(())
         };
@@ -430,7 +435,7 @@ impl WidgetDef {
             WidgetKind::Slider { min, max, step } => {
                 range(*min, *max, "slider")?;
                 if !step_ok(*step) {
-                    return bad(format!("step {step} must be above 0"));
+                    return bad(format!("step {} must be above 0", short(*step)));
                 }
             }
             WidgetKind::Number { min, max, step } => {
@@ -438,7 +443,7 @@ impl WidgetDef {
                     range(*lo, *hi, "number")?;
                 }
                 if !step_ok(*step) {
-                    return bad(format!("step {step} must be above 0"));
+                    return bad(format!("step {} must be above 0", short(*step)));
                 }
             }
             WidgetKind::Gauge { min, max } => range(*min, *max, "gauge")?,

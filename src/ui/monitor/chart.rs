@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::MonitorState;
 use crate::model::json_path::extract_number;
 use crate::model::messages::MessageStore;
+use crate::model::number::{fixed, short};
 use crate::ui::feed::Feed;
 use crate::ui::fields::Select;
 use crate::web::page::wall_ms;
@@ -116,9 +117,10 @@ pub fn chart(p: &Props) -> Html {
             Some((_, v)) => {
                 let n = s.points.len();
                 format!(
-                    "{}: {n} {}, last {v}",
+                    "{}: {n} {}, last {}",
                     s.topic,
-                    if n == 1 { "point" } else { "points" }
+                    if n == 1 { "point" } else { "points" },
+                    short(*v)
                 )
             }
             None => format!("{}: no numeric values in the window", s.topic),
@@ -132,19 +134,19 @@ pub fn chart(p: &Props) -> Html {
                 <Select id="chart-window" label="Chart window" options={windows} value={window_s.to_string()}
                     on_change={on_window} />
             </div>
-            <svg viewBox={format!("-4 -4 {} {}", WIDTH + 8.0, HEIGHT + 8.0)} role="img" aria-label={summary}
+            <svg viewBox={format!("-4 -4 {} {}", short(WIDTH + 8.0), short(HEIGHT + 8.0))} role="img" aria-label={summary}
                 class="chart-svg" preserveAspectRatio="none">
-                <rect x="0" y="0" width={WIDTH.to_string()} height={HEIGHT.to_string()} class="chart-bg" />
+                <rect x="0" y="0" width={short(WIDTH)} height={short(HEIGHT)} class="chart-bg" />
                 { for series.iter().enumerate().map(|(i, s)| {
-                    let pts = s.points.iter().map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v))).collect::<Vec<_>>().join(" ");
+                    let pts = s.points.iter().map(|&(t, v)| format!("{},{}", fixed(x(t), 1), fixed(y(v), 1))).collect::<Vec<_>>().join(" ");
                     html! { <polyline class="series" points={pts} fill="none" stroke={COLOURS[i % COLOURS.len()]}
                         stroke-width="2" vector-effect="non-scaling-stroke" /> }
                 }) }
             </svg>
             if has_points {
                 <div class="chart-scale note">
-                    <span>{ format!("min {v0:.2}") }</span>{ " " }<span>{ format!("max {v1:.2}") }</span>{ " " }
-                    <span>{ format!("{:.0} s shown", (t1 - t0) / 1000.0) }</span>
+                    <span>{ format!("min {}", fixed(v0, 2)) }</span>{ " " }<span>{ format!("max {}", fixed(v1, 2)) }</span>{ " " }
+                    <span>{ format!("{} s shown", fixed((t1 - t0) / 1000.0, 0)) }</span>
                 </div>
             }
             <ul class="legend">

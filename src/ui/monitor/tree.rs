@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::MonitorState;
+use crate::model::number::fixed;
 use crate::model::payload::{preview, PayloadKind};
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::ui::feed::Feed;
@@ -143,7 +144,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
     };
     html! {
         <li class={classes!("tree-row", selected.then_some("selected"))} key={id}
-            style={format!("padding-left:{}rem", node.depth as f32 * 0.9)}>
+            style={format!("padding-left:{}rem", fixed(f64::from(node.depth) * 0.9, 1))}>
             { twisty }
             <button type="button" class="node mono" title={path.clone()} aria-label={format!("Topic {path}")}
                 aria-pressed={selected.to_string()} onclick={select}>{ name }</button>{ " " }

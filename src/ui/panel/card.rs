@@ -1,7 +1,7 @@
 //! One widget as a tile card: name, state, unit and one obvious control. Offline devices
 //! are dimmed and say so; their controls are disabled.
 
-use crate::model::number::parse_f64;
+use crate::model::number::{fixed, parse_f64, short};
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -83,7 +83,7 @@ fn control(
                 { switch(name, w.is_on(), disabled, send, name.to_string()) }
                 if brightness.is_some() {
                     { range(&format!("{name} brightness"), 0.0, 100.0, 1.0, w.brightness_percent(), disabled, send, WidgetInput::Brightness) }
-                    <p class="note">{ w.brightness_percent().map(|b| format!("{b:.0} %")).unwrap_or_default() }</p>
+                    <p class="note">{ w.brightness_percent().map(|b| format!("{} %", fixed(b, 0))).unwrap_or_default() }</p>
                 }
             </>
         },
@@ -112,7 +112,7 @@ fn control(
             html! {
                 <>
                     { big(value.to_string()) }
-                    <meter min={min.to_string()} max={max.to_string()} value={v.unwrap_or(*min).to_string()}
+                    <meter min={short(*min)} max={short(*max)} value={short(v.unwrap_or(*min))}
                         aria-label={format!("{name} gauge")} />
                 </>
             }
@@ -130,7 +130,7 @@ fn control(
                     <div class="row">{ b("Open", CoverAction::Open) }{ b("Stop", CoverAction::Stop) }{ b("Close", CoverAction::Close) }</div>
                     if position.is_some() {
                         { range(&format!("{name} position"), 0.0, 100.0, 1.0, w.position_percent(), disabled, send, WidgetInput::Position) }
-                        <p class="note">{ w.position_percent().map(|p| format!("{p:.0} % open")).unwrap_or_default() }</p>
+                        <p class="note">{ w.position_percent().map(|p| format!("{} % open", fixed(p, 0))).unwrap_or_default() }</p>
                     }
                 </>
             }
@@ -138,7 +138,7 @@ fn control(
         WidgetKind::Climate { modes, target, .. } => {
             let current = w
                 .current()
-                .map(|c| format!("{c:.1}{unit}"))
+                .map(|c| format!("{}{unit}", fixed(c, 1)))
                 .unwrap_or_else(|| "—".into());
             let t = w.target();
             let step = target.step;
@@ -207,8 +207,8 @@ fn range(
         }
     });
     html! {
-        <input type="range" aria-label={label.to_string()} min={min.to_string()} max={max.to_string()}
-            step={step.to_string()} value={value.unwrap_or(min).to_string()} {disabled} {onchange} />
+        <input type="range" aria-label={label.to_string()} min={short(min)} max={short(max)}
+            step={short(step)} value={short(value.unwrap_or(min))} {disabled} {onchange} />
     }
 }
 
@@ -230,9 +230,9 @@ fn number(
         }
     });
     html! {
-        <LiveInput label={label.to_string()} kind="number" min={min.map(|m| AttrValue::from(m.to_string()))}
-            max={max.map(|m| AttrValue::from(m.to_string()))} step={step.to_string()}
-            value={value.map(|v| v.to_string()).unwrap_or_default()} {disabled} {on_commit} />
+        <LiveInput label={label.to_string()} kind="number" min={min.map(|m| AttrValue::from(short(m)))}
+            max={max.map(|m| AttrValue::from(short(m)))} step={short(step)}
+            value={value.map(short).unwrap_or_default()} {disabled} {on_commit} />
     }
 }
 
@@ -269,11 +269,8 @@ fn sparkline(w: &WidgetView<'_>, name: &str) -> Html {
     let pts = points
         .iter()
         .map(|(t, v)| {
-            format!(
-                "{:.1},{:.1}",
-                (t - t0) / (t1 - t0) * 200.0,
-                40.0 - (v - lo) / span * 40.0
-            )
+            let (x, y) = ((t - t0) / (t1 - t0) * 200.0, 40.0 - (v - lo) / span * 40.0);
+            format!("{},{}", fixed(x, 1), fixed(y, 1))
         })
         .collect::<Vec<_>>()
         .join(" ");
