@@ -149,3 +149,24 @@ async fn refused_credentials_are_not_retried() {
     assert!(text.contains("Not authorized"), "{text}");
     assert_eq!(retry, None);
 }
+
+/// The browser build carries only the client's half of the codec: a broker that sends what
+/// only clients send is refused by name, as the native session refuses it.
+#[wasm_bindgen_test]
+fn a_subscribe_from_the_broker_is_refused_by_name() {
+    use mqtt_deck::mqtt::codec::Framer;
+    use mqtt_deck::mqtt::ProtocolError;
+    for version in [Version::V311, Version::V5] {
+        let mut framer = Framer::new(version, 1024);
+        // SUBSCRIBE, packet id 1, filter "a" at QoS 0 (with an empty property block in 5.0).
+        let bytes: &[u8] = match version {
+            Version::V311 => &[0x82, 0x06, 0x00, 0x01, 0x00, 0x01, b'a', 0x00],
+            Version::V5 => &[0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, b'a', 0x00],
+        };
+        framer.push(bytes);
+        match framer.next_packet() {
+            Err(ProtocolError::Unexpected(what)) => assert_eq!(what, "SUBSCRIBE from the broker"),
+            other => panic!("{version:?}: {other:?}"),
+        }
+    }
+}
