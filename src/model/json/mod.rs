@@ -72,7 +72,7 @@ impl Num {
             .try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
     }
 
-    /// A float written as serde_json writes one (`1.0`, `0.001`, `1e21`); `None` when not finite.
+    /// A float written as serde_json writes one (`1.0`, `0.001`, `1e+21`); `None` when not finite.
     pub fn from_f64(f: f64) -> Option<Num> {
         write::float_text(f).map(Num)
     }
@@ -185,6 +185,10 @@ impl Json {
 
     pub fn is_object(&self) -> bool {
         matches!(self, Json::Object(_))
+    }
+
+    pub fn is_string(&self) -> bool {
+        matches!(self, Json::String(_))
     }
 
     pub fn is_array(&self) -> bool {

@@ -105,7 +105,7 @@ pub(super) fn float_text(f: f64) -> Option<String> {
     }
     if (0..=16).contains(&kk) && k >= 0 {
         out.push_str(&digits);
-        out.extend(std::iter::repeat('0').take(k as usize));
+        out.extend(std::iter::repeat_n('0', k as usize));
         out.push_str(".0");
     } else if 0 < kk && kk <= 16 {
         let (int, frac) = digits.split_at(kk as usize);
@@ -114,7 +114,7 @@ pub(super) fn float_text(f: f64) -> Option<String> {
         out.push_str(frac);
     } else if -5 < kk && kk <= 0 {
         out.push_str("0.");
-        out.extend(std::iter::repeat('0').take((-kk) as usize));
+        out.extend(std::iter::repeat_n('0', (-kk) as usize));
         out.push_str(&digits);
     } else {
         let (first, rest) = digits.split_at(1);
