@@ -267,3 +267,69 @@ fn accessors_answer_only_for_their_own_kind() {
     assert_eq!(v.get("missing"), None);
     assert_eq!(Json::Null.get("s"), None);
 }
+
+mod props {
+    use proptest::prelude::*;
+
+    use super::super::Json;
+
+    /// Text made of JSON's own pieces, so that most cases are nearly valid and the edges get hit.
+    fn jsonish() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("{".to_string()),
+                Just("}".to_string()),
+                Just("[".to_string()),
+                Just("]".to_string()),
+                Just(",".to_string()),
+                Just(":".to_string()),
+                Just("\"".to_string()),
+                Just("\\".to_string()),
+                Just("\\u".to_string()),
+                Just("d83d".to_string()),
+                Just("\\ude00".to_string()),
+                Just("true".to_string()),
+                Just("null".to_string()),
+                Just("-".to_string()),
+                Just("e".to_string()),
+                Just(".".to_string()),
+                Just(" ".to_string()),
+                "[0-9]{1,3}",
+                "[a-zé\\n\\t\\x00]{0,3}",
+            ],
+            0..24,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    /// serde_json rewrites floats (`1e2` as `100.0`); integers it prints as they came.
+    fn has_float(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Number(n) => n.is_f64(),
+            serde_json::Value::Array(items) => items.iter().any(has_float),
+            serde_json::Value::Object(map) => map.values().any(has_float),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        /// Same verdict as serde_json on every input, and what is accepted prints the same
+        /// wherever serde_json would print numbers unchanged (integers).
+        #[test]
+        fn accepts_exactly_what_serde_json_accepts(text in jsonish()) {
+            let theirs = serde_json::from_str::<serde_json::Value>(&text);
+            let ours = Json::parse(text.as_bytes());
+            prop_assert_eq!(ours.is_ok(), theirs.is_ok(), "{:?}", text);
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                if !has_float(&theirs) {
+                    prop_assert_eq!(ours.to_json_string(), serde_json::to_string(&theirs).unwrap());
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            let _ = Json::parse(&bytes).map(|v| v.to_json_string());
+        }
+    }
+}
