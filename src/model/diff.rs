@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use crate::model::json::Json;
 
 /// Each side is compared only when it is at most this big.
 pub const MAX_DIFF_BYTES: usize = 256 * 1024;
@@ -75,11 +75,9 @@ pub fn diff(old: &[u8], new: &[u8]) -> Diff {
     }
 }
 
-fn json_object(payload: &[u8]) -> Option<Value> {
-    // serde_json stops at 128 levels, so nesting cannot overflow the stack.
-    serde_json::from_slice::<Value>(payload)
-        .ok()
-        .filter(Value::is_object)
+fn json_object(payload: &[u8]) -> Option<Json> {
+    // The parser stops at 128 levels, so nesting cannot overflow the stack.
+    Json::parse(payload).ok().filter(Json::is_object)
 }
 
 fn summary(old: &[u8], new: &[u8], truncated: Option<String>) -> Diff {
@@ -104,7 +102,7 @@ fn summary(old: &[u8], new: &[u8], truncated: Option<String>) -> Diff {
     }
 }
 
-fn key_diff(old: &Value, new: &Value) -> Diff {
+fn key_diff(old: &Json, new: &Json) -> Diff {
     let (a, a_cut) = flatten(old);
     let (b, b_cut) = flatten(new);
     let mut rows = Vec::with_capacity(a.len().max(b.len()));
@@ -156,15 +154,15 @@ fn key_diff(old: &Value, new: &Value) -> Diff {
 
 /// Flattens nested objects to `a.b.c` keys; arrays stay whole values, because an insertion would
 /// otherwise show every later index as changed. Returns whether keys past `MAX_KEYS` were dropped.
-fn flatten(root: &Value) -> (BTreeMap<String, String>, bool) {
+fn flatten(root: &Json) -> (BTreeMap<String, String>, bool) {
     let mut out = BTreeMap::new();
     let mut cut = false;
     // Every entry on the stack becomes at least one key, so out + stack never passes MAX_KEYS.
     // The root has no prefix: it is always expanded, and its keys take no leading dot.
-    let mut stack: Vec<(Option<String>, &Value)> = vec![(None, root)];
+    let mut stack: Vec<(Option<String>, &Json)> = vec![(None, root)];
     while let Some((prefix, value)) = stack.pop() {
         match value {
-            Value::Object(map) if !map.is_empty() || prefix.is_none() => {
+            Json::Object(map) if !map.is_empty() || prefix.is_none() => {
                 let room = MAX_KEYS.saturating_sub(out.len() + stack.len());
                 cut |= map.len() > room;
                 let children: Vec<_> = map.iter().take(room).collect();

@@ -1,7 +1,7 @@
 //! Exporting message history as JSON or CSV, with ISO 8601 times computed without a clock crate.
 
+use crate::model::json::{Json, Num, Object};
 use crate::model::number::parse_f64;
-use serde::Serialize;
 
 use super::json_view::base64;
 use super::messages::{Direction, StoredMessage};
@@ -38,39 +38,25 @@ fn direction_name(direction: Direction) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct JsonRecord<'a> {
-    time: String,
-    topic: &'a str,
-    qos: u8,
-    retain: bool,
-    direction: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payload: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payload_base64: Option<String>,
-}
-
 /// A JSON array with one object per line: `time`, `topic`, `qos`, `retain`, `direction`, and
 /// `payload` when it is UTF-8 or `payload_base64` when it is not.
 pub fn to_json<'a>(records: impl IntoIterator<Item = ExportRecord<'a>>) -> String {
     let mut out = String::from("[");
     let mut first = true;
     for r in records {
-        let text = std::str::from_utf8(r.payload).ok();
-        let record = JsonRecord {
-            time: iso8601(r.time_ms),
-            topic: r.topic,
-            qos: r.qos,
-            retain: r.retain,
-            direction: direction_name(r.direction),
-            payload: text,
-            payload_base64: text.is_none().then(|| base64(r.payload)),
-        };
+        let mut record = Object::new();
+        record.push("time", iso8601(r.time_ms).into());
+        record.push("topic", r.topic.into());
+        record.push("qos", Json::Number(Num::from(u64::from(r.qos))));
+        record.push("retain", r.retain.into());
+        record.push("direction", direction_name(r.direction).into());
+        match std::str::from_utf8(r.payload) {
+            Ok(text) => record.push("payload", text.into()),
+            Err(_) => record.push("payload_base64", base64(r.payload).into()),
+        }
         out.push_str(if first { "\n  " } else { ",\n  " });
         first = false;
-        // Serialising strings, numbers and bools into a String cannot fail.
-        out.push_str(&serde_json::to_string(&record).unwrap_or_default());
+        out.push_str(&Json::Object(record).to_json_string());
     }
     out.push_str(if first { "]\n" } else { "\n]\n" });
     out

@@ -3,8 +3,8 @@
 //! Paths are a small, forgiving dialect: `temperature`, `sensors.0.value`, `$.a.b[2]`,
 //! `a["key with space"]`. A segment indexes an array when it is a number and names a key otherwise.
 
+use crate::model::json::Json;
 use crate::model::number::parse_f64;
-use serde_json::Value;
 
 /// Larger payloads are not parsed: charts call this for every message.
 pub const MAX_JSON_BYTES: usize = 1024 * 1024;
@@ -27,8 +27,8 @@ pub fn extract_number(payload: &[u8], path: Option<&str>) -> Option<f64> {
     if payload.len() > MAX_JSON_BYTES {
         return None;
     }
-    // serde_json stops at 128 levels, so untrusted nesting cannot overflow the stack here.
-    let value: Value = serde_json::from_slice(payload).ok()?;
+    // The parser stops at 128 levels, so untrusted nesting cannot overflow the stack here.
+    let value: Json = Json::parse(payload).ok()?;
     let mut node = &value;
     for segment in &segments {
         node = step(node, segment)?;
@@ -43,14 +43,14 @@ pub fn numeric_paths(payload: &[u8]) -> Vec<String> {
     if payload.len() > MAX_JSON_BYTES {
         return paths;
     }
-    let Ok(root) = serde_json::from_slice::<Value>(payload) else {
+    let Ok(root) = Json::parse(payload) else {
         return paths;
     };
     if !root.is_object() && !root.is_array() {
         return paths;
     }
-    // An explicit stack: depth is bounded by serde_json, but width is not, and order matters.
-    let mut stack: Vec<(&Value, String)> = vec![(&root, String::new())];
+    // An explicit stack: depth is bounded by the parser, but width is not, and order matters.
+    let mut stack: Vec<(&Json, String)> = vec![(&root, String::new())];
     let mut visits = 0;
     while let Some((node, path)) = stack.pop() {
         visits += 1;
@@ -58,12 +58,12 @@ pub fn numeric_paths(payload: &[u8]) -> Vec<String> {
             break;
         }
         match node {
-            Value::Object(map) => {
+            Json::Object(map) => {
                 for (key, child) in map.iter().rev() {
                     stack.push((child, join_key(&path, key)));
                 }
             }
-            Value::Array(items) => {
+            Json::Array(items) => {
                 for (i, child) in items.iter().enumerate().rev() {
                     stack.push((child, format!("{path}[{i}]")));
                 }
@@ -88,19 +88,19 @@ fn plain_number(payload: &[u8]) -> Option<f64> {
     parse_f64(std::str::from_utf8(trimmed).ok()?)
 }
 
-fn leaf_number(value: &Value) -> Option<f64> {
+fn leaf_number(value: &Json) -> Option<f64> {
     match value {
-        Value::Number(n) => n.as_f64().filter(|n| n.is_finite()),
-        Value::String(s) => plain_number(s.as_bytes()),
-        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        Json::Number(n) => n.as_f64().filter(|n| n.is_finite()),
+        Json::String(s) => plain_number(s.as_bytes()),
+        Json::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
     }
 }
 
-fn step<'a>(node: &'a Value, segment: &str) -> Option<&'a Value> {
+fn step<'a>(node: &'a Json, segment: &str) -> Option<&'a Json> {
     match node {
-        Value::Object(map) => map.get(segment),
-        Value::Array(items) => items.get(segment.parse::<usize>().ok()?),
+        Json::Object(map) => map.get(segment),
+        Json::Array(items) => items.get(segment.parse::<usize>().ok()?),
         _ => None,
     }
 }

@@ -7,6 +7,7 @@
 //! - `subscriptions` — the subscription list with each filter's outcome.
 //! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget; Base64.
 //! - `json_scan` — the iterative JSON scanner behind `json_view` (no recursion, depth-capped).
+//! - `json`     — the JSON value payloads, discovery and stored panels are read into and written from.
 //! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by path.
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
@@ -20,6 +21,7 @@ pub mod app;
 pub mod diff;
 pub mod export;
 pub mod fold;
+pub mod json;
 pub mod json_path;
 mod json_scan;
 pub mod json_view;

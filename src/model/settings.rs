@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::json::{Json, Num, Object};
 use crate::mqtt::{Options, QoS, Version};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,10 +44,30 @@ impl ConnectionSettings {
         s
     }
 
+    /// What [`ConnectionSettings::for_saving`] keeps, as the JSON record storage holds.
+    pub fn to_saved(&self) -> String {
+        let s = self.for_saving();
+        let mut o = Object::new();
+        for (key, value) in [
+            ("url", &s.url),
+            ("client_id", &s.client_id),
+            ("username", &s.username),
+            ("password", &s.password),
+        ] {
+            o.push(key, value.as_str().into());
+        }
+        o.push("version", version_name(s.version).into());
+        o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
+        o.push("clean_start", s.clean_start.into());
+        o.push("remember_password", s.remember_password.into());
+        Json::Object(o).to_json_string()
+    }
+
     /// Reads saved settings; a broken record yields the defaults and a message saying so.
+    /// Missing fields take their defaults and unknown ones are ignored, so records written by
+    /// older and newer versions both load.
     pub fn from_saved(json: &str) -> (ConnectionSettings, Option<String>) {
-        // Bytes, not str: every JSON read shares one parser in the bundle.
-        match serde_json::from_slice(json.as_bytes()) {
+        match read_saved(json) {
             Ok(s) => (s, None),
             Err(e) => (
                 ConnectionSettings::default(),
@@ -72,6 +93,50 @@ impl ConnectionSettings {
             ..Options::default()
         })
     }
+}
+
+/// The names serde's derive gave the versions in saved records.
+fn version_name(v: Version) -> &'static str {
+    match v {
+        Version::V311 => "V311",
+        Version::V5 => "V5",
+    }
+}
+
+fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
+    let value = Json::parse(json.as_bytes()).map_err(|e| e.to_string())?;
+    let Json::Object(o) = value else {
+        return Err("the record is not a JSON object".into());
+    };
+    let mut s = ConnectionSettings::default();
+    let wrong = |key: &str, expected: &str| format!("\"{key}\" should be {expected}");
+    for (key, v) in o.iter() {
+        let text = || v.as_str().map(str::to_string).ok_or_else(|| wrong(key, "text"));
+        let flag = || v.as_bool().ok_or_else(|| wrong(key, "true or false"));
+        match key.as_str() {
+            "url" => s.url = text()?,
+            "client_id" => s.client_id = text()?,
+            "username" => s.username = text()?,
+            "password" => s.password = text()?,
+            "version" => {
+                s.version = match v.as_str() {
+                    Some("V311") => Version::V311,
+                    Some("V5") => Version::V5,
+                    _ => return Err(wrong(key, "\"V311\" or \"V5\"")),
+                }
+            }
+            "keep_alive" => {
+                s.keep_alive = v
+                    .as_u64()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or_else(|| wrong(key, "a whole number from 0 to 65535"))?
+            }
+            "clean_start" => s.clean_start = flag()?,
+            "remember_password" => s.remember_password = flag()?,
+            _ => {}
+        }
+    }
+    Ok(s)
 }
 
 /// Accepts `ws://` and `wss://` URLs with a host and any path.
@@ -207,6 +272,54 @@ mod tests {
         })
         .unwrap();
         assert_eq!(ConnectionSettings::from_saved(&saved).0.client_id, "x");
+    }
+
+    /// Records saved before the hand-written reader and writer must load unchanged, and new
+    /// ones must read exactly as serde wrote them.
+    #[test]
+    fn saved_records_match_what_serde_wrote_and_read() {
+        let samples = [
+            ConnectionSettings::default(),
+            ConnectionSettings {
+                url: "wss://b.example/mqtt?a=\"1\"".into(),
+                client_id: "phone é".into(),
+                username: "u".into(),
+                password: "p\\w".into(),
+                version: Version::V311,
+                keep_alive: 65535,
+                clean_start: false,
+                remember_password: true,
+            },
+        ];
+        for s in samples {
+            let derived = serde_json::to_string(&s.for_saving()).unwrap();
+            assert_eq!(s.to_saved(), derived);
+            assert_eq!(ConnectionSettings::from_saved(&derived), (s.for_saving(), None));
+        }
+        let partial = r#"{"url":"ws://h:1","keep_alive":5,"future_field":[1,{"x":null}]}"#;
+        let theirs: ConnectionSettings = serde_json::from_str(partial).unwrap();
+        assert_eq!(ConnectionSettings::from_saved(partial), (theirs, None));
+        for broken in [
+            r#"{"keep_alive":70000}"#,
+            r#"{"keep_alive":-1}"#,
+            r#"{"keep_alive":1.5}"#,
+            r#"{"version":"V4"}"#,
+            r#"{"url":null}"#,
+            r#"{"clean_start":"yes"}"#,
+            "",
+        ] {
+            assert!(
+                serde_json::from_str::<ConnectionSettings>(broken).is_err(),
+                "{broken}"
+            );
+            let (s, msg) = ConnectionSettings::from_saved(broken);
+            assert_eq!(s, ConnectionSettings::default(), "{broken}");
+            assert!(msg.is_some(), "{broken}");
+        }
+        // serde also took a list of the fields in order; nothing ever saved one.
+        assert!(ConnectionSettings::from_saved("[]").1.is_some());
+        let (_, msg) = ConnectionSettings::from_saved(r#"{"keep_alive":"30"}"#);
+        assert!(msg.unwrap().contains(r#""keep_alive" should be a whole number"#));
     }
 
     #[test]

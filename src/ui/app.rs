@@ -275,10 +275,8 @@ fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducer
 }
 
 fn save_settings(settings: &ConnectionSettings) {
-    if let Ok(json) = serde_json::to_string(&settings.for_saving()) {
-        // Not being able to remember settings must not stop the connection.
-        let _ = save(SETTINGS_KEY, &json);
-    }
+    // Not being able to remember settings must not stop the connection.
+    let _ = save(SETTINGS_KEY, &settings.to_saved());
 }
 
 fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: String, qos: QoS) {

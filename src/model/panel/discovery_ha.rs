@@ -1,7 +1,7 @@
 //! Home Assistant MQTT discovery: `<prefix>/<component>/[<node_id>/]<object_id>/config` documents
 //! turned into widgets, with abbreviations expanded and the `~` base topic substituted.
 
-use serde_json::{Map, Value};
+use crate::model::json::{Json, Object};
 
 use super::discovery::SkipReason;
 use super::extractor::Extractor;
@@ -44,7 +44,7 @@ const SHARED_KEYS: &[&str] = &[
     "encoding",
 ];
 
-fn expand(map: Map<String, Value>, table: &[(&str, &str)]) -> Map<String, Value> {
+fn expand(map: Object, table: &[(&str, &str)]) -> Object {
     map.into_iter()
         .map(|(k, v)| {
             let full = table
@@ -57,26 +57,26 @@ fn expand(map: Map<String, Value>, table: &[(&str, &str)]) -> Map<String, Value>
         .collect()
 }
 
-fn expand_all(map: Map<String, Value>) -> Map<String, Value> {
+fn expand_all(map: Object) -> Object {
     let mut map = expand(map, ABBREVIATIONS);
-    if let Some(Value::Object(dev)) = map.remove("device") {
-        map.insert("device".into(), Value::Object(expand(dev, DEVICE_ABBREVIATIONS)));
+    if let Some(Json::Object(dev)) = map.remove("device") {
+        map.insert("device", Json::Object(expand(dev, DEVICE_ABBREVIATIONS)));
     }
-    if let Some(Value::Array(list)) = map.remove("availability") {
+    if let Some(Json::Array(list)) = map.remove("availability") {
         let list = list
             .into_iter()
             .map(|a| match a {
-                Value::Object(o) => Value::Object(expand(o, ABBREVIATIONS)),
+                Json::Object(o) => Json::Object(expand(o, ABBREVIATIONS)),
                 other => other,
             })
             .collect();
-        map.insert("availability".into(), Value::Array(list));
+        map.insert("availability", Json::Array(list));
     }
     map
 }
 
 /// `~` at the start or end of a `*_topic` value stands for the document's base topic.
-fn substitute_base(map: &mut Map<String, Value>, base: &str) {
+fn substitute_base(map: &mut Object, base: &str) {
     let fix = |s: &str| -> Option<String> {
         if let Some(rest) = s.strip_prefix('~') {
             Some(format!("{base}{rest}"))
@@ -85,18 +85,17 @@ fn substitute_base(map: &mut Map<String, Value>, base: &str) {
         }
     };
     for (k, v) in map.iter_mut() {
-        if let (true, Value::String(s)) = (k.ends_with("topic"), &*v) {
+        if let (true, Json::String(s)) = (k.ends_with("topic"), &*v) {
             if let Some(new) = fix(s) {
-                *v = Value::String(new);
+                *v = Json::String(new);
             }
         }
     }
-    if let Some(Value::Array(list)) = map.get_mut("availability") {
+    if let Some(Json::Array(list)) = map.get_mut("availability") {
         for a in list {
-            if let Some(Value::String(s)) = a.get("topic") {
-                if let Some(new) = fix(s) {
-                    a["topic"] = Value::String(new);
-                }
+            let fixed = a.get("topic").and_then(Json::as_str).and_then(fix);
+            if let (Some(new), Some(slot)) = (fixed, a.get_mut("topic")) {
+                *slot = Json::String(new);
             }
         }
     }
@@ -133,8 +132,8 @@ pub fn parse_ha_config(prefix: &str, topic: &str, payload: &[u8]) -> Option<HaMe
             "node and object ids may only use letters, digits, _ and -".into(),
         )));
     }
-    let doc: Map<String, Value> = match serde_json::from_slice(payload) {
-        Ok(Value::Object(m)) => expand_all(m),
+    let doc: Object = match Json::parse(payload) {
+        Ok(Json::Object(m)) => expand_all(m),
         Ok(_) => {
             return Some(skip(SkipReason::Malformed(
                 "the payload is not a JSON object".into(),
@@ -153,13 +152,13 @@ pub fn parse_ha_config(prefix: &str, topic: &str, payload: &[u8]) -> Option<HaMe
     let mut widgets = Vec::new();
     let mut skipped = Vec::new();
     if component == "device" {
-        let Some(Value::Object(cmps)) = doc.get("components") else {
+        let Some(Json::Object(cmps)) = doc.get("components") else {
             return Some(skip(SkipReason::Malformed(
                 "a device document needs a components map".into(),
             )));
         };
         for (cid, conf) in cmps {
-            let Value::Object(conf) = conf else {
+            let Json::Object(conf) = conf else {
                 skipped.push((
                     cid.clone(),
                     SkipReason::Malformed("a component is not a JSON object".into()),
@@ -168,21 +167,21 @@ pub fn parse_ha_config(prefix: &str, topic: &str, payload: &[u8]) -> Option<HaMe
             };
             let mut conf = expand_all(conf.clone());
             for key in SHARED_KEYS {
-                if let (false, Some(v)) = (conf.contains_key(*key), doc.get(*key)) {
-                    conf.insert(key.to_string(), v.clone());
+                if let (false, Some(v)) = (conf.contains_key(key), doc.get(key)) {
+                    conf.insert(*key, v.clone());
                 }
             }
             let base = conf
                 .get("~")
                 .or_else(|| doc.get("~"))
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .map(str::to_string);
             if let Some(base) = base {
                 substitute_base(&mut conf, &base);
             }
             let platform = conf
                 .get("platform")
-                .and_then(Value::as_str)
+                .and_then(Json::as_str)
                 .unwrap_or("")
                 .to_string();
             match build(&platform, cid, format!("{base_id}/{cid}"), &conf) {
@@ -203,20 +202,15 @@ pub fn parse_ha_config(prefix: &str, topic: &str, payload: &[u8]) -> Option<HaMe
     Some(HaMessage::Config { widgets, skipped })
 }
 
-fn entity_label(c: &Map<String, Value>, fallback: &str) -> String {
+fn entity_label(c: &Object, fallback: &str) -> String {
     c.get("name")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .unwrap_or(fallback)
         .to_string()
 }
 
 /// Builds the widget for one entity, or says why it is skipped.
-fn build(
-    component: &str,
-    object_id: &str,
-    id: String,
-    c: &Map<String, Value>,
-) -> Result<WidgetDef, SkipReason> {
+fn build(component: &str, object_id: &str, id: String, c: &Object) -> Result<WidgetDef, SkipReason> {
     let conf = Conf(c);
     let device = conf.device();
     // `name: null` names the entity after its device in Home Assistant.
@@ -295,10 +289,10 @@ fn build(
         "select" => {
             needs_command(&command)?;
             let options: Vec<String> = match c.get("options") {
-                Some(Value::Array(items)) => items
+                Some(Json::Array(items)) => items
                     .iter()
                     .map(|v| match v {
-                        Value::String(s) => Ok(s.clone()),
+                        Json::String(s) => Ok(s.clone()),
                         _ => malformed("options must be text"),
                     })
                     .collect::<Result<_, _>>()?,
@@ -356,7 +350,7 @@ fn build(
                 None => ["auto", "off", "cool", "heat", "dry", "fan_only"]
                     .map(String::from)
                     .to_vec(),
-                Some(Value::Array(m)) => m.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                Some(Json::Array(m)) => m.iter().filter_map(Json::as_str).map(str::to_string).collect(),
                 Some(_) => return malformed("modes must be a list"),
             };
             let (min, max) = (conf.number("min_temp", 7.0)?, conf.number("max_temp", 35.0)?);
@@ -461,11 +455,11 @@ fn light(conf: &Conf, id: String, name: String, device: Option<DeviceInfo>) -> R
                     .clone()
                     .map(|t| StateBinding::new(t, Extractor::json_key(key)))
             };
-            let dimmable = conf.0.get("brightness").and_then(Value::as_bool).unwrap_or(false)
+            let dimmable = conf.0.get("brightness").and_then(Json::as_bool).unwrap_or(false)
                 || conf
                     .0
                     .get("supported_color_modes")
-                    .and_then(Value::as_array)
+                    .and_then(Json::as_array)
                     .is_some_and(|modes| modes.iter().any(|m| m.as_str().is_some_and(|m| m != "onoff")));
             let brightness = if dimmable {
                 let mut b_cmd = cmd.clone();

@@ -2,7 +2,7 @@
 //! `exposes`. State is read from `<base>/<friendly_name>` at the expose's `property`; commands go
 //! to `<base>/<friendly_name>/set` as `{"<property>": value}`.
 
-use serde_json::{Map, Value};
+use crate::model::json::{Json, Object};
 
 use super::discovery::SkipReason;
 use super::extractor::Extractor;
@@ -30,8 +30,8 @@ pub struct Z2mDevices {
 /// Parses a `<base>/bridge/devices` payload. A payload that is not a JSON list is the bridge's
 /// fault and yields an error; problems with single devices or exposes only skip those.
 pub fn parse_z2m_devices(base: &str, payload: &[u8]) -> Result<Z2mDevices, SkipReason> {
-    let list = match serde_json::from_slice::<Value>(payload) {
-        Ok(Value::Array(list)) => list,
+    let list = match Json::parse(payload) {
+        Ok(Json::Array(list)) => list,
         Ok(_) => return Err(SkipReason::Malformed("bridge/devices is not a JSON list".into())),
         Err(e) => {
             return Err(SkipReason::Malformed(format!(
@@ -48,10 +48,10 @@ pub fn parse_z2m_devices(base: &str, payload: &[u8]) -> Result<Z2mDevices, SkipR
             ));
             continue;
         };
-        if dev.get("type").and_then(Value::as_str) == Some("Coordinator") {
+        if dev.get("type").and_then(Json::as_str) == Some("Coordinator") {
             continue;
         }
-        let Some(name) = dev.get("friendly_name").and_then(Value::as_str) else {
+        let Some(name) = dev.get("friendly_name").and_then(Json::as_str) else {
             out.skipped.push((
                 format!("device #{}", i + 1),
                 SkipReason::Malformed("no friendly_name".into()),
@@ -88,7 +88,7 @@ impl Ctx<'_> {
 
     /// `{"<property>": value}`; text values are JSON-quoted, numbers and booleans are not.
     pub(super) fn set(&self, property: &str, quote: bool) -> Result<CommandBinding, SkipReason> {
-        let key = serde_json::to_string(property).unwrap_or_default();
+        let key = Json::from(property).to_json_string();
         let value = if quote {
             "{{ value | tojson }}"
         } else {
@@ -102,27 +102,22 @@ impl Ctx<'_> {
     }
 }
 
-fn device_widgets(
-    base: &str,
-    name: &str,
-    dev: &Map<String, Value>,
-    out: &mut Z2mDevices,
-) -> Result<(), SkipReason> {
-    if dev.get("disabled").and_then(Value::as_bool) == Some(true) {
+fn device_widgets(base: &str, name: &str, dev: &Object, out: &mut Z2mDevices) -> Result<(), SkipReason> {
+    if dev.get("disabled").and_then(Json::as_bool) == Some(true) {
         return Err(SkipReason::Unsupported("disabled in Zigbee2MQTT".into()));
     }
-    if dev.get("interview_completed").and_then(Value::as_bool) == Some(false) {
+    if dev.get("interview_completed").and_then(Json::as_bool) == Some(false) {
         return Err(SkipReason::Unsupported("still being interviewed".into()));
     }
-    let Some(def) = dev.get("definition").and_then(Value::as_object) else {
+    let Some(def) = dev.get("definition").and_then(Json::as_object) else {
         return Err(SkipReason::Unsupported(
             "Zigbee2MQTT does not support this device (no definition)".into(),
         ));
     };
     let state_topic = format!("{base}/{name}");
     validate_topic(&state_topic).map_err(|e| SkipReason::Malformed(format!("friendly_name: {e}")))?;
-    let ieee = dev.get("ieee_address").and_then(Value::as_str).unwrap_or(name);
-    let text = |k: &str| def.get(k).and_then(Value::as_str).map(str::to_string);
+    let ieee = dev.get("ieee_address").and_then(Json::as_str).unwrap_or(name);
+    let text = |k: &str| def.get(k).and_then(Json::as_str).map(str::to_string);
     // The bridge's own state is always published; per-device availability only when enabled,
     // so it cannot be relied on. Newer bridges send {"state":"online"}, older ones plain text.
     let mut bridge = AvailabilityTopic::new(format!("{base}/bridge/state"));
@@ -142,7 +137,7 @@ fn device_widgets(
             mode: AvailabilityMode::Latest,
         },
     };
-    let Some(exposes) = def.get("exposes").and_then(Value::as_array) else {
+    let Some(exposes) = def.get("exposes").and_then(Json::as_array) else {
         return Err(SkipReason::Malformed("the definition has no exposes list".into()));
     };
     let before = out.widgets.len();
@@ -166,13 +161,13 @@ fn device_widgets(
     Ok(())
 }
 
-pub(super) fn label(e: &Map<String, Value>, fallback: &str) -> String {
-    if let Some(l) = e.get("label").and_then(Value::as_str) {
+pub(super) fn label(e: &Object, fallback: &str) -> String {
+    if let Some(l) = e.get("label").and_then(Json::as_str) {
         return l.to_string();
     }
     let raw = e
         .get("name")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .unwrap_or(fallback)
         .replace('_', " ");
     // Exposed names are ASCII snake_case; std's full case tables are not worth their bytes.
@@ -183,39 +178,37 @@ pub(super) fn label(e: &Map<String, Value>, fallback: &str) -> String {
     label
 }
 
-pub(super) fn value_text(v: &Value) -> String {
+pub(super) fn value_text(v: &Json) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Json::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
-fn features(e: &Map<String, Value>) -> Vec<&Map<String, Value>> {
+fn features(e: &Object) -> Vec<&Object> {
     e.get("features")
-        .and_then(Value::as_array)
-        .map(|f| f.iter().filter_map(Value::as_object).collect())
+        .and_then(Json::as_array)
+        .map(|f| f.iter().filter_map(Json::as_object).collect())
         .unwrap_or_default()
 }
 
-pub(super) fn feature<'a>(fs: &[&'a Map<String, Value>], name: &str) -> Option<&'a Map<String, Value>> {
+pub(super) fn feature<'a>(fs: &[&'a Object], name: &str) -> Option<&'a Object> {
     fs.iter()
         .copied()
-        .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
+        .find(|f| f.get("name").and_then(Json::as_str) == Some(name))
 }
 
-pub(super) fn access(e: &Map<String, Value>) -> u64 {
-    e.get("access").and_then(Value::as_u64).unwrap_or(ACCESS_STATE)
+pub(super) fn access(e: &Object) -> u64 {
+    e.get("access").and_then(Json::as_u64).unwrap_or(ACCESS_STATE)
 }
 
-pub(super) fn property(e: &Map<String, Value>) -> Option<&str> {
-    e.get("property")
-        .and_then(Value::as_str)
-        .filter(|p| !p.is_empty())
+pub(super) fn property(e: &Object) -> Option<&str> {
+    e.get("property").and_then(Json::as_str).filter(|p| !p.is_empty())
 }
 
-fn expose(ctx: &Ctx, e: &Value, out: &mut Z2mDevices) {
+fn expose(ctx: &Ctx, e: &Json, out: &mut Z2mDevices) {
     let Some(e) = e.as_object() else { return };
-    let kind = e.get("type").and_then(Value::as_str).unwrap_or("");
+    let kind = e.get("type").and_then(Json::as_str).unwrap_or("");
     let who = || format!("{}: {}", ctx.device.name, label(e, kind));
     let result = match kind {
         "binary" | "numeric" | "enum" | "text" => generic(ctx, e).map(|w| out.widgets.extend(w)),
@@ -225,7 +218,7 @@ fn expose(ctx: &Ctx, e: &Value, out: &mut Z2mDevices) {
         // Switches, locks and fans are groups of generic features.
         "switch" | "lock" | "fan" => {
             for f in features(e) {
-                expose(ctx, &Value::Object(f.clone()), out);
+                expose(ctx, &Json::Object(f.clone()), out);
             }
             Ok(())
         }
@@ -243,12 +236,7 @@ fn expose(ctx: &Ctx, e: &Value, out: &mut Z2mDevices) {
 }
 
 /// Builds a compound widget from some features, then adds the features it did not use one by one.
-fn compound(
-    ctx: &Ctx,
-    e: &Map<String, Value>,
-    out: &mut Z2mDevices,
-    make: Builder,
-) -> Result<(), SkipReason> {
+fn compound(ctx: &Ctx, e: &Object, out: &mut Z2mDevices, make: Builder) -> Result<(), SkipReason> {
     let fs = features(e);
     let used = match make(ctx, e, &fs)? {
         Some((w, used)) => {
@@ -260,18 +248,18 @@ fn compound(
     for f in fs {
         if !f
             .get("name")
-            .and_then(Value::as_str)
+            .and_then(Json::as_str)
             .is_some_and(|n| used.iter().any(|u| u == n))
         {
-            expose(ctx, &Value::Object(f.clone()), out);
+            expose(ctx, &Json::Object(f.clone()), out);
         }
     }
     Ok(())
 }
 
 /// One widget for a binary, numeric, enum or text expose.
-fn generic(ctx: &Ctx, e: &Map<String, Value>) -> Result<Option<WidgetDef>, SkipReason> {
-    let kind_name = e.get("type").and_then(Value::as_str).unwrap_or("");
+fn generic(ctx: &Ctx, e: &Object) -> Result<Option<WidgetDef>, SkipReason> {
+    let kind_name = e.get("type").and_then(Json::as_str).unwrap_or("");
     let prop = property(e).ok_or_else(|| SkipReason::Malformed("the expose has no property".into()))?;
     let acc = access(e);
     let (readable, settable) = (acc & ACCESS_STATE != 0, acc & ACCESS_SET != 0);
@@ -280,14 +268,14 @@ fn generic(ctx: &Ctx, e: &Map<String, Value>) -> Result<Option<WidgetDef>, SkipR
             "the value can only be requested with /get".into(),
         ));
     }
-    let unit = e.get("unit").and_then(Value::as_str).map(str::to_string);
-    let num = |k: &str| e.get(k).and_then(Value::as_f64);
+    let unit = e.get("unit").and_then(Json::as_str).map(str::to_string);
+    let num = |k: &str| e.get(k).and_then(Json::as_f64);
     let mut quote = true;
     let kind = match kind_name {
         "binary" => {
             let (on, off) = (
-                e.get("value_on").unwrap_or(&Value::Bool(true)),
-                e.get("value_off").unwrap_or(&Value::Bool(false)),
+                e.get("value_on").unwrap_or(&Json::Bool(true)),
+                e.get("value_off").unwrap_or(&Json::Bool(false)),
             );
             quote = on.is_string();
             if settable {
@@ -316,7 +304,7 @@ fn generic(ctx: &Ctx, e: &Map<String, Value>) -> Result<Option<WidgetDef>, SkipR
         "enum" if settable => {
             let options: Vec<String> = e
                 .get("values")
-                .and_then(Value::as_array)
+                .and_then(Json::as_array)
                 .map(|v| v.iter().map(value_text).collect())
                 .unwrap_or_default();
             if options.is_empty() {
@@ -340,7 +328,7 @@ fn generic(ctx: &Ctx, e: &Map<String, Value>) -> Result<Option<WidgetDef>, SkipR
     };
     w.unit = unit;
     if matches!(kind_name, "binary" | "numeric") {
-        w.device_class = e.get("name").and_then(Value::as_str).map(str::to_string);
+        w.device_class = e.get("name").and_then(Json::as_str).map(str::to_string);
     }
     w.validate().map_err(|err| SkipReason::Malformed(err.reason))?;
     Ok(Some(w))

@@ -1,7 +1,7 @@
 //! Reading a Home Assistant discovery document's keys, with wrong types reported as the device's fault.
 
+use crate::model::json::{Json, Object};
 use crate::model::number::parse_f64;
-use serde_json::{Map, Value};
 
 use super::discovery::SkipReason;
 use super::extractor::Extractor;
@@ -23,14 +23,14 @@ pub(super) fn template_skip(key: &str, e: TemplateError) -> SkipReason {
 }
 
 /// Reads one document's keys, with the device's fault reported for wrong types.
-pub(super) struct Conf<'a>(pub(super) &'a Map<String, Value>);
+pub(super) struct Conf<'a>(pub(super) &'a Object);
 
 impl Conf<'_> {
     pub(super) fn text(&self, key: &str) -> Result<Option<String>, SkipReason> {
         match self.0.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(v @ (Value::Bool(_) | Value::Number(_))) => Ok(Some(v.to_string())),
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
+            Some(v @ (Json::Bool(_) | Json::Number(_))) => Ok(Some(v.to_string())),
             Some(_) => malformed(format!("{key} must be text")),
         }
     }
@@ -42,7 +42,7 @@ impl Conf<'_> {
     /// Like `text_or`, but an explicit `null` turns the payload off (a cover without a stop button).
     pub(super) fn payload(&self, key: &str, default: &str) -> Result<Option<String>, SkipReason> {
         match self.0.get(key) {
-            Some(Value::Null) => Ok(None),
+            Some(Json::Null) => Ok(None),
             None => Ok(Some(default.to_string())),
             Some(_) => self.text(key),
         }
@@ -65,11 +65,11 @@ impl Conf<'_> {
 
     pub(super) fn number(&self, key: &str, default: f64) -> Result<f64, SkipReason> {
         match self.0.get(key) {
-            None | Some(Value::Null) => Ok(default),
-            Some(Value::Number(n)) => n
+            None | Some(Json::Null) => Ok(default),
+            Some(Json::Number(n)) => n
                 .as_f64()
                 .map_or_else(|| malformed(format!("{key} is not a number")), Ok),
-            Some(Value::String(s)) => {
+            Some(Json::String(s)) => {
                 parse_f64(s).map_or_else(|| malformed(format!("{key} is not a number")), Ok)
             }
             Some(_) => malformed(format!("{key} is not a number")),
@@ -120,8 +120,8 @@ impl Conf<'_> {
             return malformed(format!("qos {qos} is not 0, 1 or 2"));
         }
         let retain = match self.0.get("retain") {
-            None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
+            None | Some(Json::Null) => false,
+            Some(Json::Bool(b)) => *b,
             Some(_) => return malformed("retain must be true or false"),
         };
         Ok(Some(CommandBinding {
@@ -136,9 +136,9 @@ impl Conf<'_> {
         let mut topics = Vec::new();
         match (self.0.get("availability"), self.topic("availability_topic")?) {
             (Some(_), Some(_)) => return malformed("availability and availability_topic cannot both be set"),
-            (Some(Value::Array(list)), None) => {
+            (Some(Json::Array(list)), None) => {
                 for entry in list {
-                    let Value::Object(e) = entry else {
+                    let Json::Object(e) = entry else {
                         return malformed("availability entries must be objects");
                     };
                     let e = Conf(e);
@@ -174,8 +174,8 @@ impl Conf<'_> {
     pub(super) fn device(&self) -> Option<DeviceInfo> {
         let dev = self.0.get("device")?.as_object()?;
         let id = match dev.get("identifiers") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Array(ids)) => ids.first().and_then(Value::as_str).map(str::to_string),
+            Some(Json::String(s)) => Some(s.clone()),
+            Some(Json::Array(ids)) => ids.first().and_then(Json::as_str).map(str::to_string),
             _ => None,
         }
         .or_else(|| {
@@ -183,12 +183,12 @@ impl Conf<'_> {
             Some(
                 first
                     .iter()
-                    .filter_map(Value::as_str)
+                    .filter_map(Json::as_str)
                     .collect::<Vec<_>>()
                     .join(":"),
             )
         })?;
-        let s = |k: &str| dev.get(k).and_then(Value::as_str).map(str::to_string);
+        let s = |k: &str| dev.get(k).and_then(Json::as_str).map(str::to_string);
         Some(DeviceInfo {
             name: s("name").unwrap_or_else(|| id.clone()),
             id,

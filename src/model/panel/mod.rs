@@ -2,7 +2,7 @@
 //! devices (Home Assistant, Zigbee2MQTT) and the user's panels.
 //!
 //! - `payload`, `template`, `extractor` — reading values out of payloads, rendering command payloads.
-//! - `widget`, `widget_json`, `binding` — widget definitions (serde), the stored form of a panel.
+//! - `widget`, `widget_json`, `widget_write`, `binding` — widget definitions and their stored form.
 //! - `runtime`, `view`, `command` — live state driven by messages; what the UI reads and sends.
 //! - `discovery`, `discovery_ha`, `discovery_z2m`, `z2m_compound`, `ha_conf`, `ha_abbreviations` — found devices and skips.
 //! - `panels`   — the user's panels: editing, storing, import/export, sharing.
@@ -28,6 +28,7 @@ pub mod template;
 pub mod view;
 pub mod widget;
 mod widget_json;
+mod widget_write;
 mod z2m_compound;
 
 #[cfg(test)]

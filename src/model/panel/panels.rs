@@ -9,6 +9,8 @@ use serde::Serialize;
 use super::command::OutgoingPublish;
 use super::widget::{WidgetDef, WidgetError};
 use super::widget_json::{self, Obj};
+use super::widget_write;
+use crate::model::json::Json;
 use crate::model::json_view::{pretty, Budget};
 use crate::mqtt::topic::validate_topic;
 
@@ -27,20 +29,6 @@ pub struct Panel {
     /// Where this panel is published (retained) and followed; see [`Panels::share_publish`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub share_topic: Option<String>,
-}
-
-#[derive(Serialize)]
-struct PanelsDoc {
-    format: String,
-    version: u32,
-    panels: Vec<Panel>,
-}
-
-#[derive(Serialize)]
-struct PanelDoc {
-    format: String,
-    version: u32,
-    panel: Panel,
 }
 
 /// A request the panels cannot carry out: the UI's fault (a stale id, a bad form value).
@@ -114,9 +102,7 @@ fn check_panel(p: &Panel) -> Result<(), ImportError> {
 
 /// Reads either a single-panel or an all-panels file.
 fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
-    // Bytes, not str: every JSON read shares one parser in the bundle.
-    let value: serde_json::Value =
-        serde_json::from_slice(json.as_bytes()).map_err(|e| ImportError::NotJson(e.to_string()))?;
+    let value = Json::parse(json.as_bytes()).map_err(|e| ImportError::NotJson(e.to_string()))?;
     let doc = Obj::new(&value, "file").map_err(ImportError::NotJson)?;
     let format = doc.opt_string("format").ok().flatten().unwrap_or_default();
     let one = match format.as_str() {
@@ -290,12 +276,8 @@ impl Panels {
 
     /// All panels as JSON, for localStorage and backups.
     pub fn to_json(&self) -> String {
-        let doc = PanelsDoc {
-            format: PANELS_FORMAT.into(),
-            version: VERSION,
-            panels: self.panels.clone(),
-        };
-        serde_json::to_string(&doc).unwrap_or_default()
+        let panels = Json::Array(self.panels.iter().map(widget_write::panel).collect());
+        widget_write::document(PANELS_FORMAT, VERSION, "panels", panels)
     }
 
     /// Loads what [`Panels::to_json`] wrote. Ids must be unique, as they were when saved.
@@ -323,16 +305,9 @@ impl Panels {
     pub fn export_panel(&self, id: &str) -> Result<String, PanelError> {
         let panel = self
             .panel(id)
-            .ok_or_else(|| PanelError::UnknownPanel(id.into()))?
-            .clone();
-        let doc = PanelDoc {
-            format: PANEL_FORMAT.into(),
-            version: VERSION,
-            panel,
-        };
-        // Indented by the payload viewer's printer: a second serde layout would add its own
-        // copy of every type's writer to the bundle.
-        let compact = serde_json::to_string(&doc).unwrap_or_default();
+            .ok_or_else(|| PanelError::UnknownPanel(id.into()))?;
+        // Indented by the payload viewer's printer, which the bundle has anyway.
+        let compact = widget_write::document(PANEL_FORMAT, VERSION, "panel", widget_write::panel(panel));
         let budget = Budget {
             max_bytes: usize::MAX,
             max_depth: 64,

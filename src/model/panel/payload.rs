@@ -3,7 +3,7 @@
 use std::cell::OnceCell;
 use std::fmt;
 
-use serde_json::Value;
+use crate::model::json::Json;
 
 /// Why a template or JSON path cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl std::error::Error for ExtractError {}
 /// A received payload, parsed as JSON at most once however many widgets read it.
 pub struct Payload<'a> {
     text: std::borrow::Cow<'a, str>,
-    json: OnceCell<Option<Value>>,
+    json: OnceCell<Option<Json>>,
 }
 
 impl<'a> Payload<'a> {
@@ -95,9 +95,9 @@ impl<'a> Payload<'a> {
         &self.text
     }
 
-    pub(super) fn json(&self) -> Option<&Value> {
+    pub(super) fn json(&self) -> Option<&Json> {
         self.json
-            .get_or_init(|| serde_json::from_slice(self.text.trim().as_bytes()).ok())
+            .get_or_init(|| Json::parse(self.text.trim().as_bytes()).ok())
             .as_ref()
     }
 }
@@ -109,13 +109,13 @@ pub(super) enum Seg {
     Index(usize),
 }
 
-pub(super) fn lookup<'v>(mut at: &'v Value, path: &[Seg]) -> Option<&'v Value> {
+pub(super) fn lookup<'v>(mut at: &'v Json, path: &[Seg]) -> Option<&'v Json> {
     for seg in path {
         at = match (seg, at) {
-            (Seg::Key(k), Value::Object(map)) => map.get(k)?,
-            (Seg::Index(i), Value::Array(items)) => items.get(*i)?,
+            (Seg::Key(k), Json::Object(map)) => map.get(k)?,
+            (Seg::Index(i), Json::Array(items)) => items.get(*i)?,
             // Jinja also lets `.0` index a list; discovery documents occasionally rely on it.
-            (Seg::Key(k), Value::Array(items)) => items.get(k.parse::<usize>().ok()?)?,
+            (Seg::Key(k), Json::Array(items)) => items.get(k.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
@@ -123,10 +123,10 @@ pub(super) fn lookup<'v>(mut at: &'v Value, path: &[Seg]) -> Option<&'v Value> {
 }
 
 /// Renders a JSON value the way a widget shows it: strings without quotes, `null` as missing.
-pub(super) fn render_value(v: &Value, what: &str) -> Result<String, ExtractError> {
+pub(super) fn render_value(v: &Json, what: &str) -> Result<String, ExtractError> {
     match v {
-        Value::String(s) => Ok(s.clone()),
-        Value::Null => Err(ExtractError::Missing(what.into())),
+        Json::String(s) => Ok(s.clone()),
+        Json::Null => Err(ExtractError::Missing(what.into())),
         other => Ok(other.to_string()),
     }
 }

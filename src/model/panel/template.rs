@@ -7,9 +7,9 @@
 //! `default(x)`). Anything else is refused with a reason when the template is parsed, so an entity
 //! is listed as skipped instead of showing a wrong value later.
 
+use crate::model::json::{Json, Num};
 use crate::model::number::parse_f64;
 use serde::{Deserialize, Serialize};
-use serde_json::{Number, Value};
 
 use super::payload::{lookup, render_value, Seg};
 pub use super::payload::{ExtractError, Payload, TemplateError};
@@ -34,7 +34,7 @@ enum Filter {
     Abs,
     ToJson,
     /// The second field: also replace empty and false values, as Jinja's `default(x, true)`.
-    Default(Value, bool),
+    Default(Json, bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -293,13 +293,11 @@ fn parse_expr(template: &str, body: &str) -> Result<Expr, TemplateError> {
                 match it.next() {
                     Some(Tok::Sym(')')) => break,
                     Some(Tok::Sym(',')) => {}
-                    Some(Tok::Str(s)) => args.push(Value::String(s)),
-                    Some(Tok::Num(n)) => {
-                        args.push(Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null))
-                    }
-                    Some(Tok::Ident(b)) if b == "true" || b == "True" => args.push(Value::Bool(true)),
-                    Some(Tok::Ident(b)) if b == "false" || b == "False" => args.push(Value::Bool(false)),
-                    Some(Tok::Ident(b)) if b == "none" || b == "None" => args.push(Value::Null),
+                    Some(Tok::Str(s)) => args.push(Json::String(s)),
+                    Some(Tok::Num(n)) => args.push(Json::from_f64(n)),
+                    Some(Tok::Ident(b)) if b == "true" || b == "True" => args.push(Json::Bool(true)),
+                    Some(Tok::Ident(b)) if b == "false" || b == "False" => args.push(Json::Bool(false)),
+                    Some(Tok::Ident(b)) if b == "none" || b == "None" => args.push(Json::Null),
                     _ => {
                         return Err(TemplateError::unsupported(
                             template,
@@ -319,13 +317,13 @@ fn parse_expr(template: &str, body: &str) -> Result<Expr, TemplateError> {
     })
 }
 
-fn make_filter(template: &str, name: &str, args: &[Value]) -> Result<Filter, TemplateError> {
-    let num_arg = |i: usize| args.get(i).and_then(Value::as_f64);
+fn make_filter(template: &str, name: &str, args: &[Json]) -> Result<Filter, TemplateError> {
+    let num_arg = |i: usize| args.get(i).and_then(Json::as_f64);
     Ok(match name {
         "float" => Filter::Float(num_arg(0)),
         "int" => Filter::Int(num_arg(0)),
         "round" => {
-            let method = match args.get(1).and_then(Value::as_str) {
+            let method = match args.get(1).and_then(Json::as_str) {
                 None | Some("common") => RoundMethod::Common,
                 Some("floor") => RoundMethod::Floor,
                 Some("ceil") => RoundMethod::Ceil,
@@ -340,8 +338,8 @@ fn make_filter(template: &str, name: &str, args: &[Value]) -> Result<Filter, Tem
         "abs" => Filter::Abs,
         "tojson" | "to_json" => Filter::ToJson,
         "default" | "d" => Filter::Default(
-            args.first().cloned().unwrap_or(Value::String(String::new())),
-            args.get(1).and_then(Value::as_bool).unwrap_or(false),
+            args.first().cloned().unwrap_or(Json::String(String::new())),
+            args.get(1).and_then(Json::as_bool).unwrap_or(false),
         ),
         other => {
             return Err(TemplateError::unsupported(
@@ -354,39 +352,39 @@ fn make_filter(template: &str, name: &str, args: &[Value]) -> Result<Filter, Tem
     })
 }
 
-fn as_number(v: &Value) -> Option<f64> {
+fn as_number(v: &Json) -> Option<f64> {
     match v {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => parse_f64(s),
-        Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        Json::Number(n) => n.as_f64(),
+        Json::String(s) => parse_f64(s),
+        Json::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
     }
 }
 
-fn number(f: f64) -> Option<Value> {
-    Number::from_f64(f).map(Value::Number)
+fn number(f: f64) -> Option<Json> {
+    Num::from_f64(f).map(Json::Number)
 }
 
-fn text_of(v: &Value) -> String {
+fn text_of(v: &Json) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Json::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
 
 fn eval(e: &Expr, payload: &Payload) -> Result<String, ExtractError> {
-    let mut cur: Option<Value> = if e.json {
+    let mut cur: Option<Json> = if e.json {
         let json = payload.json().ok_or(ExtractError::NotJson)?;
         lookup(json, &e.path).cloned()
     } else {
-        Some(Value::String(payload.text().to_string()))
+        Some(Json::String(payload.text().to_string()))
     };
     for f in &e.filters {
         if let Filter::Default(d, falsy_too) = f {
-            let falsy = |v: &Value| match v {
-                Value::Null => true,
-                Value::Bool(b) => !b,
-                Value::String(s) => s.is_empty(),
+            let falsy = |v: &Json| match v {
+                Json::Null => true,
+                Json::Bool(b) => !b,
+                Json::String(s) => s.is_empty(),
                 _ => false,
             };
             if cur.is_none() || (*falsy_too && cur.as_ref().is_some_and(falsy)) {
@@ -400,9 +398,7 @@ fn eval(e: &Expr, payload: &Payload) -> Result<String, ExtractError> {
             Filter::Float(def) => as_number(&v).or(*def).and_then(number).ok_or_else(not_number)?,
             Filter::Int(def) => {
                 let n = as_number(&v).or(*def).ok_or_else(not_number)?;
-                Value::Number(Number::from(
-                    n.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64
-                ))
+                Json::Number(Num::from(n.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64))
             }
             Filter::Round(places, method) => {
                 let n = as_number(&v).ok_or_else(not_number)?;
@@ -417,11 +413,11 @@ fn eval(e: &Expr, payload: &Payload) -> Result<String, ExtractError> {
             Filter::Abs => number(as_number(&v).ok_or_else(not_number)?.abs()).ok_or_else(not_number)?,
             // Payload words ("ON", "heat"); `lower` folds as the search fields do, `upper` is
             // ASCII only (the standard library's case tables cost 24 KB of bundle).
-            Filter::Lower => Value::String(fold(&text_of(&v))),
-            Filter::Upper => Value::String(text_of(&v).to_ascii_uppercase()),
-            Filter::Trim => Value::String(text_of(&v).trim().to_string()),
-            Filter::Str => Value::String(text_of(&v)),
-            Filter::ToJson => Value::String(v.to_string()),
+            Filter::Lower => Json::String(fold(&text_of(&v))),
+            Filter::Upper => Json::String(text_of(&v).to_ascii_uppercase()),
+            Filter::Trim => Json::String(text_of(&v).trim().to_string()),
+            Filter::Str => Json::String(text_of(&v)),
+            Filter::ToJson => Json::String(v.to_string()),
             Filter::Default(..) => v,
         });
     }

@@ -1,5 +1,6 @@
 //! Widget definitions: what a panel shows and which topics it reads and writes. Written as JSON
-//! with serde (localStorage, export, sharing) and read back by hand in `widget_json`.
+//! (localStorage, export, sharing) by `widget_write` and read back by `widget_json`; the serde
+//! derive stays for tests, which check the hand-written form against it.
 
 use std::fmt;
 
@@ -378,7 +379,7 @@ impl WidgetDef {
         .all(|p| self.command_binding(*p).is_none())
     }
 
-    /// Checks what serde cannot: topics, ranges, options, QoS.
+    /// Checks what reading the JSON cannot: topics, ranges, options, QoS.
     pub fn validate(&self) -> Result<(), WidgetError> {
         let label = if self.id.is_empty() {
             self.name.clone()

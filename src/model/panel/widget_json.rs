@@ -1,10 +1,9 @@
 //! Reading widgets and panels from JSON by hand. Serde's derived readers (an internally tagged
 //! enum with flattened fields above all) buffered every value twice and were the largest code
-//! in the bundle; these read the same documents from a `Value` with a few small helpers, and
-//! say which field of which widget is wrong. Writing stays derived.
+//! in the bundle; these read the same documents from a [`Json`] with a few small helpers, and
+//! say which field of which widget is wrong. Writing is in `widget_write`.
 
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
 
 use super::binding::{
     Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
@@ -13,11 +12,14 @@ use super::extractor::Extractor;
 use super::panels::Panel;
 use super::template::Template;
 use super::widget::{Brightness, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetDef, WidgetKind};
+use crate::model::json::{Json, Object};
 
-/// For tests and tools that hold widget JSON as text; the app itself reads through [`panel`].
+/// For tests and tools that hold widget JSON as serde data; the app itself reads through [`panel`].
+/// Never called by the app, so it costs the bundle nothing.
 impl<'de> Deserialize<'de> for WidgetDef {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
+        let text = serde_json::Value::deserialize(d)?.to_string();
+        let value = Json::parse(text.as_bytes()).map_err(serde::de::Error::custom)?;
         widget(&Obj::new(&value, "widget").map_err(serde::de::Error::custom)?)
             .map_err(serde::de::Error::custom)
     }
@@ -220,19 +222,19 @@ fn channel(o: &Obj) -> Result<Channel, String> {
 /// as it does for the derived readers' optional fields.
 #[derive(Clone, Copy)]
 pub(super) struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    map: &'a Object,
     what: &'a str,
 }
 
 impl<'a> Obj<'a> {
-    pub(super) fn new(value: &'a Value, what: &'a str) -> Result<Obj<'a>, String> {
+    pub(super) fn new(value: &'a Json, what: &'a str) -> Result<Obj<'a>, String> {
         match value {
-            Value::Object(map) => Ok(Obj { map, what }),
+            Json::Object(map) => Ok(Obj { map, what }),
             _ => Err(format!("{what}: expected an object")),
         }
     }
 
-    fn get(&self, key: &str) -> Option<&'a Value> {
+    fn get(&self, key: &str) -> Option<&'a Json> {
         self.map.get(key).filter(|v| !v.is_null())
     }
 
@@ -275,7 +277,7 @@ impl<'a> Obj<'a> {
     }
 
     fn strings(&self, key: &str) -> Result<Vec<String>, String> {
-        let Value::Array(items) = self.get(key).ok_or_else(|| self.missing(key))? else {
+        let Json::Array(items) = self.get(key).ok_or_else(|| self.missing(key))? else {
             return Err(self.wrong(key, "a list of strings"));
         };
         items
@@ -299,7 +301,7 @@ impl<'a> Obj<'a> {
     pub(super) fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Json::String(s)) => Ok(Some(s.clone())),
             Some(_) => Err(self.wrong(key, "a string")),
         }
     }
@@ -322,7 +324,7 @@ impl<'a> Obj<'a> {
     pub(super) fn list(&self, key: &'a str) -> Result<Vec<Obj<'a>>, String> {
         match self.get(key) {
             None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items.iter().map(|v| Obj::new(v, key)).collect(),
+            Some(Json::Array(items)) => items.iter().map(|v| Obj::new(v, key)).collect(),
             Some(_) => Err(self.wrong(key, "a list")),
         }
     }

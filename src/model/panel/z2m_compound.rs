@@ -1,6 +1,6 @@
 //! Zigbee2MQTT's specific exposes (light, cover, climate) as compound widgets.
 
-use serde_json::{Map, Value};
+use crate::model::json::{Json, Object};
 
 use super::discovery::SkipReason;
 use super::discovery_z2m::{access, feature, label, property, value_text, Ctx, ACCESS_SET, ACCESS_STATE};
@@ -10,9 +10,9 @@ use super::widget::{
 
 /// A compound widget and the names of the features it took, or `None` when its key feature is missing.
 pub(super) type Compound = Result<Option<(WidgetDef, Vec<String>)>, SkipReason>;
-pub(super) type Builder = fn(&Ctx, &Map<String, Value>, &[&Map<String, Value>]) -> Compound;
+pub(super) type Builder = fn(&Ctx, &Object, &[&Object]) -> Compound;
 
-pub(super) fn light(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>]) -> Compound {
+pub(super) fn light(ctx: &Ctx, e: &Object, fs: &[&Object]) -> Compound {
     let Some(state) = feature(fs, "state") else {
         return Ok(None);
     };
@@ -20,8 +20,8 @@ pub(super) fn light(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>
         return Ok(None);
     };
     let (on, off) = (
-        state.get("value_on").unwrap_or(&Value::Null),
-        state.get("value_off").unwrap_or(&Value::Null),
+        state.get("value_on").unwrap_or(&Json::Null),
+        state.get("value_off").unwrap_or(&Json::Null),
     );
     let on_off = OnOff {
         payload_on: value_text(on),
@@ -45,7 +45,7 @@ pub(super) fn light(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>
                 },
                 scale: b
                     .get("value_max")
-                    .and_then(Value::as_f64)
+                    .and_then(Json::as_f64)
                     .filter(|m| *m > 0.0)
                     .unwrap_or(254.0),
             })
@@ -62,7 +62,7 @@ pub(super) fn light(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>
     Ok(Some((w, used)))
 }
 
-pub(super) fn cover(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>]) -> Compound {
+pub(super) fn cover(ctx: &Ctx, e: &Object, fs: &[&Object]) -> Compound {
     let Some(state) = feature(fs, "state") else {
         return Ok(None);
     };
@@ -108,7 +108,7 @@ pub(super) fn cover(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>
     Ok(Some((w, used)))
 }
 
-pub(super) fn climate(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Value>]) -> Compound {
+pub(super) fn climate(ctx: &Ctx, e: &Object, fs: &[&Object]) -> Compound {
     let setpoint = ["occupied_heating_setpoint", "current_heating_setpoint"]
         .iter()
         .find_map(|n| feature(fs, n));
@@ -118,7 +118,7 @@ pub(super) fn climate(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Valu
     };
     let sp_name = sp
         .get("name")
-        .and_then(Value::as_str)
+        .and_then(Json::as_str)
         .unwrap_or_default()
         .to_string();
     let mut used = vec![sp_name];
@@ -129,7 +129,7 @@ pub(super) fn climate(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Valu
             used.push("system_mode".into());
             modes = m
                 .get("values")
-                .and_then(Value::as_array)
+                .and_then(Json::as_array)
                 .map(|v| v.iter().map(value_text).collect())
                 .unwrap_or_default();
             Channel {
@@ -149,7 +149,7 @@ pub(super) fn climate(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Valu
     if current.is_some() {
         used.push("local_temperature".into());
     }
-    let num = |k: &str, d: f64| sp.get(k).and_then(Value::as_f64).unwrap_or(d);
+    let num = |k: &str, d: f64| sp.get(k).and_then(Json::as_f64).unwrap_or(d);
     let target = Ranged {
         channel: Channel {
             state: (access(sp) & ACCESS_STATE != 0).then(|| ctx.read(sp_prop)),
@@ -173,6 +173,6 @@ pub(super) fn climate(ctx: &Ctx, e: &Map<String, Value>, fs: &[&Map<String, Valu
             current,
         },
     );
-    w.unit = sp.get("unit").and_then(Value::as_str).map(str::to_string);
+    w.unit = sp.get("unit").and_then(Json::as_str).map(str::to_string);
     Ok(Some((w, used)))
 }

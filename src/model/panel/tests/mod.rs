@@ -6,9 +6,14 @@ mod discovery_z2m;
 mod panels;
 mod robustness;
 mod runtime;
+mod stored_form;
 mod template;
 
-use super::widget::WidgetDef;
+use super::widget::{
+    Brightness, Channel, CommandBinding, CoverPosition, Ranged, StateBinding, WidgetDef, WidgetKind,
+    KIND_NAMES,
+};
+use super::Extractor;
 
 pub(super) const HA_FIXTURE: &str = include_str!("../../../../tests/fixtures/ha_discovery.json");
 pub(super) const Z2M_FIXTURE: &str = include_str!("../../../../tests/fixtures/z2m_bridge_devices.json");
@@ -31,4 +36,55 @@ pub(super) fn ha_messages() -> Vec<(String, Vec<u8>)> {
 
 pub(super) fn widget_json(json: &str) -> WidgetDef {
     serde_json::from_str(json).expect("test widget JSON")
+}
+
+/// Every widget kind: each with its form defaults, and the optional parts filled in as well.
+pub(super) fn every_kind() -> Vec<WidgetKind> {
+    let channel = |t: &str| Channel {
+        state: Some(StateBinding::new(format!("{t}/state"), Extractor::Whole)),
+        command: Some(CommandBinding::new(format!("{t}/set"))),
+    };
+    // A select needs options, so its form defaults are not a valid widget; one with options follows.
+    let mut kinds: Vec<WidgetKind> = KIND_NAMES
+        .iter()
+        .filter(|n| **n != "select")
+        .filter_map(|n| WidgetKind::with_defaults(n))
+        .collect();
+    kinds.extend([
+        WidgetKind::Number {
+            min: Some(-5.0),
+            max: Some(12.5),
+            step: 0.5,
+        },
+        WidgetKind::Select {
+            options: vec!["low".into(), "high".into()],
+        },
+        WidgetKind::Light {
+            on_off: Default::default(),
+            brightness: Some(Brightness {
+                channel: channel("l/b"),
+                scale: 100.0,
+            }),
+        },
+        WidgetKind::Cover {
+            payloads: Default::default(),
+            position: Some(CoverPosition {
+                channel: channel("c/p"),
+                open: 0.0,
+                closed: 100.0,
+            }),
+        },
+        WidgetKind::Climate {
+            modes: vec!["heat".into()],
+            mode: channel("t/mode"),
+            target: Ranged {
+                channel: channel("t/target"),
+                min: 5.0,
+                max: 30.0,
+                step: 0.5,
+            },
+            current: Some(StateBinding::new("t/current", Extractor::Whole)),
+        },
+    ]);
+    kinds
 }

@@ -242,56 +242,8 @@ fn a_shared_panel_is_a_retained_message_that_followers_apply() {
 /// different would silently change what a control sends.
 #[test]
 fn every_widget_kind_round_trips_through_saved_json() {
-    use crate::model::panel::widget::{
-        Brightness, Channel, CommandBinding, CoverPosition, Ranged, StateBinding, WidgetKind, KIND_NAMES,
-    };
-    use crate::model::panel::Extractor;
-    let channel = |t: &str| Channel {
-        state: Some(StateBinding::new(format!("{t}/state"), Extractor::Whole)),
-        command: Some(CommandBinding::new(format!("{t}/set"))),
-    };
-    // A select needs options, so its form defaults are not a valid widget; one with options follows.
-    let mut kinds: Vec<WidgetKind> = KIND_NAMES
-        .iter()
-        .filter(|n| **n != "select")
-        .map(|n| WidgetKind::with_defaults(n).unwrap())
-        .collect();
-    kinds.extend([
-        WidgetKind::Number {
-            min: Some(-5.0),
-            max: Some(12.5),
-            step: 0.5,
-        },
-        WidgetKind::Select {
-            options: vec!["low".into(), "high".into()],
-        },
-        WidgetKind::Light {
-            on_off: Default::default(),
-            brightness: Some(Brightness {
-                channel: channel("l/b"),
-                scale: 100.0,
-            }),
-        },
-        WidgetKind::Cover {
-            payloads: Default::default(),
-            position: Some(CoverPosition {
-                channel: channel("c/p"),
-                open: 0.0,
-                closed: 100.0,
-            }),
-        },
-        WidgetKind::Climate {
-            modes: vec!["heat".into()],
-            mode: channel("t/mode"),
-            target: Ranged {
-                channel: channel("t/target"),
-                min: 5.0,
-                max: 30.0,
-                step: 0.5,
-            },
-            current: Some(StateBinding::new("t/current", Extractor::Whole)),
-        },
-    ]);
+    use crate::model::panel::widget::{CommandBinding, WidgetKind};
+    let kinds = super::every_kind();
     let (mut p, pid) = one_panel();
     for (i, kind) in kinds.iter().enumerate() {
         let mut w = sensor(&format!("w{i}"));

@@ -1,0 +1,362 @@
+//! Reading JSON text into a [`Json`] value, strictly (RFC 8259, as serde_json reads it).
+//!
+//! Recursive descent, with the nesting capped at [`MAX_DEPTH`] so untrusted payloads cannot
+//! overflow the stack: callers across the app rely on that cap.
+
+use std::fmt;
+
+use super::{Json, Num, Object};
+use crate::model::number::parse_f64;
+
+/// Containers nested deeper than this are refused. serde_json's limit, so every document it read
+/// is still read.
+pub const MAX_DEPTH: usize = 128;
+
+/// What is wrong with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    /// The text ended inside a value (or was empty).
+    UnexpectedEnd,
+    /// Something else stands where this was expected.
+    Expected(&'static str),
+    /// A complete value is followed by more than whitespace.
+    TrailingCharacters,
+    /// Not a JSON number (`01`, `1.`, `-`, `.5`).
+    InvalidNumber,
+    /// Too large for a 64-bit float (`1e400`).
+    NumberOutOfRange,
+    InvalidEscape,
+    /// A `\uD800`-style escape without its other half: not a character.
+    LoneSurrogate,
+    /// A raw control character (below U+0020) inside a string; it must be escaped.
+    ControlCharacter,
+    /// Bytes inside a string that are not UTF-8.
+    InvalidUtf8,
+    /// Nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+/// Why a document could not be read, and where: the byte offset and the line and column
+/// (1-based, column in bytes) of the offending byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonError {
+    pub problem: Problem,
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problem {
+            Problem::UnexpectedEnd => f.write_str("the text ends before the JSON does")?,
+            Problem::Expected(what) => write!(f, "expected {what}")?,
+            Problem::TrailingCharacters => f.write_str("unexpected text after the JSON value")?,
+            Problem::InvalidNumber => f.write_str("invalid number")?,
+            Problem::NumberOutOfRange => f.write_str("number out of range")?,
+            Problem::InvalidEscape => f.write_str("invalid escape in a string")?,
+            Problem::LoneSurrogate => f.write_str("a \\u escape is half of a surrogate pair")?,
+            Problem::ControlCharacter => f.write_str("a control character in a string must be escaped")?,
+            Problem::InvalidUtf8 => f.write_str("a string is not valid UTF-8")?,
+            Problem::TooDeep => write!(f, "nested deeper than {MAX_DEPTH} levels")?,
+        }
+        write!(f, " at line {} column {}", self.line, self.column)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+pub(super) fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
+    let mut p = Parser { bytes, pos: 0 };
+    let result = p.document();
+    result.map_err(|(problem, offset)| {
+        let before = &bytes[..offset.min(bytes.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = offset - before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        JsonError {
+            problem,
+            offset,
+            line,
+            column,
+        }
+    })
+}
+
+/// A problem and the byte offset it was found at.
+type Fail = (Problem, usize);
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn fail<T>(&self, problem: Problem) -> Result<T, Fail> {
+        Err((problem, self.pos))
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// The next byte after whitespace; the end of the text is an error here.
+    fn next_token(&mut self) -> Result<u8, Fail> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b) => Ok(b),
+            None => self.fail(Problem::UnexpectedEnd),
+        }
+    }
+
+    fn document(&mut self) -> Result<Json, Fail> {
+        let value = self.value(MAX_DEPTH)?;
+        self.skip_whitespace();
+        if self.pos < self.bytes.len() {
+            return self.fail(Problem::TrailingCharacters);
+        }
+        Ok(value)
+    }
+
+    /// `depth` is how many more levels may open here.
+    fn value(&mut self, depth: usize) -> Result<Json, Fail> {
+        match self.next_token()? {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(Json::String),
+            b't' => self.literal(b"true", Json::Bool(true)),
+            b'f' => self.literal(b"false", Json::Bool(false)),
+            b'n' => self.literal(b"null", Json::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => self.fail(Problem::Expected("a value")),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], value: Json) -> Result<Json, Fail> {
+        for &expected in word {
+            match self.peek() {
+                None => return self.fail(Problem::UnexpectedEnd),
+                Some(b) if b == expected => self.pos += 1,
+                Some(_) => return self.fail(Problem::Expected("a value")),
+            }
+        }
+        Ok(value)
+    }
+
+    /// Opens a container: one level of the budget is used up, as serde_json counts them.
+    fn enter(&mut self, depth: usize) -> Result<usize, Fail> {
+        let depth = depth.saturating_sub(1);
+        if depth == 0 {
+            return self.fail(Problem::TooDeep);
+        }
+        self.pos += 1;
+        Ok(depth)
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json, Fail> {
+        let depth = self.enter(depth)?;
+        let mut items = Vec::new();
+        if self.next_token()? == b']' {
+            self.pos += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            match self.next_token()? {
+                b',' => self.pos += 1,
+                b']' => {
+                    self.pos += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return self.fail(Problem::Expected("',' or ']'")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json, Fail> {
+        let depth = self.enter(depth)?;
+        let mut members = Vec::new();
+        if self.next_token()? == b'}' {
+            self.pos += 1;
+            return Ok(Json::Object(Object(members)));
+        }
+        loop {
+            if self.next_token()? != b'"' {
+                return self.fail(Problem::Expected("a key in double quotes"));
+            }
+            let key = self.string()?;
+            if self.next_token()? != b':' {
+                return self.fail(Problem::Expected("':'"));
+            }
+            self.pos += 1;
+            members.push((key, self.value(depth)?));
+            match self.next_token()? {
+                b',' => self.pos += 1,
+                b'}' => {
+                    self.pos += 1;
+                    return Ok(Json::Object(members.into_iter().collect()));
+                }
+                _ => return self.fail(Problem::Expected("',' or '}'")),
+            }
+        }
+    }
+
+    /// A string, the opening quote at `pos`.
+    fn string(&mut self) -> Result<String, Fail> {
+        self.pos += 1;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            // Runs of plain bytes are copied at once; only quotes, escapes and controls stop them.
+            let start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.extend_from_slice(&self.bytes[start..self.pos]);
+            match self.peek() {
+                None => return self.fail(Problem::UnexpectedEnd),
+                Some(b'"') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return self.fail(Problem::ControlCharacter),
+            }
+        }
+        // The escapes pushed valid UTF-8, so only raw bytes can be at fault; the position reported
+        // is the string's end, which is near enough to find it.
+        String::from_utf8(out).or_else(|_| self.fail(Problem::InvalidUtf8))
+    }
+
+    /// One escape, the backslash already taken.
+    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fail> {
+        let Some(c) = self.peek() else {
+            return self.fail(Problem::UnexpectedEnd);
+        };
+        let simple = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                self.pos += 1;
+                let ch = self.unicode_escape()?;
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                return Ok(());
+            }
+            _ => return self.fail(Problem::InvalidEscape),
+        };
+        self.pos += 1;
+        out.push(simple);
+        Ok(())
+    }
+
+    /// The character of a `\u` escape (and of its pair, for a surrogate), `\u` already taken.
+    fn unicode_escape(&mut self) -> Result<char, Fail> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xDC00..=0xDFFF => return self.fail(Problem::LoneSurrogate),
+            0xD800..=0xDBFF => {
+                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                    return self.fail(Problem::LoneSurrogate);
+                }
+                self.pos += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return self.fail(Problem::LoneSurrogate);
+                }
+                0x1_0000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
+            }
+            _ => u32::from(first),
+        };
+        match char::from_u32(code) {
+            Some(c) => Ok(c),
+            None => self.fail(Problem::LoneSurrogate),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u16, Fail> {
+        let mut n: u16 = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                None => return self.fail(Problem::UnexpectedEnd),
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                Some(_) => return self.fail(Problem::InvalidEscape),
+            };
+            n = (n << 4) | u16::from(digit);
+            self.pos += 1;
+        }
+        Ok(n)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as text.
+    fn number(&mut self) -> Result<Json, Fail> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.peek() {
+                    return self.fail(Problem::InvalidNumber);
+                }
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            None => return self.fail(Problem::UnexpectedEnd),
+            Some(_) => return self.fail(Problem::InvalidNumber),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            self.required_digits()?;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            self.required_digits()?;
+        }
+        // ASCII by construction.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
+        if parse_f64(text).is_none() {
+            // Only overflow is left: serde_json refuses what a float cannot hold.
+            return Err((Problem::NumberOutOfRange, start));
+        }
+        Ok(Json::Number(Num::scanned(text)))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn required_digits(&mut self) -> Result<(), Fail> {
+        match self.peek() {
+            Some(b'0'..=b'9') => {
+                self.digits();
+                Ok(())
+            }
+            None => self.fail(Problem::UnexpectedEnd),
+            Some(_) => self.fail(Problem::InvalidNumber),
+        }
+    }
+}
