@@ -99,6 +99,60 @@ fn scale(m: f64, e: i32) -> f64 {
     }
 }
 
+/// The fewest significant digits that read back to `v` (finite, not zero), and where the
+/// decimal point goes: `v` = 0.DIGITS × 10^point, e.g. `("15", 2)` for 15.0 and `("25", -2)`
+/// for 0.00025. Candidates are checked by reading them back with `parse_f64`, which is exact
+/// up to 15 digits and exponents within ±22; otherwise 17 digits are given, which read back
+/// within an ulp or two near 1, further away at extreme exponents. Numbers the app writes
+/// (widget ranges and steps, template results) are short and near 1; core's exact printer
+/// would cost 14 KB of the bundle.
+pub fn shortest_digits(v: f64) -> (String, i32) {
+    let v = v.abs();
+    // 10^(point-1) <= v < 10^point: estimated from the binary exponent, then corrected.
+    let e2 = ((v.to_bits() >> 52) & 0x7ff) as i32 - 1023;
+    let mut point = (f64::from(e2) * std::f64::consts::LOG10_2) as i32 + 1;
+    for _ in 0..40 {
+        if scale(1.0, point) <= v {
+            point += 1;
+        } else if scale(1.0, point - 1) > v {
+            point -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut best = (String::new(), point);
+    // Sixteen digits cannot be checked, so they are passed over for seventeen.
+    for p in (1..=15).chain([17]) {
+        let n = scale(v, p - point).round();
+        let (digits, at) = if n >= scale(1.0, p) {
+            ("1".to_string(), point + 1)
+        } else {
+            ((n as u64).to_string(), point)
+        };
+        let candidate = format!("0.{digits}e{at}");
+        best = (digits, at);
+        // `parse_f64` is exact only for exponents an f64 power of ten covers in one step.
+        let checkable = (at - p).abs() <= 22;
+        if p == 17 || (checkable && parse_f64(&candidate) == Some(v)) {
+            break;
+        }
+    }
+    let digits = best.0.trim_end_matches('0');
+    (if digits.is_empty() { "0" } else { digits }.to_string(), best.1)
+}
+
+/// `v` limited to `lo..=hi`. `f64::clamp` asserts its bounds, and the assertion's message
+/// prints them with core's float printer (6 KB of the bundle); this never panics.
+pub fn within(v: f64, lo: f64, hi: f64) -> f64 {
+    if v < lo {
+        lo
+    } else if v > hi {
+        hi
+    } else {
+        v
+    }
+}
+
 /// Decimal places `fixed` and `short` can give: 10^9 × the largest value printed digit by
 /// digit stays below 2^63.
 const MAX_DECIMALS: usize = 9;
@@ -164,7 +218,7 @@ fn non_finite(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fixed, parse_f64, short};
+    use super::{fixed, parse_f64, short, shortest_digits};
 
     #[test]
     fn fixed_prints_what_std_prints_away_from_ties() {
@@ -181,6 +235,56 @@ mod tests {
         }
         assert_eq!(fixed(2.5e9, 1), "2500000000.0");
         assert_eq!(fixed(-7.0, 0), "-7");
+    }
+
+    #[test]
+    fn shortest_digits_are_the_fewest_that_read_back() {
+        for (v, want) in [
+            (15.0, ("15", 2)),
+            (0.00025, ("25", -3)),
+            (0.1, ("1", 0)),
+            (21.5, ("215", 2)),
+            (1e21, ("1", 22)),
+            (0.1 + 0.2, ("30000000000000004", 0)),
+        ] {
+            let (digits, point) = shortest_digits(v);
+            assert_eq!((digits.as_str(), point), want, "{v:e}");
+        }
+    }
+
+    #[test]
+    fn shortest_digits_agree_with_std_for_typical_values() {
+        for i in -20_000..20_000 {
+            for v in [f64::from(i) / 100.0, f64::from(i) * 1e-7, f64::from(i) * 1e12] {
+                if v == 0.0 {
+                    continue;
+                }
+                let std = format!("{:e}", v.abs());
+                let (mantissa, exp) = std.split_once('e').unwrap();
+                let want: String = mantissa.chars().filter(|c| *c != '.').collect();
+                let want_point = exp.parse::<i32>().unwrap() + 1;
+                // Products such as 19999 × 1e-7 need 17 digits; those are checked below.
+                if want.len() <= 15 {
+                    assert_eq!(shortest_digits(v), (want, want_point), "{v:e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn seventeen_digits_read_back_within_an_ulp() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Mantissas at random, exponents from 1e-30 to 1e30.
+            let v = f64::from_bits((x & 0x000F_FFFF_FFFF_FFFF) | ((1023 - 100 + (x >> 52) % 200) << 52));
+            let (digits, point) = shortest_digits(v);
+            let back: f64 = format!("0.{digits}e{point}").parse().unwrap();
+            let ulps = (back.to_bits() as i64 - v.to_bits() as i64).abs();
+            assert!(ulps <= 2, "{v:e}: {digits} e{point} is {ulps} ulps away");
+        }
     }
 
     #[test]

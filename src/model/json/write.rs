@@ -2,6 +2,7 @@
 //! panels, exports and shared messages read the same as before.
 
 use super::Json;
+use crate::model::number::shortest_digits;
 
 pub(super) fn value(v: &Json, out: &mut String) {
     match v {
@@ -69,35 +70,32 @@ pub(crate) fn string(s: &str, out: &mut String) {
 }
 
 /// A finite float laid out as serde_json writes it: the shortest digits that read back to the
-/// same float, as `1.0`, `0.001`, `123.45`, `1e+21` or `1.5e-7`. The digits come from core's own
-/// shortest formatting (`{:e}`), which the bundle has anyway; serde_json's formatter tables would not be.
+/// same float, as `1.0`, `0.001`, `123.45`, `1e+21` or `1.5e-7`. The digits come from
+/// [`shortest_digits`], not core's float printer, which would add 14 KB to the bundle; past 15
+/// significant digits they may differ from serde_json's in the last place.
 pub(super) fn float_text(f: f64) -> Option<String> {
     if !f.is_finite() {
         return None;
     }
-    let shortest = format!("{f:e}");
-    // Shortest gives the length; where two candidates of that length are equally near, core picks
-    // the upper and serde_json the even one, as core's fixed-precision form does.
-    let len = shortest
-        .bytes()
-        .take_while(|&b| b != b'e')
-        .filter(u8::is_ascii_digit)
-        .count();
-    let sci = if len > 1 {
-        format!("{f:.*e}", len - 1)
-    } else {
-        shortest
-    };
-    let (negative, sci) = match sci.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, sci.as_str()),
-    };
-    let (mantissa, exp) = sci.split_once('e')?;
-    let exp = small_int(exp)?;
-    let digits: String = mantissa.chars().filter(|&c| c != '.').collect();
+    if f == 0.0 {
+        return Some(if f.is_sign_negative() { "-0.0" } else { "0.0" }.to_string());
+    }
+    let negative = f < 0.0;
+    if f.abs() > 1.797_693_134_862_315e308 {
+        // The last digits at the top of the range can round up past the largest float, and
+        // a number that reads back as infinite would make the whole document unreadable.
+        return Some(
+            if negative {
+                "-1.7976931348623157e+308"
+            } else {
+                "1.7976931348623157e+308"
+            }
+            .to_string(),
+        );
+    }
+    let (digits, kk) = shortest_digits(f);
     let len = i32::try_from(digits.len()).ok()?;
     // The value is 0.DIGITS × 10^kk, i.e. DIGITS × 10^k.
-    let kk = exp + 1;
     let k = kk - len;
     let mut out = String::with_capacity(24);
     if negative {
@@ -130,16 +128,4 @@ pub(super) fn float_text(f: f64) -> Option<String> {
         out.push_str(&(kk - 1).to_string());
     }
     Some(out)
-}
-
-/// The exponent of `{:e}` output (`-7`, `21`).
-fn small_int(text: &str) -> Option<i32> {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, text),
-    };
-    let n = digits.bytes().try_fold(0i32, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + i32::from(b - b'0'))
-    })?;
-    Some(if negative { -n } else { n })
 }

@@ -1,7 +1,7 @@
 //! Reading a Home Assistant discovery document's keys, with wrong types reported as the device's fault.
 
 use crate::model::json::{Json, Object};
-use crate::model::number::parse_f64;
+use crate::model::number::{parse_f64, short};
 
 use super::discovery::SkipReason;
 use super::extractor::Extractor;
@@ -117,7 +117,7 @@ impl Conf<'_> {
         };
         let qos = self.number("qos", 0.0)?;
         if !(qos == 0.0 || qos == 1.0 || qos == 2.0) {
-            return malformed(format!("qos {qos} is not 0, 1 or 2"));
+            return malformed(format!("qos {} is not 0, 1 or 2", short(qos)));
         }
         let retain = match self.0.get("retain") {
             None | Some(Json::Null) => false,

@@ -8,7 +8,7 @@
 //! is listed as skipped instead of showing a wrong value later.
 
 use crate::model::json::{Json, Num};
-use crate::model::number::parse_f64;
+use crate::model::number::{parse_f64, within};
 use serde::{Deserialize, Serialize};
 
 use super::payload::{lookup, render_value, Seg};
@@ -329,7 +329,7 @@ fn make_filter(template: &str, name: &str, args: &[Json]) -> Result<Filter, Temp
                 Some("ceil") => RoundMethod::Ceil,
                 Some(m) => return Err(TemplateError::malformed(template, format!("unknown round method '{m}'"))),
             };
-            Filter::Round(num_arg(0).unwrap_or(0.0).clamp(0.0, 15.0) as i32, method)
+            Filter::Round(within(num_arg(0).unwrap_or(0.0), 0.0, 15.0) as i32, method)
         }
         "lower" => Filter::Lower,
         "upper" => Filter::Upper,
@@ -398,7 +398,8 @@ fn eval(e: &Expr, payload: &Payload) -> Result<String, ExtractError> {
             Filter::Float(def) => as_number(&v).or(*def).and_then(number).ok_or_else(not_number)?,
             Filter::Int(def) => {
                 let n = as_number(&v).or(*def).ok_or_else(not_number)?;
-                Json::Number(Num::from(n.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64))
+                // `as` saturates at i64's range.
+                Json::Number(Num::from(n.trunc() as i64))
             }
             Filter::Round(places, method) => {
                 let n = as_number(&v).ok_or_else(not_number)?;

@@ -2,6 +2,8 @@
 
 use std::collections::VecDeque;
 
+use crate::model::number::within;
+
 use super::runtime::{PartState, Sample, WidgetState};
 use super::widget::{Part, WidgetDef, WidgetKind};
 
@@ -144,7 +146,7 @@ impl<'a> WidgetView<'a> {
                 position: Some(p), ..
             } => {
                 let raw = self.state.part(Part::Position).shown_number()?;
-                Some(((raw - p.closed) / (p.open - p.closed) * 100.0).clamp(0.0, 100.0))
+                Some(within((raw - p.closed) / (p.open - p.closed) * 100.0, 0.0, 100.0))
             }
             _ => None,
         }

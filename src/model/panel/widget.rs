@@ -467,7 +467,7 @@ impl WidgetDef {
             WidgetKind::Climate { target, .. } => {
                 range(target.min, target.max, "target temperature")?;
                 if !step_ok(target.step) {
-                    return bad(format!("step {} must be above 0", target.step));
+                    return bad(format!("step {} must be above 0", short(target.step)));
                 }
             }
             _ => {}

@@ -1,7 +1,7 @@
 //! One widget as a tile card: name, state, unit and one obvious control. Offline devices
 //! are dimmed and say so; their controls are disabled.
 
-use crate::model::number::{fixed, parse_f64, short};
+use crate::model::number::{fixed, parse_f64, short, within};
 use std::rc::Rc;
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -144,7 +144,7 @@ fn control(
             let step = target.step;
             let nudge = |delta: f64, label: &str| {
                 let send = send.clone();
-                let next = t.map(|v| (v + delta).clamp(target.min, target.max));
+                let next = t.map(|v| within(v + delta, target.min, target.max));
                 html! { <button type="button" class="nudge" disabled={disabled || next.is_none()}
                 aria-label={format!("{name} target {label}")}
                 onclick={move |_| if let Some(n) = next { send.emit(WidgetInput::Target(n)) }}>{ label.to_string() }</button> }
