@@ -300,42 +300,43 @@ impl Object {
         self.0.iter().map(|(k, _)| k)
     }
 
-    /// Collapses repeated keys: the last value wins, at the first one's position. Sorting indices
-    /// keeps a hostile object with 100,000 keys at n log n instead of n².
+    /// Collapses repeated keys: the last value wins, at the first one's position. Objects in
+    /// payloads are small, so pairs are compared directly; a large one goes through a map of
+    /// first positions (a map type the bundle has anyway) so that 100,000 keys stay linear.
     fn dedup(&mut self) {
         let n = self.0.len();
-        if n < 2 {
-            return;
-        }
-        let mut order: Vec<usize> = (0..n).collect();
-        // Stable, so equal keys stay in document order.
-        order.sort_by(|&a, &b| self.0[a].0.cmp(&self.0[b].0));
-        let mut keep = vec![true; n];
-        let mut any = false;
-        let mut start = 0;
-        while start < n {
-            let mut end = start + 1;
-            while end < n && self.0[order[end]].0 == self.0[order[start]].0 {
-                end += 1;
-            }
-            if end - start > 1 {
-                any = true;
-                let (first, last) = (order[start], order[end - 1]);
-                let value = std::mem::take(&mut self.0[last].1);
-                self.0[first].1 = value;
-                for &i in &order[start + 1..end] {
-                    keep[i] = false;
+        let mut first_of = vec![usize::MAX; n];
+        if n <= 64 {
+            for (i, first) in first_of.iter_mut().enumerate().skip(1) {
+                if let Some(f) = self.0[..i].iter().position(|(k, _)| *k == self.0[i].0) {
+                    *first = f;
                 }
             }
-            start = end;
+        } else {
+            let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            for (i, (k, _)) in self.0.iter().enumerate() {
+                match seen.get(k) {
+                    Some(&f) => first_of[i] = f,
+                    None => {
+                        seen.insert(k.clone(), i);
+                    }
+                }
+            }
         }
-        if any {
-            let mut i = 0;
-            self.0.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
+        if first_of.iter().all(|&f| f == usize::MAX) {
+            return;
         }
+        for (i, &first) in first_of.iter().enumerate() {
+            if first != usize::MAX {
+                let value = std::mem::take(&mut self.0[i].1);
+                self.0[first].1 = value;
+            }
+        }
+        let mut i = 0;
+        self.0.retain(|_| {
+            i += 1;
+            first_of[i - 1] == usize::MAX
+        });
     }
 }
 

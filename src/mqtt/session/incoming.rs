@@ -21,7 +21,7 @@ impl Session {
             Packet::PubRec { pkid, code } => self.on_pubrec(pkid, code),
             Packet::PubComp { pkid, code } => self.on_pubcomp(pkid, code),
             Packet::PubRel { pkid, .. } => {
-                let known = self.incoming_qos2.remove(&pkid);
+                let known = self.incoming_qos2.remove(&pkid).is_some();
                 // MQTT 5 says why when the id is unknown; 3.1.1 just completes.
                 let code = if known || self.opts.version == Version::V311 {
                     0
@@ -142,7 +142,7 @@ impl Session {
             QoS::ExactlyOnce => {
                 let pkid = p.pkid;
                 // A repeat before PUBREL is the same message: acknowledge, do not deliver twice.
-                if self.incoming_qos2.insert(pkid) {
+                if self.incoming_qos2.insert(pkid, ()).is_none() {
                     self.events.push_back(Event::Message(p));
                 }
                 self.send(Packet::PubRec { pkid, code: 0 });

@@ -8,8 +8,9 @@
 mod incoming;
 mod options;
 mod outgoing;
+mod sorted_map;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use bytes::Bytes;
 
@@ -22,6 +23,7 @@ use super::topic::{validate_filter, validate_topic};
 use options::validate_options;
 pub use options::Options;
 use outgoing::Outgoing;
+pub use sorted_map::SortedMap;
 
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;
@@ -98,15 +100,15 @@ pub struct Session {
     last_sent: Millis,
     ping_sent: Option<Millis>,
     // Durable state: what must survive a reconnect.
-    subscriptions: BTreeMap<String, QoS>,
+    subscriptions: SortedMap<String, QoS>,
     unsent_subscribes: Vec<(String, QoS)>,
     unsent_unsubscribes: Vec<String>,
     outgoing: Outgoing,
-    incoming_qos2: HashSet<u16>,
+    incoming_qos2: SortedMap<u16, ()>,
     next_publish_id: u64,
     // Per connection: requests awaiting their acknowledgement.
-    pending_subscribes: HashMap<u16, Vec<(String, QoS)>>,
-    pending_unsubscribes: HashMap<u16, Vec<String>>,
+    pending_subscribes: SortedMap<u16, Vec<(String, QoS)>>,
+    pending_unsubscribes: SortedMap<u16, Vec<String>>,
 }
 
 impl Session {
@@ -128,14 +130,14 @@ impl Session {
             max_qos: QoS::ExactlyOnce,
             last_sent: 0,
             ping_sent: None,
-            subscriptions: BTreeMap::new(),
+            subscriptions: SortedMap::default(),
             unsent_subscribes: Vec::new(),
             unsent_unsubscribes: Vec::new(),
             outgoing: Outgoing::default(),
-            incoming_qos2: HashSet::new(),
+            incoming_qos2: SortedMap::default(),
             next_publish_id: 1,
-            pending_subscribes: HashMap::new(),
-            pending_unsubscribes: HashMap::new(),
+            pending_subscribes: SortedMap::default(),
+            pending_unsubscribes: SortedMap::default(),
         }
     }
 
@@ -158,7 +160,7 @@ impl Session {
     }
 
     /// Subscriptions the session keeps (and restores after a reconnect).
-    pub fn subscriptions(&self) -> &BTreeMap<String, QoS> {
+    pub fn subscriptions(&self) -> &SortedMap<String, QoS> {
         &self.subscriptions
     }
 

@@ -1,8 +1,9 @@
 //! Our QoS 1/2 publishes: queued behind the in-flight limit, then tracked by packet id
 //! through PUBACK or PUBREC/PUBREL/PUBCOMP, and replayed after a reconnect.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 
+use super::sorted_map::SortedMap;
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
 use crate::mqtt::error::{reason_text, UsageError};
@@ -22,11 +23,11 @@ pub(super) struct InFlight {
     pub stage: Stage,
 }
 
-/// In-flight publishes by id (send order) with an index by packet id, plus a waiting queue.
+/// In-flight publishes by id (send order), plus a waiting queue. Acks name packet ids, which
+/// are found by a scan: no more than the in-flight limit are ever in flight.
 #[derive(Debug, Default)]
 pub(super) struct Outgoing {
-    inflight: BTreeMap<u64, InFlight>,
-    by_pkid: HashMap<u16, u64>,
+    inflight: SortedMap<u64, InFlight>,
     queue: VecDeque<(u64, Publish)>,
 }
 
@@ -40,12 +41,13 @@ impl Outgoing {
     }
 
     fn find(&mut self, pkid: u16) -> Option<(u64, &mut InFlight)> {
-        let id = *self.by_pkid.get(&pkid)?;
-        self.inflight.get_mut(&id).map(|f| (id, f))
+        self.inflight
+            .find_by(|f| f.publish.pkid == pkid)
+            .map(|(&id, f)| (id, f))
     }
 
     fn remove(&mut self, pkid: u16) -> Option<u64> {
-        let id = self.by_pkid.remove(&pkid)?;
+        let id = self.find(pkid)?.0;
         self.inflight.remove(&id);
         Some(id)
     }
@@ -107,7 +109,6 @@ impl Session {
                 continue;
             }
             self.push_transmit(bytes);
-            self.outgoing.by_pkid.insert(pkid, id);
             self.outgoing.inflight.insert(
                 id,
                 InFlight {
