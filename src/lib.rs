@@ -8,9 +8,11 @@
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that
 //!   runs the session with one timer, localStorage and the page's query string.
 //! - `ui`    — Yew components (wasm32 only): one reducer owns UI state.
+//! - `sorted_map` — the small map the core and the model share instead of many map types.
 
 pub mod model;
 pub mod mqtt;
+pub mod sorted_map;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -3,9 +3,8 @@
 //! Both sides are untrusted, so every path has a cap: bytes parsed, keys flattened, lines compared
 //! and the size of the line-diff table. Past a cap the result says so instead of working harder.
 
-use std::collections::BTreeMap;
-
 use crate::model::json::Json;
+use crate::sorted_map::SortedMap;
 
 /// Each side is compared only when it is at most this big.
 pub const MAX_DIFF_BYTES: usize = 256 * 1024;
@@ -154,8 +153,8 @@ fn key_diff(old: &Json, new: &Json) -> Diff {
 
 /// Flattens nested objects to `a.b.c` keys; arrays stay whole values, because an insertion would
 /// otherwise show every later index as changed. Returns whether keys past `MAX_KEYS` were dropped.
-fn flatten(root: &Json) -> (BTreeMap<String, String>, bool) {
-    let mut out = BTreeMap::new();
+fn flatten(root: &Json) -> (SortedMap<String, String>, bool) {
+    let mut out = SortedMap::default();
     let mut cut = false;
     // Every entry on the stack becomes at least one key, so out + stack never passes MAX_KEYS.
     // The root has no prefix: it is always expanded, and its keys take no leading dot.

@@ -1,13 +1,14 @@
 //! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
 //! widgets they describe, grouped by device, plus what was skipped and why.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
 use super::discovery_z2m::{parse_z2m_devices, DEFAULT_Z2M_BASE};
 use super::widget::{DeviceInfo, WidgetDef};
 use crate::model::fold::fold;
+use crate::sorted_map::SortedMap;
 
 /// Why a discovered entity is not shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +70,7 @@ pub struct Discovery {
     config: DiscoveryConfig,
     /// Home Assistant widgets and skips by config topic, so an empty payload removes exactly
     /// what that topic announced.
-    ha: BTreeMap<String, (Vec<WidgetDef>, Vec<Skipped>)>,
+    ha: SortedMap<String, (Vec<WidgetDef>, Vec<Skipped>)>,
     /// The last `bridge/devices` document replaces all Zigbee2MQTT widgets at once.
     z2m: Vec<WidgetDef>,
     z2m_skipped: Vec<Skipped>,
@@ -89,7 +90,7 @@ impl Discovery {
         let z2m_topic = (!config.z2m_base.is_empty()).then(|| format!("{}/bridge/devices", config.z2m_base));
         Discovery {
             config,
-            ha: BTreeMap::new(),
+            ha: SortedMap::default(),
             z2m: Vec::new(),
             z2m_skipped: Vec::new(),
             z2m_topic,

@@ -1,7 +1,6 @@
 //! User panels: named, ordered lists of widgets that the user edits, stores, exports, imports and
 //! shares as a retained message.
 
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -13,6 +12,7 @@ use super::widget_write;
 use crate::model::json::Json;
 use crate::model::json_view::{pretty, Budget};
 use crate::mqtt::topic::validate_topic;
+use crate::sorted_map::SortedMap;
 
 /// The `format` of a file holding all panels (localStorage, backups).
 pub const PANELS_FORMAT: &str = "mqtt-deck-panels";
@@ -283,18 +283,18 @@ impl Panels {
     /// Loads what [`Panels::to_json`] wrote. Ids must be unique, as they were when saved.
     pub fn from_json(json: &str) -> Result<Panels, ImportError> {
         let panels = parse_any(json)?;
-        // Owned ids: the same set type as `receive_shared` uses, so the bundle holds one copy.
-        let mut seen: HashSet<String> = HashSet::new();
+        // The same map type as `receive_shared` uses, so the bundle holds one copy.
+        let mut seen: SortedMap<String, ()> = SortedMap::default();
         for id in panels
             .iter()
             .flat_map(|p| std::iter::once(&p.id).chain(p.widgets.iter().map(|w| &w.id)))
         {
-            if !seen.insert(id.clone()) {
+            if seen.insert(id.clone(), ()).is_some() {
                 return Err(ImportError::Invalid(format!("the id \"{id}\" is used twice")));
             }
         }
         let next_id = seen
-            .iter()
+            .keys()
             .filter_map(|id| id.get(1..).and_then(|n| n.parse::<u64>().ok()))
             .max()
             .unwrap_or(0);
@@ -385,17 +385,17 @@ impl Panels {
             }
             let mut widgets = incoming.widgets.clone();
             // Keep the sender's ids unless something else here uses them (our own echo keeps ours).
-            let mut used: HashSet<String> = self
-                .panels
-                .iter()
-                .enumerate()
-                .flat_map(|(j, p)| {
-                    let others = (j != i).then_some(p.widgets.iter().map(|w| w.id.clone()));
-                    std::iter::once(p.id.clone()).chain(others.into_iter().flatten())
-                })
-                .collect();
+            let mut used: SortedMap<String, ()> = SortedMap::default();
+            for (j, p) in self.panels.iter().enumerate() {
+                used.insert(p.id.clone(), ());
+                if j != i {
+                    for w in &p.widgets {
+                        used.insert(w.id.clone(), ());
+                    }
+                }
+            }
             for w in &mut widgets {
-                while !used.insert(w.id.clone()) {
+                while used.insert(w.id.clone(), ()).is_some() {
                     w.id = self.fresh_id("w");
                 }
             }

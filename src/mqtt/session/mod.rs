@@ -8,7 +8,6 @@
 mod incoming;
 mod options;
 mod outgoing;
-mod sorted_map;
 
 use std::collections::VecDeque;
 
@@ -20,10 +19,10 @@ use super::error::{Error, ProtocolError, TransportError, UsageError};
 use super::packet::{Connect, Packet, Publish, QoS, Version};
 use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
+pub use crate::sorted_map::SortedMap;
 use options::validate_options;
 pub use options::Options;
 use outgoing::Outgoing;
-pub use sorted_map::SortedMap;
 
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;

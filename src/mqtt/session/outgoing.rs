@@ -3,11 +3,11 @@
 
 use std::collections::VecDeque;
 
-use super::sorted_map::SortedMap;
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
 use crate::mqtt::error::{reason_text, UsageError};
 use crate::mqtt::packet::{Packet, Publish, QoS};
+use crate::sorted_map::SortedMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {

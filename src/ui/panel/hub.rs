@@ -1,8 +1,8 @@
 //! The panel's live side: discovery, widget runtime and the user's panels, fed by every
 //! message, saved to localStorage, and able to subscribe and publish through the driver.
 
+use crate::sorted_map::SortedMap;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
 use bytes::Bytes;
 
@@ -22,7 +22,7 @@ pub struct PanelHub {
     pub runtime: RefCell<Runtime>,
     pub panels: RefCell<Panels>,
     driver: RefCell<Option<Driver>>,
-    subscribed: RefCell<BTreeSet<String>>,
+    subscribed: RefCell<SortedMap<String, ()>>,
     /// Topics of shared panels, kept here so routing a message allocates nothing.
     share_filters: RefCell<Vec<String>>,
     /// Why saved panels could not be loaded, shown once on the Panel screen.
@@ -53,7 +53,7 @@ impl PanelHub {
             runtime: RefCell::new(Runtime::new()),
             panels: RefCell::new(panels),
             driver: RefCell::new(None),
-            subscribed: RefCell::new(BTreeSet::new()),
+            subscribed: RefCell::new(SortedMap::default()),
             share_filters: RefCell::new(Vec::new()),
             load_error,
         };
@@ -125,8 +125,8 @@ impl PanelHub {
         let Some(driver) = driver.as_ref() else { return };
         let mut subscribed = self.subscribed.borrow_mut();
         for filter in wanted {
-            if !subscribed.contains(&filter) && driver.subscribe(&filter, QoS::AtLeastOnce).is_ok() {
-                subscribed.insert(filter);
+            if !subscribed.contains_key(&filter) && driver.subscribe(&filter, QoS::AtLeastOnce).is_ok() {
+                subscribed.insert(filter, ());
             }
         }
     }

@@ -1,6 +1,7 @@
-//! A map kept as a sorted `Vec`. The session's maps hold a handful of entries (filters,
-//! packet ids in flight, requests awaiting their ack), and every distinct `BTreeMap` or
-//! `HashMap` type brings 1.5–4.5 KB of its own code into the bundle.
+//! A map kept as a sorted `Vec`, for the small maps of the session (filters, packet ids in
+//! flight, requests awaiting their ack) and the model (discovered devices, a diff's paths):
+//! every distinct `BTreeMap` or `HashMap` type brings 1.5–4.5 KB of its own code into the
+//! bundle, and these hold tens of entries, not thousands.
 
 use std::borrow::Borrow;
 
@@ -30,6 +31,21 @@ impl<K: Ord, V> SortedMap<K, V> {
                 None
             }
         }
+    }
+
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        let i = self.find(key).ok()?;
+        Some(&self.0[i].1)
+    }
+
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.find(key).is_ok()
     }
 
     pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
@@ -67,6 +83,10 @@ impl<K: Ord, V> SortedMap<K, V> {
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
     }
 
     /// The first entry whose value `pick` accepts.
