@@ -1,7 +1,7 @@
 //! The message store: every message in one ring bounded by a global cap, per-topic
 //! histories (the newest N sequence numbers of each topic) and the topic tree.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use bytes::Bytes;
 
@@ -57,7 +57,8 @@ pub struct MessageStore {
     per_topic_cap: usize,
     /// Oldest at the front; `seq` of entry i is `ring[0].seq + i`.
     ring: VecDeque<StoredMessage>,
-    per_topic: HashMap<NodeId, VecDeque<u64>>,
+    /// Indexed by the tree's node ids, which are dense; empty queues do not allocate.
+    per_topic: Vec<VecDeque<u64>>,
     tree: TopicTree,
     next_seq: u64,
     received: u64,
@@ -69,7 +70,7 @@ impl MessageStore {
             global_cap: global_cap.max(1),
             per_topic_cap: per_topic_cap.max(1),
             ring: VecDeque::new(),
-            per_topic: HashMap::new(),
+            per_topic: Vec::new(),
             tree: TopicTree::default(),
             next_seq: 1,
             received: 0,
@@ -104,7 +105,7 @@ impl MessageStore {
     /// Changes the per-topic cap; histories longer than the new cap are cut now.
     pub fn set_per_topic_cap(&mut self, cap: usize) {
         self.per_topic_cap = cap.max(1);
-        for seqs in self.per_topic.values_mut() {
+        for seqs in &mut self.per_topic {
             while seqs.len() > self.per_topic_cap {
                 seqs.pop_front();
             }
@@ -137,7 +138,10 @@ impl MessageStore {
         let node = (direction == Direction::Received).then(|| {
             self.received += 1;
             let node = self.tree.record(&topic, &payload, retain, time_ms);
-            let seqs = self.per_topic.entry(node).or_default();
+            if self.per_topic.len() <= node {
+                self.per_topic.resize_with(node + 1, VecDeque::new);
+            }
+            let seqs = &mut self.per_topic[node];
             seqs.push_back(seq);
             if seqs.len() > self.per_topic_cap {
                 seqs.pop_front();
@@ -164,7 +168,7 @@ impl MessageStore {
     fn evict_oldest(&mut self) {
         let Some(old) = self.ring.pop_front() else { return };
         if let Some(node) = old.node {
-            if let Some(seqs) = self.per_topic.get_mut(&node) {
+            if let Some(seqs) = self.per_topic.get_mut(node) {
                 if seqs.front() == Some(&old.seq) {
                     seqs.pop_front();
                 }
@@ -189,7 +193,7 @@ impl MessageStore {
 
     /// A topic's stored history, newest first.
     pub fn topic_history(&self, node: NodeId) -> impl Iterator<Item = &StoredMessage> {
-        let seqs = self.per_topic.get(&node);
+        let seqs = self.per_topic.get(node);
         seqs.into_iter()
             .flat_map(|s| s.iter().rev())
             .filter_map(|&seq| self.get(seq))
@@ -198,7 +202,7 @@ impl MessageStore {
     /// The message received on the same topic just before `seq`, for the diff.
     pub fn previous_on_topic(&self, seq: u64) -> Option<&StoredMessage> {
         let node = self.get(seq)?.node?;
-        let seqs = self.per_topic.get(&node)?;
+        let seqs = self.per_topic.get(node)?;
         let at = seqs.iter().position(|&s| s == seq)?;
         self.get(*seqs.get(at.checked_sub(1)?)?)
     }
@@ -387,7 +391,7 @@ mod tests {
             );
         }
         assert_eq!(store.len(), 1000);
-        let total: usize = store.per_topic.values().map(|s| s.len()).sum();
+        let total: usize = store.per_topic.iter().map(|s| s.len()).sum();
         assert!(
             total <= 1000,
             "per-topic histories point only at stored messages: {total}"
