@@ -212,8 +212,14 @@ impl Discovery {
                 }),
             }
         }
-        groups.sort_by_key(|g| fold(g.name));
-        groups
+        // Ordered through the shared map (name, then first seen) rather than a sort, whose
+        // code the bundle would carry once more for this type.
+        let mut order: SortedMap<(String, usize), ()> = SortedMap::default();
+        for (i, g) in groups.iter().enumerate() {
+            order.insert((fold(g.name), i), ());
+        }
+        let mut slots: Vec<Option<DiscoveredDevice<'_>>> = groups.into_iter().map(Some).collect();
+        order.keys().filter_map(|&(_, i)| slots[i].take()).collect()
     }
 
     /// What discovery announced but cannot show, with reasons.

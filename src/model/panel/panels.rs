@@ -355,10 +355,11 @@ impl Panels {
 
     /// The share topics to subscribe to, so shared panels follow their publisher.
     pub fn share_subscriptions(&self) -> Vec<String> {
-        let mut topics: Vec<String> = self.panels.iter().filter_map(|p| p.share_topic.clone()).collect();
-        topics.sort();
-        topics.dedup();
-        topics
+        let mut topics: SortedMap<String, ()> = SortedMap::default();
+        for topic in self.panels.iter().filter_map(|p| p.share_topic.clone()) {
+            topics.insert(topic, ());
+        }
+        topics.into_iter().map(|(t, ())| t).collect()
     }
 
     /// Applies a message on a share topic to the panels following it (name and widgets; the panel

@@ -1,8 +1,10 @@
 //! The live side of widgets: values, availability and optimistic state, driven by received
 //! messages, with an index from topic to the widgets that read it.
 
-use crate::model::number::parse_f64;
 use std::collections::{HashMap, VecDeque};
+
+use crate::model::number::parse_f64;
+use crate::sorted_map::SortedMap;
 
 use super::command::{self, CommandError, OutgoingPublish, WidgetInput};
 use super::extractor::Extractor;
@@ -135,7 +137,8 @@ struct Slot {
 pub struct Runtime {
     slots: Vec<Slot>,
     by_id: HashMap<String, usize>,
-    by_topic: HashMap<String, Vec<Route>>,
+    /// Sorted by topic: a binary search per message, and the subscription list comes in order.
+    by_topic: SortedMap<String, Vec<Route>>,
 }
 
 impl Runtime {
@@ -196,16 +199,13 @@ impl Runtime {
 
     fn route(&mut self, topic: &str, slot: usize, target: Target) {
         self.by_topic
-            .entry(topic.to_string())
-            .or_default()
+            .get_or_default(topic.to_string())
             .push(Route { slot, target });
     }
 
     /// The topics to subscribe to, sorted and without duplicates.
     pub fn subscriptions(&self) -> Vec<String> {
-        let mut topics: Vec<String> = self.by_topic.keys().cloned().collect();
-        topics.sort();
-        topics
+        self.by_topic.keys().cloned().collect()
     }
 
     /// True when some widget reads this topic.
