@@ -152,7 +152,8 @@ impl TopicTree {
         parts.join("/")
     }
 
-    /// Topics at or below `id` whose last message was retained.
+    /// Topics at or below `id` whose last message was retained, in tree order (as the tree
+    /// shows them: a parent before its children, siblings by name).
     pub fn retained_below(&self, id: NodeId) -> Vec<String> {
         let mut out = Vec::new();
         let mut stack = vec![id];
@@ -163,9 +164,9 @@ impl TopicTree {
                     out.push(t.clone());
                 }
             }
-            stack.extend(n.children.values().copied());
+            // Reversed onto the stack so that the first name comes off first.
+            stack.extend(n.children.values().rev().copied());
         }
-        out.sort();
         out
     }
 
@@ -312,12 +313,13 @@ mod tests {
     #[test]
     fn retained_topics_below_a_node_are_listed_for_clearing() {
         let mut t = TopicTree::default();
-        t.record("a/x", &Bytes::from_static(b"1"), true, 0.0);
-        t.record("a/y", &Bytes::from_static(b"1"), false, 0.0);
         t.record("a/z/w", &Bytes::from_static(b"1"), true, 0.0);
+        t.record("a/y", &Bytes::from_static(b"1"), false, 0.0);
+        t.record("a/x", &Bytes::from_static(b"1"), true, 0.0);
+        t.record("a", &Bytes::from_static(b"1"), true, 0.0);
         t.record("b", &Bytes::from_static(b"1"), true, 0.0);
         let a = t.node(ROOT).unwrap().children["a"];
-        assert_eq!(t.retained_below(a), vec!["a/x", "a/z/w"]);
+        assert_eq!(t.retained_below(a), vec!["a", "a/x", "a/z/w"]);
     }
 
     #[test]
