@@ -201,9 +201,10 @@ pub fn short(v: f64) -> String {
     }
 }
 
-/// The integer part of a large positive value, saturating at u128's range (3.4e38).
-fn whole(v: f64) -> u128 {
-    v.round() as u128
+/// The integer part of a large positive value, saturating at u64's range (1.8e19): past
+/// that no display has room, and printing u128 costs the bundle another 1.3 KB.
+fn whole(v: f64) -> u64 {
+    v.round() as u64
 }
 
 fn non_finite(v: f64) -> String {

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::connection::ConnectionForm;
 use super::feed::Feed;
+use super::fields::flag;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::panel::hub::PanelHub;
@@ -218,7 +219,7 @@ pub fn app() -> Html {
             (s.view == v).then_some("current")
         );
         html! {
-            <button type="button" role="tab" {class} aria-selected={selected.to_string()}
+            <button type="button" role="tab" {class} aria-selected={flag(selected)}
                 onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(v)))}>{ v.label() }</button>
         }
     });

@@ -114,3 +114,8 @@ pub fn qos_options() -> Vec<(AttrValue, AttrValue)> {
         .map(|q| (AttrValue::from(*q), AttrValue::from(*q)))
         .collect()
 }
+
+/// `"true"` or `"false"` for ARIA states, without formatting or allocating a string per render.
+pub fn flag(on: bool) -> AttrValue {
+    AttrValue::Static(if on { "true" } else { "false" })
+}

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
-use super::fields::{Select, TextField};
+use super::fields::{flag, Select, TextField};
 use super::virtual_list::VirtualList;
 use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, StoredMessage};
 use crate::model::payload::{preview, PayloadKind};
@@ -90,7 +90,7 @@ pub fn message_list(p: &Props) -> Html {
         <section class="panel messages">
             <div class="panel-head">
                 <h2>{ "Messages" }</h2>
-                <button type="button" aria-pressed={paused.is_some().to_string()} onclick={toggle_pause}>
+                <button type="button" aria-pressed={flag(paused.is_some())} onclick={toggle_pause}>
                     { if paused.is_some() { "Resume" } else { "Pause" } }
                 </button>
                 if hidden_new > 0 {

@@ -16,7 +16,7 @@ use crate::model::messages::StoredMessage;
 use crate::model::payload::{hex, preview, PayloadKind};
 use crate::mqtt::QoS;
 use crate::ui::feed::Feed;
-use crate::ui::fields::Select;
+use crate::ui::fields::{flag, Select};
 use crate::ui::messages::{clock, message_row, MessageList};
 use crate::web::page::copy_text;
 
@@ -197,7 +197,7 @@ pub fn topic_detail(p: &Props) -> Html {
             </div>
             <div class="row actions">
                 if chartable {
-                    <button type="button" aria-pressed={charted.to_string()} onclick={toggle_chart}>
+                    <button type="button" aria-pressed={flag(charted)} onclick={toggle_chart}>
                         { if charted { "Remove from chart" } else { "Add to chart" } }
                     </button>
                 }

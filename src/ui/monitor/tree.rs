@@ -11,7 +11,7 @@ use crate::model::number::fixed;
 use crate::model::payload::{preview, PayloadKind};
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::ui::feed::Feed;
-use crate::ui::fields::TextField;
+use crate::ui::fields::{flag, TextField};
 use crate::ui::messages::clock;
 use crate::ui::virtual_list::VirtualList;
 
@@ -132,7 +132,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
     } else {
         let label = format!("{} {}", if expanded { "Collapse" } else { "Expand" }, path);
         html! {
-            <button type="button" class="twisty" aria-label={label} aria-expanded={expanded.to_string()} onclick={toggle}>
+            <button type="button" class="twisty" aria-label={label} aria-expanded={flag(expanded)} onclick={toggle}>
                 { if expanded { "▾" } else { "▸" } }
             </button>
         }
@@ -147,7 +147,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
             style={format!("padding-left:{}rem", fixed(f64::from(node.depth) * 0.9, 1))}>
             { twisty }
             <button type="button" class="node mono" title={path.clone()} aria-label={format!("Topic {path}")}
-                aria-pressed={selected.to_string()} onclick={select}>{ name }</button>{ " " }
+                aria-pressed={flag(selected)} onclick={select}>{ name }</button>{ " " }
             <span class="count" title="messages on this topic / in its subtree">{ counts }</span>{ " " }
             if node.retained { <span class="badge retained" title="retained">{ "R" }</span>{ " " } }
             <span class="last mono">{ last }</span>

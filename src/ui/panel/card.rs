@@ -7,6 +7,8 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::ui::fields::flag;
+
 use super::hub::PanelHub;
 use super::live_input::LiveInput;
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
@@ -179,7 +181,7 @@ fn switch(label: &str, on: Option<bool>, disabled: bool, send: &Callback<WidgetI
     let send = send.clone();
     let checked = on.unwrap_or(false);
     html! {
-        <button type="button" role="switch" class={classes!("switch", checked.then_some("on"))} aria-checked={checked.to_string()}
+        <button type="button" role="switch" class={classes!("switch", checked.then_some("on"))} aria-checked={flag(checked)}
             aria-label={label.to_string()} {disabled} onclick={move |_| send.emit(WidgetInput::Set(!checked))}
             title={name}>
             <span class="knob" />{ match on { Some(true) => "On", Some(false) => "Off", None => "Unknown" } }

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::ui::fields::flag;
+
 use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::{download, wall_ms};
 use card::WidgetCard;
@@ -100,7 +102,7 @@ pub fn panel_screen(p: &Props) -> Html {
     };
     let tabs = panels.iter().map(|(id, name)| {
         let pressed = current == Shown::Panel(id.clone());
-        html! { <button type="button" aria-pressed={pressed.to_string()} onclick={show(Shown::Panel(id.clone()))}>{ name }</button> }
+        html! { <button type="button" aria-pressed={flag(pressed)} onclick={show(Shown::Panel(id.clone()))}>{ name }</button> }
     });
     let body = match &current {
         Shown::Discovered => {
@@ -116,7 +118,7 @@ pub fn panel_screen(p: &Props) -> Html {
         <section class="panel-screen" aria-label="Device panel">
             <div class="row panel-tabs">
                 { for tabs }
-                <button type="button" aria-pressed={(current == Shown::Discovered).to_string()}
+                <button type="button" aria-pressed={flag(current == Shown::Discovered)}
                     onclick={show(Shown::Discovered)}>{ "Discovered" }</button>
                 <button type="button" onclick={new_panel}>{ "New panel" }</button>
             </div>
