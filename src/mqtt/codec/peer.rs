@@ -21,23 +21,9 @@ mod full {
         Ok(match kind {
             PacketType::Connect => {
                 let c = v4::Connect::read(fixed, frame).map_err(malformed)?;
-                let (username, password) = login(c.login.map(|l| (l.username, l.password)));
-                Packet::Connect(Connect {
-                    client_id: c.client_id,
-                    keep_alive: c.keep_alive,
-                    clean_start: c.clean_session,
-                    username,
-                    password,
-                    will: c.last_will.map(|w| Will {
-                        topic: w.topic,
-                        payload: w.message,
-                        qos: qos_from_wire(w.qos),
-                        retain: w.retain,
-                    }),
-                    session_expiry: 0,
-                    receive_maximum: 0,
-                    max_packet_size: 0,
-                })
+                let will = c.last_will.map(|w| will(w.topic, w.message, w.qos, w.retain));
+                let login = c.login.map(|l| (l.username, l.password));
+                Packet::Connect(connect(c.client_id, c.keep_alive, c.clean_session, login, will))
             }
             PacketType::Subscribe => {
                 let s = v4::Subscribe::read(fixed, frame).map_err(malformed)?;
@@ -66,24 +52,15 @@ mod full {
         Ok(match kind {
             PacketType::Connect => {
                 let c = v5::Connect::read(fixed, frame).map_err(malformed)?;
-                let props = c.properties.as_ref();
-                let (username, password) = login(c.login.map(|l| (l.username, l.password)));
-                Packet::Connect(Connect {
-                    client_id: c.client_id,
-                    keep_alive: c.keep_alive,
-                    clean_start: c.clean_session,
-                    username,
-                    password,
-                    will: c.last_will.map(|w| Will {
-                        topic: w.topic,
-                        payload: w.message,
-                        qos: qos_from_wire(w.qos),
-                        retain: w.retain,
-                    }),
-                    session_expiry: props.and_then(|p| p.session_expiry_interval).unwrap_or(0),
-                    receive_maximum: props.and_then(|p| p.receive_maximum).unwrap_or(0),
-                    max_packet_size: props.and_then(|p| p.max_packet_size).unwrap_or(0),
-                })
+                let will = c.last_will.map(|w| will(w.topic, w.message, w.qos, w.retain));
+                let login = c.login.map(|l| (l.username, l.password));
+                let mut connect = connect(c.client_id, c.keep_alive, c.clean_session, login, will);
+                if let Some(p) = c.properties {
+                    connect.session_expiry = p.session_expiry_interval.unwrap_or(0);
+                    connect.receive_maximum = p.receive_maximum.unwrap_or(0);
+                    connect.max_packet_size = p.max_packet_size.unwrap_or(0);
+                }
+                Packet::Connect(connect)
             }
             PacketType::Subscribe => {
                 let s = v5::Subscribe::read(fixed, frame).map_err(malformed)?;
@@ -107,14 +84,35 @@ mod full {
         })
     }
 
-    /// mqttbytes has one login for both fields; an empty one means "not sent".
-    fn login(login: Option<(String, String)>) -> (Option<String>, Option<String>) {
-        match login {
-            Some((user, pass)) => (
-                Some(user).filter(|u| !u.is_empty()),
-                Some(pass).filter(|p| !p.is_empty()),
-            ),
-            None => (None, None),
+    /// What both versions' CONNECT carry; MQTT 5's properties are the caller's. mqttbytes has
+    /// one login for both fields, and an empty one means "not sent".
+    fn connect(
+        client_id: String,
+        keep_alive: u16,
+        clean_start: bool,
+        login: Option<(String, String)>,
+        will: Option<Will>,
+    ) -> Connect {
+        let (username, password) = login.unzip();
+        Connect {
+            client_id,
+            keep_alive,
+            clean_start,
+            username: username.filter(|u| !u.is_empty()),
+            password: password.filter(|p| !p.is_empty()),
+            will,
+            session_expiry: 0,
+            receive_maximum: 0,
+            max_packet_size: 0,
+        }
+    }
+
+    fn will(topic: String, payload: Bytes, qos: mqttbytes::QoS, retain: bool) -> Will {
+        Will {
+            topic,
+            payload,
+            qos: qos_from_wire(qos),
+            retain,
         }
     }
 

@@ -10,6 +10,16 @@ use crate::mqtt::packet::{ConnAck, Packet, Publish};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
+    // The four acknowledgements differ only in their mqttbytes type.
+    macro_rules! ack {
+        ($kind:ident) => {{
+            let a = w::$kind::read(fixed, frame).map_err(malformed)?;
+            Packet::$kind {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }};
+    }
     Ok(match fixed.packet_type().map_err(malformed)? {
         PacketType::ConnAck => {
             let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
@@ -40,34 +50,10 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 pkid: p.pkid,
             })
         }
-        PacketType::PubAck => {
-            let a = w::PubAck::read(fixed, frame).map_err(malformed)?;
-            Packet::PubAck {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
-        }
-        PacketType::PubRec => {
-            let a = w::PubRec::read(fixed, frame).map_err(malformed)?;
-            Packet::PubRec {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
-        }
-        PacketType::PubRel => {
-            let a = w::PubRel::read(fixed, frame).map_err(malformed)?;
-            Packet::PubRel {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
-        }
-        PacketType::PubComp => {
-            let a = w::PubComp::read(fixed, frame).map_err(malformed)?;
-            Packet::PubComp {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
-        }
+        PacketType::PubAck => ack!(PubAck),
+        PacketType::PubRec => ack!(PubRec),
+        PacketType::PubRel => ack!(PubRel),
+        PacketType::PubComp => ack!(PubComp),
         PacketType::SubAck => {
             let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
             Packet::SubAck {
