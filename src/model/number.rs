@@ -100,7 +100,7 @@ fn scale(m: f64, e: i32) -> f64 {
 }
 
 /// The fewest significant digits that read back to `v` (finite, not zero), and where the
-/// decimal point goes: `v` = 0.DIGITS × 10^point, e.g. `("15", 2)` for 15.0 and `("25", -2)`
+/// decimal point goes: `v` = 0.DIGITS × 10^point, e.g. `("15", 2)` for 15.0 and `("25", -3)`
 /// for 0.00025. Candidates are checked by reading them back with `parse_f64`, which is exact
 /// up to 15 digits and exponents within ±22; otherwise 17 digits are given, which read back
 /// within an ulp or two near 1, further away at extreme exponents. Numbers the app writes
@@ -156,8 +156,8 @@ pub fn within(v: f64, lo: f64, hi: f64) -> f64 {
 /// Decimal places `fixed` and `short` can give: 10^9 × the largest value printed digit by
 /// digit stays below 2^63.
 const MAX_DECIMALS: usize = 9;
-/// From here on values print as whole numbers; their fractions are below an f64's precision
-/// at this size anyway.
+/// From here on values print as whole numbers, which keeps the digit arithmetic within u64
+/// (see `MAX_DECIMALS`); a display has no room for the fraction of such a value anyway.
 const WHOLE_FROM: f64 = 1e9;
 
 /// `v` with `decimals` (at most nine) digits after the point, as `format!("{v:.N$}")` prints
