@@ -6,7 +6,8 @@
 //! - `write` — [`Json`] to compact text, byte for byte as serde_json writes the same value.
 //!
 //! Numbers keep the text they were written with, so a payload's `21.50` shows as the device sent
-//! it; numbers made by the app ([`Num::from_f64`]) are written as serde_json would.
+//! it; numbers made by the app ([`Num::from_f64`]) are written as serde_json would (floats of
+//! more than 15 significant digits may differ in the last one).
 
 mod parse;
 mod write;
@@ -72,7 +73,7 @@ impl Num {
             .try_fold(0u64, |n, b| n.checked_mul(10)?.checked_add(u64::from(b - b'0')))
     }
 
-    /// A float written as serde_json writes one (`1.0`, `0.001`, `1e+21`); `None` when not finite.
+    /// A float laid out as serde_json lays one out (`1.0`, `0.001`, `1e+21`); `None` when not finite.
     pub fn from_f64(f: f64) -> Option<Num> {
         write::float_text(f).map(Num)
     }
