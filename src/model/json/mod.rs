@@ -306,6 +306,11 @@ impl Object {
     /// first positions (a map type the bundle has anyway) so that 100,000 keys stay linear.
     fn dedup(&mut self) {
         let n = self.0.len();
+        let repeats = |i: usize| self.0[..i].iter().any(|(k, _)| *k == self.0[i].0);
+        // Payloads are parsed per message; most objects have no repeats and allocate nothing here.
+        if n <= 64 && !(1..n).any(repeats) {
+            return;
+        }
         let mut first_of = vec![usize::MAX; n];
         if n <= 64 {
             for (i, first) in first_of.iter_mut().enumerate().skip(1) {
