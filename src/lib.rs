@@ -14,6 +14,12 @@ pub mod model;
 pub mod mqtt;
 pub mod sorted_map;
 
+/// Every wasm build (the app, the benchmark's bare core page, the browser tests) allocates
+/// through Talc: see `Cargo.toml`.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 #[cfg(target_arch = "wasm32")]
