@@ -1,4 +1,5 @@
-// Dependency-free static file server for the built app (dist/), used by the e2e tests and by hand.
+// Dependency-free static file server for the built app (dist/), used by the e2e tests, the
+// benchmark and by hand. Sends a file's precompressed `.gz` twin when the client accepts gzip.
 //
 //   node tests/e2e/serve.mjs DIR [PORT]     (PORT 0 or absent: pick a free one)
 //   import { serve } from './serve.mjs'; const { url, close } = await serve(dir, 0);
@@ -60,14 +61,22 @@ export function serve(dir, port = 0) {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
         return;
       }
-      res.writeHead(200, {
+      const headers = {
         'content-type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
         'content-length': st.size,
         // Tests rebuild dist/ between runs; a cached old wasm would test stale code.
         'cache-control': 'no-store',
-      });
+      };
+      // Like nginx's gzip_static: a release build's precompressed twin, to clients that take gzip.
+      const twin = gzipTwin(file, req.headers['accept-encoding']);
+      if (twin) {
+        headers['content-encoding'] = 'gzip';
+        headers['content-length'] = twin.size;
+        headers.vary = 'accept-encoding';
+      }
+      res.writeHead(200, headers);
       if (req.method === 'HEAD') res.end();
-      else fs.createReadStream(file).pipe(res);
+      else fs.createReadStream(twin ? `${file}.gz` : file).pipe(res);
     });
   });
   // Browsers keep connections alive; without this, close() would wait for them to idle out.
@@ -84,6 +93,17 @@ export function serve(dir, port = 0) {
       resolve({ url, close, server });
     });
   });
+}
+
+/** The stat of `file.gz` when the request accepts gzip and the twin is there, else null. */
+function gzipTwin(file, acceptEncoding = '') {
+  if (!/\bgzip\b/.test(acceptEncoding)) return null;
+  try {
+    const st = fs.statSync(`${file}.gz`);
+    return st.isFile() ? st : null;
+  } catch {
+    return null;
+  }
 }
 
 // Node reports the main module by its real path, so compare against the resolved argv[1].

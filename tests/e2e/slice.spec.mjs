@@ -329,6 +329,20 @@ test('a connect=1 link connects over the one socket index.html opened while the 
   assert.equal(connects, 1, 'CONNECTs the broker saw from this client');
 });
 
+test('the release build arrives gzip-compressed from its .gz twins and runs', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(env.browser);
+  t.after(() => page.context().close());
+  const sent = new Map();
+  page.on('response', async (r) => {
+    const name = new URL(r.url()).pathname.split('/').pop();
+    if (/\.(wasm|js|css)$/.test(name)) sent.set(name.split('.').pop(), (await r.allHeaders())['content-encoding']);
+  });
+  await page.goto(h.appUrl({ client_id: h.uid('deck-gz-'), connect: 1 }));
+  await waitConnected(page);
+  // A twin that is missing or corrupt would show here as plain bytes or as an app that never starts.
+  assert.deepEqual(Object.fromEntries(sent), { wasm: 'gzip', js: 'gzip', css: 'gzip' });
+});
+
 test('a connect=1 link to a port where nothing listens says the broker could not be reached', { timeout: TEST_TIMEOUT }, async (t) => {
   // The socket index.html opened has failed before the app adopts it; the app's own attempt
   // must still produce the message.
