@@ -32,6 +32,7 @@ import { CHROMIUM } from '../tests/e2e/harness.mjs';
 import * as cdp from './cdp.mjs';
 import { snapshot, diff } from './procs.mjs';
 import { burst, encodeBurst, paced, publishOne } from './publish.mjs';
+import { profile } from './profile.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -74,8 +75,9 @@ let ingestStartedAt = null;
 // A receiver whose count has not moved for this long has lost the rest: the broker has long
 // finished sending by then.
 const STALL_MS = 5000;
-const SECTIONS = ['bundle', 'ingest', 'latency', 'memory', 'startup'];
-const ONLY = (env.DECK_BENCH_ONLY || SECTIONS.join(',')).split(',').map((x) => x.trim()).filter(Boolean);
+// `profile` only runs when asked for: it needs its own build and measures nothing of the table.
+const SECTIONS = ['bundle', 'ingest', 'latency', 'memory', 'startup', 'profile'];
+const ONLY = (env.DECK_BENCH_ONLY || SECTIONS.filter((s) => s !== 'profile').join(',')).split(',').map((x) => x.trim()).filter(Boolean);
 for (const x of ONLY) if (!SECTIONS.includes(x)) throw new Error(`DECK_BENCH_ONLY: unknown section "${x}" (known: ${SECTIONS.join(', ')})`);
 
 const TARGETS = {
@@ -218,8 +220,8 @@ async function pageClient(browser, url, n, batches) {
   }
 }
 
-function appUrl(clientId) {
-  return `${served.url}/dist/index.html?url=${encodeURIComponent(WS_URL)}&sub=bench/%23&connect=1&client_id=${clientId}`;
+function appUrl(clientId, dir = 'dist') {
+  return `${served.url}/${dir}/index.html?url=${encodeURIComponent(WS_URL)}&sub=bench/%23&connect=1&client_id=${clientId}`;
 }
 
 // The app's first screen may be another one (the topic tree); its message list is a tab away.
@@ -229,10 +231,10 @@ function showMessageList() {
   return !!document.querySelector('ul[aria-label="Messages"]');
 }
 
-async function openApp(browser, clientId, { initScripts = [] } = {}) {
+async function openApp(browser, clientId, { initScripts = [], dir } = {}) {
   const page = await browser.newPage({ initScripts });
   try {
-    await page.goto(appUrl(clientId));
+    await page.goto(appUrl(clientId, dir));
     await page.waitFor(
       () => {
         const ul = document.querySelector('ul[aria-label="Subscriptions"]');
@@ -588,6 +590,35 @@ async function startup(browser) {
     handshakeMs: median(runs.map((r) => r.wsOpenMs - r.wsCreatedMs)),
     bare: { createdMs: med(bare, 'createdMs'), openMs: med(bare, 'openMs'), connackMs: med(bare, 'connackMs'), handshakeMs: median(bare.map((r) => r.openMs - r.createdMs)) },
   };
+}
+
+// ------------------------------------------------------------------ profile
+
+/** One burst over TOPICS topics into the full app built with function names, profiled. */
+async function profileBurst(browser) {
+  const page = await openApp(browser, 'bench-profile', { dir: 'target/profile-dist' });
+  try {
+    const batches = encodeBurst(N, TOPICS);
+    let got;
+    const P = await profile(page, async () => {
+      const pub = burst({ port: TCP_PORT, n: N, batches });
+      got = await awaitCount(page, N);
+      await pub;
+    });
+    return { ...P, result: result(N, got, null) };
+  } finally {
+    await page.close();
+  }
+}
+
+function printProfile(P) {
+  const pct = (x) => `${(x * 100).toFixed(1)} %`;
+  const r = P.result;
+  console.log(`\n### Profile: full app (b), one burst of ${fmtInt(N)} messages over ${fmtInt(TOPICS)} topics (${r.lost ? `LOST ${r.lost}` : `${fmtInt(r.rate)} msg/s`})\n`);
+  console.log(`Renderer main thread, ${fmtInt(P.totalMs)} ms sampled: wasm ${pct(P.kinds.wasm)}, JS ${pct(P.kinds.js)}, GC ${pct(P.kinds.gc)}, Chromium (program) ${pct(P.kinds.program)}, idle ${pct(P.kinds.idle)}, other ${pct(P.kinds.other)}.\n`);
+  console.log('| self time | share | kind | function |\n|---:|---:|---|---|');
+  for (const x of P.rows) console.log(`| ${x.ms.toFixed(1)} ms | ${pct(x.share)} | ${x.kind} | ${x.name.replace(/\|/g, '\\|')} |`);
+  console.log('');
 }
 
 // ------------------------------------------------------------------ bundle
@@ -961,6 +992,7 @@ async function main() {
   for (const [dir, what] of [
     ['dist', 'trunk build --release'],
     ['target/bench-dist', 'trunk build --release=true --dist target/bench-dist bench/core.html'],
+    ...(ONLY.includes('profile') ? [['target/profile-dist', 'trunk build --release=true --dist target/profile-dist bench/profile.html']] : []),
   ]) {
     if (!fs.existsSync(path.join(REPO, dir, 'index.html'))) throw new Error(`${dir}/index.html missing: run ${what} (scripts/bench.sh does)`);
   }
@@ -985,6 +1017,7 @@ async function main() {
       log(`latency: ${R.latency.lost ? `LOST ${R.latency.lost}` : `p50 ${fmtMs(R.latency.all.p50)}, p99 ${fmtMs(R.latency.all.p99)}, ${R.latency.unrendered} rows never in the DOM`}`);
     }
     if (ONLY.includes('memory')) R.memory = await memory(browser);
+    if (ONLY.includes('profile')) printProfile(await profileBurst(browser));
     if (ONLY.includes('startup')) {
       R.startup = await startup(browser);
       log(`start-up: connected ${fmtMs(R.startup.connectedMs)}, first message ${fmtMs(R.startup.firstMessageMs)}`);

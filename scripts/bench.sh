@@ -3,6 +3,7 @@
 #
 #   scripts/bench.sh                        full run (the figures BENCHMARKS.md reports; a few minutes)
 #   DECK_BENCH_N=20000 scripts/bench.sh     quick run while developing (prints only)
+#   DECK_BENCH_ONLY=profile scripts/bench.sh  where the full app's time goes in a burst (prints only)
 #
 # Environment: DECK_BENCH_BASE (broker ports BASE..BASE+2, default 18850), DECK_BENCH_SKIP_BUILD=1
 # (reuse dist/ and target/bench-dist/ as they are), and the DECK_BENCH_* knobs of bench/run.mjs.
@@ -19,6 +20,10 @@ if [ "${DECK_BENCH_SKIP_BUILD:-}" != 1 ]; then
   trunk build --release
   echo "== building the core-only page (target/bench-dist/)"
   trunk build --release=true --dist target/bench-dist bench/core.html
+  if [[ ",${DECK_BENCH_ONLY:-}," == *,profile,* ]]; then
+    echo "== building the app with wasm function names (target/profile-dist/)"
+    trunk build --release=true --dist target/profile-dist bench/profile.html
+  fi
 fi
 
 broker_dir=$(mktemp -d -t mqtt-deck-bench-broker.XXXXXX)
