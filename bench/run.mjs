@@ -14,8 +14,8 @@
 //   DECK_BENCH_STARTUP_RUNS    start-up navigations (default 5)
 //   DECK_BENCH_ATTEMPTS        tries of a burst that other processes disturbed (default 3)
 //   DECK_BENCH_BROKER_DIR      the broker's scripts/broker.sh DIR, to find its pid for CPU figures
-//   DECK_BENCH_ONLY            comma list of sections to run (bundle,ingest,latency,memory,startup);
-//                              a partial run prints only, like a quick one
+//   DECK_BENCH_ONLY            comma list of sections to run (bundle,ingest,latency,memory,startup;
+//                              or profile, which only runs when named); a partial run prints only
 //   DECK_BENCH_NO_WRITE=1      print only; leave BENCHMARKS.md alone (quick runs never write it)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
