@@ -27,14 +27,7 @@ mod full {
             }
             PacketType::Subscribe => {
                 let s = v4::Subscribe::read(fixed, frame).map_err(malformed)?;
-                Packet::Subscribe {
-                    pkid: s.pkid,
-                    filters: s
-                        .filters
-                        .into_iter()
-                        .map(|f| (f.path, qos_from_wire(f.qos)))
-                        .collect(),
-                }
+                subscribe(s.pkid, s.filters.into_iter().map(|f| (f.path, f.qos)))
             }
             PacketType::Unsubscribe => {
                 let u = v4::Unsubscribe::read(fixed, frame).map_err(malformed)?;
@@ -64,14 +57,7 @@ mod full {
             }
             PacketType::Subscribe => {
                 let s = v5::Subscribe::read(fixed, frame).map_err(malformed)?;
-                Packet::Subscribe {
-                    pkid: s.pkid,
-                    filters: s
-                        .filters
-                        .into_iter()
-                        .map(|f| (f.path, qos_from_wire(f.qos)))
-                        .collect(),
-                }
+                subscribe(s.pkid, s.filters.into_iter().map(|f| (f.path, f.qos)))
             }
             PacketType::Unsubscribe => {
                 let u = v5::Unsubscribe::read(fixed, frame).map_err(malformed)?;
@@ -104,6 +90,14 @@ mod full {
             session_expiry: 0,
             receive_maximum: 0,
             max_packet_size: 0,
+        }
+    }
+
+    /// Both versions' SUBSCRIBE, as (filter, requested QoS) pairs; MQTT 5's options are not read.
+    fn subscribe(pkid: u16, filters: impl Iterator<Item = (String, mqttbytes::QoS)>) -> Packet {
+        Packet::Subscribe {
+            pkid,
+            filters: filters.map(|(path, qos)| (path, qos_from_wire(qos))).collect(),
         }
     }
 
