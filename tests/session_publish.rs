@@ -6,7 +6,7 @@ mod support;
 use bytes::Bytes;
 use mqtt_deck::mqtt;
 
-use mqtt::error::{Error, UsageError};
+use mqtt::error::{Error, LimitError, UsageError};
 use mqtt::packet::{ConnAck, Packet, QoS, Version};
 use mqtt::session::{Event, Options, Status};
 use support::fake_broker::{connected_with, names, options, publishes, versions, Pair};
@@ -226,7 +226,7 @@ fn v5_publish_over_the_brokers_maximum_packet_size_fails_and_sends_nothing() {
     assert!(
         matches!(
             qos0,
-            Err(Error::Usage(UsageError::PacketTooLarge { max: 100, size })) if size > 200
+            Err(Error::Limit(LimitError::PacketTooLarge { max: 100, size })) if size > 200
         ),
         "{qos0:?}"
     );
@@ -250,7 +250,11 @@ fn v5_maximum_qos_refuses_higher_qos_publishes() {
     let result = pair
         .session
         .publish("a/b", Bytes::from_static(b"x"), QoS::ExactlyOnce, false);
-    assert!(matches!(result, Err(Error::Usage(_))), "{result:?}");
+    assert_eq!(
+        result,
+        Err(Error::Limit(LimitError::QoSUnavailable { asked: 2, max: 1 }))
+    );
+    assert!(result.unwrap_err().to_string().contains("at most QoS 1"));
     pair.pump();
     assert!(pair.broker.take().is_empty());
 }

@@ -3,7 +3,7 @@
 
 use super::settings::ConnectionSettings;
 use super::subscriptions::SubscriptionList;
-use crate::mqtt::QoS;
+use crate::mqtt::{QoS, Version};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnStatus {
@@ -11,6 +11,8 @@ pub enum ConnStatus {
     Connecting,
     Connected {
         client_id: String,
+        /// A 5.0 connection fell back to 3.1.1 because the broker speaks nothing newer.
+        fallback: bool,
     },
     /// `at_ms` is when the next attempt starts, on the page's monotonic clock.
     Reconnecting {
@@ -30,8 +32,20 @@ impl ConnStatus {
         match self {
             ConnStatus::Idle => "Disconnected".into(),
             ConnStatus::Connecting => "Connecting…".into(),
-            ConnStatus::Connected { client_id } if client_id.is_empty() => "Connected".into(),
-            ConnStatus::Connected { client_id } => format!("Connected as {client_id}"),
+            ConnStatus::Connected { client_id, fallback } => {
+                let mut text = String::from("Connected");
+                if *fallback {
+                    text.push_str(" with MQTT 3.1.1");
+                }
+                if !client_id.is_empty() {
+                    text.push_str(" as ");
+                    text.push_str(client_id);
+                }
+                if *fallback {
+                    text.push_str(": this broker does not speak 5.0");
+                }
+                text
+            }
             ConnStatus::Reconnecting { reason, .. } => format!("Reconnecting ({reason})"),
             ConnStatus::Disconnected { reason: None } => "Disconnected".into(),
             ConnStatus::Disconnected { reason: Some(r) } => format!("Disconnected: {r}"),
@@ -137,6 +151,8 @@ pub enum Action {
     Connecting,
     Connected {
         client_id: String,
+        /// The version the broker accepted.
+        version: Version,
     },
     Disconnected {
         reason: Option<String>,
@@ -156,6 +172,8 @@ pub enum Action {
         filter: String,
     },
     PublishError(Option<String>),
+    /// Something the user should know that belongs to no form (e.g. a skipped message).
+    Notice(String),
     DismissNotice,
 }
 
@@ -174,7 +192,10 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             s.status = ConnStatus::Connecting;
             s.connect_error = None;
         }
-        Action::Connected { client_id } => s.status = ConnStatus::Connected { client_id },
+        Action::Connected { client_id, version } => {
+            let fallback = s.settings.version == Version::V5 && version == Version::V311;
+            s.status = ConnStatus::Connected { client_id, fallback };
+        }
         Action::Disconnected {
             reason,
             reconnect_at_ms,
@@ -196,6 +217,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::Subscribed { filter, result } => s.subscriptions.resolve(&filter, result),
         Action::Unsubscribed { filter } => s.subscriptions.remove(&filter),
         Action::PublishError(e) => s.publish_error = e,
+        Action::Notice(text) => s.notice = Some(text),
         Action::DismissNotice => s.notice = None,
     }
     s
@@ -215,6 +237,7 @@ mod tests {
             &s,
             Action::Connected {
                 client_id: "deck-1".into(),
+                version: Version::V5,
             },
         );
         assert_eq!(s.status.text(), "Connected as deck-1");
@@ -239,6 +262,36 @@ mod tests {
             },
         );
         assert!(s.status.text().starts_with("Disconnected: Not authorized"));
+    }
+
+    #[test]
+    fn a_fallback_to_3_1_1_is_said_in_the_status() {
+        let s = AppState::new(ConnectionSettings::default(), None);
+        assert_eq!(s.settings.version, Version::V5, "the default a new user connects with");
+        let s = reduce(
+            &s,
+            Action::Connected {
+                client_id: "deck-1".into(),
+                version: Version::V311,
+            },
+        );
+        assert_eq!(
+            s.status.text(),
+            "Connected with MQTT 3.1.1 as deck-1: this broker does not speak 5.0"
+        );
+        // Asked for 3.1.1 and got it: nothing to say.
+        let settings = ConnectionSettings {
+            version: Version::V311,
+            ..ConnectionSettings::default()
+        };
+        let s = reduce(
+            &AppState::new(settings, None),
+            Action::Connected {
+                client_id: String::new(),
+                version: Version::V311,
+            },
+        );
+        assert_eq!(s.status.text(), "Connected");
     }
 
     #[test]

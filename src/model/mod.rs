@@ -1,6 +1,7 @@
 //! The app model without yew: what the UI shows, kept as plain Rust so it is tested natively.
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
+//! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
 //! - `tree`     — the topic tree with counts, last values and retained markers.
@@ -18,6 +19,7 @@
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
 pub mod app;
+pub mod brokers;
 pub mod diff;
 pub mod export;
 pub mod fold;

@@ -1,4 +1,5 @@
-//! Errors of the protocol core, grouped by who is at fault: us, the broker, or the link.
+//! Errors of the protocol core, grouped by who is at fault: our misuse, the broker's
+//! violation or refusal, a resource limit (ours or the broker's), or the link.
 
 use std::fmt;
 
@@ -7,6 +8,8 @@ use std::fmt;
 pub enum Error {
     /// The application asked for something the protocol forbids.
     Usage(UsageError),
+    /// A limit stands in the way: ours (packet ids) or one the broker announced.
+    Limit(LimitError),
     /// The broker sent something the protocol forbids.
     Protocol(ProtocolError),
     /// The broker answered CONNECT with a refusal.
@@ -23,14 +26,20 @@ pub enum UsageError {
     InvalidTopic(String),
     InvalidFilter(String),
     NotConnected,
+    InvalidOptions(String),
+}
+
+/// A resource limit: the request is valid, but this link or this broker cannot take it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitError {
     /// All 65,535 packet identifiers are waiting for acknowledgements.
     PacketIdsExhausted,
-    /// The packet is bigger than the broker (or we) accept.
-    PacketTooLarge {
-        size: usize,
-        max: usize,
-    },
-    InvalidOptions(String),
+    /// The packet is bigger than the broker's Maximum Packet Size (or the protocol's).
+    PacketTooLarge { size: usize, max: usize },
+    /// The broker announced Retain Available = 0 (MQTT 5 CONNACK).
+    RetainUnavailable,
+    /// The broker announced a Maximum QoS below the one asked for.
+    QoSUnavailable { asked: u8, max: u8 },
 }
 
 /// A violation by the broker: the connection cannot continue.
@@ -44,6 +53,10 @@ pub enum ProtocolError {
     Unexpected(String),
     /// AUTH (enhanced authentication) is not supported by this client.
     UnsupportedAuth,
+    /// A text WebSocket message: MQTT over WebSocket uses binary messages only (§6.0).
+    TextFrame,
+    /// A PUBLISH whose topic name no client may receive (empty, wildcard, NUL).
+    InvalidTopic(String),
 }
 
 /// The broker's refusal of CONNECT, with its reason code (3.1.1 return codes 1-5 are
@@ -54,10 +67,37 @@ pub struct Refusal {
     pub reason: String,
 }
 
+/// Reason codes (CONNACK refusals and server DISCONNECTs) that retrying with the same
+/// settings cannot fix: retrying them only hammers the broker, so the session stops and the
+/// message says what to change. The others (unavailable, busy, shutting down, keep-alive
+/// timeout, quotas and rates, administrative action) are transient and back off.
+pub fn is_permanent_code(code: u8) -> bool {
+    matches!(
+        code,
+        0x84 | 0x85
+            | 0x86
+            | 0x87
+            | 0x8A
+            | 0x8C
+            | 0x8E
+            | 0x8F
+            | 0x90
+            | 0x95
+            | 0x99
+            | 0x9A
+            | 0x9B
+            | 0x9C
+            | 0x9D
+            | 0x9E
+            | 0xA1
+            | 0xA2
+    )
+}
+
 impl Refusal {
     /// Refusals that retrying cannot fix: retrying them only hammers the broker.
     pub fn is_permanent(&self) -> bool {
-        !matches!(self.code, 0x80 | 0x88 | 0x89 | 0x9F)
+        is_permanent_code(self.code)
     }
 }
 
@@ -75,6 +115,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Usage(e) => e.fmt(f),
+            Error::Limit(e) => e.fmt(f),
             Error::Protocol(e) => write!(f, "Protocol error from the broker: {e}"),
             Error::Refused(r) => f.write_str(&r.reason),
             Error::ServerDisconnect { reason, .. } => write!(f, "Broker disconnected: {reason}"),
@@ -88,16 +129,28 @@ impl fmt::Display for UsageError {
         match self {
             UsageError::InvalidTopic(s) | UsageError::InvalidFilter(s) => f.write_str(s),
             UsageError::NotConnected => f.write_str("Not connected: connect to a broker first"),
-            UsageError::PacketIdsExhausted => {
+            UsageError::InvalidOptions(s) => f.write_str(s),
+        }
+    }
+}
+
+impl fmt::Display for LimitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LimitError::PacketIdsExhausted => {
                 f.write_str("Too many operations waiting for the broker; try again shortly")
             }
-            UsageError::PacketTooLarge { size, max } => {
-                write!(
-                    f,
-                    "Message of {size} bytes is larger than the limit of {max} bytes"
-                )
+            LimitError::PacketTooLarge { size, max } => {
+                write!(f, "Message of {size} bytes is larger than the limit of {max} bytes")
             }
-            UsageError::InvalidOptions(s) => f.write_str(s),
+            LimitError::RetainUnavailable => f.write_str(
+                "This broker does not keep retained messages (Retain Available is off): \
+                 publish without retain",
+            ),
+            LimitError::QoSUnavailable { asked, max } => write!(
+                f,
+                "This broker accepts at most QoS {max}: QoS {asked} is not available, choose QoS {max} or lower"
+            ),
         }
     }
 }
@@ -111,6 +164,10 @@ impl fmt::Display for ProtocolError {
             }
             ProtocolError::Unexpected(s) => write!(f, "unexpected {s}"),
             ProtocolError::UnsupportedAuth => f.write_str("AUTH packets are not supported"),
+            ProtocolError::TextFrame => {
+                f.write_str("a text WebSocket message (MQTT allows binary messages only)")
+            }
+            ProtocolError::InvalidTopic(t) => write!(f, "a PUBLISH with an invalid topic name ({t})"),
         }
     }
 }
@@ -133,6 +190,12 @@ impl From<UsageError> for Error {
     }
 }
 
+impl From<LimitError> for Error {
+    fn from(e: LimitError) -> Self {
+        Error::Limit(e)
+    }
+}
+
 impl From<ProtocolError> for Error {
     fn from(e: ProtocolError) -> Self {
         Error::Protocol(e)
@@ -149,37 +212,37 @@ pub fn reason_text(code: u8) -> &'static str {
         0x81 => "Malformed packet",
         0x82 => "Protocol error",
         0x83 => "Implementation specific error",
-        0x84 => "Unsupported protocol version: try MQTT 3.1.1",
+        0x84 => "Unsupported protocol version: choose another MQTT version",
         0x85 => "Client ID not valid: choose another client ID",
         0x86 => "Not authorized: bad username or password",
-        0x87 => "Not authorized: check the username and password",
+        0x87 => "Not authorized: check the username, the password and the broker's ACL",
         0x88 => "Server unavailable",
         0x89 => "Server busy",
-        0x8A => "Banned",
+        0x8A => "Banned: the broker refuses this client; ask its administrator",
         0x8B => "Server shutting down",
-        0x8C => "Bad authentication method",
+        0x8C => "Bad authentication method: choose another method, or none",
         0x8D => "Keep alive timeout",
         0x8E => "Session taken over by another client with the same client ID",
-        0x8F => "Topic filter invalid",
-        0x90 => "Topic name invalid",
+        0x8F => "Topic filter invalid: the broker refused a filter; check it against the broker's rules",
+        0x90 => "Topic name invalid: the broker refused a topic name; check it against the broker's rules",
         0x91 => "Packet identifier in use",
         0x92 => "Packet identifier not found",
         0x93 => "Receive maximum exceeded",
         0x94 => "Topic alias invalid",
-        0x95 => "Packet too large",
+        0x95 => "Packet too large: the broker refused a message this big; send a smaller one",
         0x96 => "Message rate too high",
         0x97 => "Quota exceeded",
         0x98 => "Administrative action",
-        0x99 => "Payload format invalid",
-        0x9A => "Retain not supported",
-        0x9B => "QoS not supported",
-        0x9C => "Use another server",
-        0x9D => "Server moved",
-        0x9E => "Shared subscriptions not supported",
+        0x99 => "Payload format invalid: the payload was marked UTF-8 but is not",
+        0x9A => "Retain not supported: this broker does not keep retained messages; publish without retain",
+        0x9B => "QoS not supported: publish with a lower QoS",
+        0x9C => "Use another server: the broker sent this client elsewhere",
+        0x9D => "Server moved: connect to the broker's new address",
+        0x9E => "Shared subscriptions not supported by this broker",
         0x9F => "Connection rate exceeded",
         0xA0 => "Maximum connect time",
-        0xA1 => "Subscription identifiers not supported",
-        0xA2 => "Wildcard subscriptions not supported",
+        0xA1 => "Subscription identifiers not supported by this broker",
+        0xA2 => "Wildcard subscriptions not supported by this broker: subscribe to exact topics",
         _ => "Unknown reason",
     }
 }

@@ -70,6 +70,10 @@ pub struct ConnAck {
     pub assigned_client_id: Option<String>,
     pub server_keep_alive: Option<u16>,
     pub reason_string: Option<String>,
+    /// MQTT 5: 0 when the broker does not keep retained messages.
+    pub retain_available: Option<u8>,
+    /// MQTT 5: another broker to use (with 0x9C / 0x9D).
+    pub server_reference: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +132,15 @@ pub enum Packet {
         code: u8,
         reason: Option<String>,
     },
+    /// Not a wire packet: a PUBLISH larger than our maximum that the framer skipped
+    /// without buffering it (3.1.1 only; MQTT 5 brokers must not send one). The session
+    /// acknowledges it so that the broker does not send it again, and says so.
+    Skipped {
+        topic: String,
+        size: usize,
+        qos: QoS,
+        pkid: u16,
+    },
 }
 
 impl Packet {
@@ -147,6 +160,7 @@ impl Packet {
             Packet::PingReq => "PINGREQ",
             Packet::PingResp => "PINGRESP",
             Packet::Disconnect { .. } => "DISCONNECT",
+            Packet::Skipped { .. } => "PUBLISH",
         }
     }
 }

@@ -17,6 +17,7 @@ use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
+use crate::model::brokers::V311Brokers;
 use crate::model::messages::{Delivery, Direction};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
@@ -26,6 +27,24 @@ use crate::web::page::{load, now_ms, query_pairs, random_seed, save, wall_ms};
 use crate::web::Driver;
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
+/// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
+const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
+
+/// The settings as session options, starting with 3.1.1 for brokers known to need it.
+fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
+    let mut opts = settings.to_options(jitter_seed)?;
+    opts.known_v311 = V311Brokers::from_saved(&load(V311_BROKERS_KEY).unwrap_or_default()).knows(&settings.url);
+    Ok(opts)
+}
+
+/// Remembers that the broker at `url` speaks only 3.1.1.
+fn remember_v311(url: &str) {
+    let mut brokers = V311Brokers::from_saved(&load(V311_BROKERS_KEY).unwrap_or_default());
+    if brokers.remember(url) {
+        // Forgetting costs one refused 5.0 CONNECT next time: not worth a message.
+        let _ = save(V311_BROKERS_KEY, &brokers.to_saved());
+    }
+}
 
 /// The reducer's state; `Reducible` lives here so the model stays free of yew.
 #[derive(PartialEq)]
@@ -96,10 +115,15 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
             feed.store.borrow_mut().settle(id, Delivery::Failed { reason });
             feed.changed();
         }
-        Event::Connected { client_id, .. } => {
+        Event::Connected {
+            client_id, version, ..
+        } => {
             hub.on_connected();
-            dispatch.dispatch(Action::Connected { client_id })
+            dispatch.dispatch(Action::Connected { client_id, version })
         }
+        Event::MessageSkipped { topic, size, max } => dispatch.dispatch(Action::Notice(format!(
+            "Skipped a message on {topic}: {size} bytes is more than this client's limit of {max} bytes"
+        ))),
         Event::Disconnected {
             error,
             reconnect_in_ms,
@@ -129,7 +153,7 @@ pub fn app() -> Html {
             let driver = Driver::new(sink(dispatch, feed, hub.clone()));
             hub.attach(driver.clone());
             if starts_connected(&prefill, &settings) {
-                if let Ok(opts) = settings.to_options(random_seed()) {
+                if let Ok(opts) = options_for(&settings, random_seed()) {
                     save_settings(&settings);
                     // Errors here would also stop a click on Connect; the status shows them.
                     let _ = driver.connect(&settings.url, opts);
@@ -208,6 +232,18 @@ pub fn app() -> Html {
         });
     }
 
+    // A fallback to 3.1.1 is remembered for that broker, so that the next connection to
+    // it starts with 3.1.1 (the status keeps saying so).
+    {
+        let driver = driver.clone();
+        let fell_back = matches!(state.0.status, ConnStatus::Connected { fallback: true, .. });
+        use_effect_with(fell_back, move |&fell_back| {
+            if fell_back {
+                remember_v311(&driver.url());
+            }
+        });
+    }
+
     let s = &state.0;
     let entries = s.subscriptions.entries().to_vec();
     let tabs = View::ALL.iter().map(|&v| {
@@ -260,7 +296,7 @@ pub fn app() -> Html {
 }
 
 fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducerDispatcher<UiState>) {
-    let opts = match settings.to_options(random_seed()) {
+    let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
         Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
     };

@@ -63,6 +63,11 @@ impl Driver {
         self.with_session(|s, _| s.publish(topic, payload, qos, retain))
     }
 
+    /// The broker URL of the current (or last) connection.
+    pub fn url(&self) -> String {
+        self.inner.borrow().url.clone()
+    }
+
     pub fn status(&self) -> Status {
         self.inner.borrow().session.status()
     }
@@ -123,7 +128,10 @@ fn open_socket(weak: Weak<RefCell<Inner>>, url: &str) -> Result<Socket, String> 
     Socket::open(
         url,
         move || feed(&w_open, |s, now| s.handle_transport_open(now)),
-        move |bytes| feed(&w_msg, |s, now| s.handle_bytes(now, bytes)),
+        move |message| match message {
+            Ok(bytes) => feed(&w_msg, |s, now| s.handle_bytes(now, bytes)),
+            Err(()) => feed(&w_msg, |s, now| s.handle_transport_text(now)),
+        },
         move |reason| feed(&w_close, |s, now| s.handle_transport_closed(now, reason)),
     )
 }

@@ -15,11 +15,12 @@ pub struct Socket {
 }
 
 impl Socket {
-    /// Opens `url`. The browser reports failures only through `on_close`.
+    /// Opens `url`. The browser reports failures only through `on_close`. A message is
+    /// `Ok(bytes)`, or `Err(())` for a text message, which MQTT does not allow.
     pub fn open(
         url: &str,
         on_open: impl FnMut() + 'static,
-        mut on_message: impl FnMut(&[u8]) + 'static,
+        mut on_message: impl FnMut(Result<&[u8], ()>) + 'static,
         mut on_close: impl FnMut(String) + 'static,
     ) -> Result<Socket, String> {
         let ws = match take_early_socket(url) {
@@ -46,7 +47,9 @@ impl Socket {
                 let view = Uint8Array::new(&buf);
                 scratch.resize(view.length() as usize, 0);
                 view.copy_to(&mut scratch);
-                on_message(&scratch);
+                on_message(Ok(&scratch));
+            } else if e.data().is_string() {
+                on_message(Err(()));
             }
         });
         let url_text = url.to_string();

@@ -22,6 +22,17 @@ pub enum Link {
     Hang,
 }
 
+/// How a broker that speaks only MQTT 3.1.1 turns a 5.0 CONNECT away (brokers differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refuse5 {
+    /// A 3.1.1 CONNACK with return code 1 (unacceptable protocol version).
+    ReturnCode1,
+    /// The socket closes without a CONNACK.
+    Close,
+    /// Nothing: no CONNACK, the socket stays open.
+    Silence,
+}
+
 /// The broker end of the link. It decodes what the client sends with the real `Framer`
 /// and answers with `encode`, following a few switches tests flip.
 pub struct FakeBroker {
@@ -36,6 +47,12 @@ pub struct FakeBroker {
     /// Acknowledge PUBLISH, PUBREL, SUBSCRIBE (granting the requested QoS) and UNSUBSCRIBE.
     pub auto_ack: bool,
     pub answer_pings: bool,
+    /// Speak only 3.1.1 and answer a 5.0 CONNECT this way.
+    pub v311_only: Option<Refuse5>,
+    /// The broker closed the link; `Pair::pump` tells the session.
+    pub closed: bool,
+    /// The protocol level of every CONNECT received, in order.
+    pub connect_levels: Vec<u8>,
 }
 
 impl FakeBroker {
@@ -48,7 +65,17 @@ impl FakeBroker {
             connack: Some(ConnAck::default()),
             auto_ack: true,
             answer_pings: true,
+            v311_only: None,
+            closed: false,
+            connect_levels: Vec::new(),
         }
+    }
+
+    /// A broker that speaks only MQTT 3.1.1 and refuses 5.0 the way `how` says.
+    pub fn only_v311(&mut self, how: Refuse5) {
+        self.version = Version::V311;
+        self.v311_only = Some(how);
+        self.reset_link();
     }
 
     /// A new connection: nothing half-read survives from the last one.
@@ -64,6 +91,22 @@ impl FakeBroker {
     }
 
     fn receive(&mut self, bytes: &[u8]) {
+        // A CONNECT is whole in one write: 0x10, a remaining length, "\0\x04MQTT", level.
+        if bytes.first() == Some(&0x10) {
+            let header = 1 + bytes[1..].iter().position(|b| b & 0x80 == 0).unwrap_or(0) + 1;
+            let level = bytes.get(header + 6).copied().unwrap_or(0);
+            self.connect_levels.push(level);
+            if level == 5 {
+                if let Some(how) = self.v311_only {
+                    match how {
+                        Refuse5::ReturnCode1 => self.outbox.push(Bytes::from_static(&[0x20, 0x02, 0x00, 0x01])),
+                        Refuse5::Close => self.closed = true,
+                        Refuse5::Silence => {}
+                    }
+                    return;
+                }
+            }
+        }
         self.framer.push(bytes);
         while let Some(packet) = self
             .framer
@@ -182,6 +225,13 @@ impl Pair {
                     _ => {}
                 }
                 self.events.push(event);
+            }
+            if self.open && self.broker.closed {
+                busy = true;
+                self.broker.closed = false;
+                self.open = false;
+                self.session
+                    .handle_transport_closed(self.now, "Connection closed (code 1011)".into());
             }
             if self.open && !self.broker.outbox.is_empty() {
                 busy = true;

@@ -165,15 +165,78 @@ fn publish_with_qos_3_or_packet_id_0_is_malformed() {
 
 #[test]
 fn an_oversized_packet_is_refused_as_soon_as_its_header_arrives() {
-    for v in [V4, V5] {
-        let mut framer = Framer::new(v, 64);
-        // PUBLISH with remaining length 255: only the fixed header has arrived.
-        framer.push(&[0x30, 0xFF, 0x01]);
+    // MQTT 5 brokers know our limit: anything larger breaks the protocol.
+    let mut framer = Framer::new(V5, 64);
+    // PUBLISH with remaining length 255: only the fixed header has arrived.
+    framer.push(&[0x30, 0xFF, 0x01]);
+    assert_eq!(
+        framer.next_packet(),
+        Err(ProtocolError::PacketTooLarge { size: 258, max: 64 })
+    );
+    // Other packet types are refused in 3.1.1 too (SUBACK, remaining length 255).
+    let mut framer = Framer::new(V4, 64);
+    framer.push(&[0x90, 0xFF, 0x01]);
+    assert_eq!(
+        framer.next_packet(),
+        Err(ProtocolError::PacketTooLarge { size: 258, max: 64 })
+    );
+}
+
+fn big_publish(qos: QoS, pkid: u16, len: usize) -> Bytes {
+    encode(
+        V4,
+        &Packet::Publish(Publish {
+            topic: "cam/front/jpeg".into(),
+            payload: Bytes::from(vec![0x5A; len]),
+            qos,
+            retain: false,
+            dup: false,
+            pkid,
+        }),
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_oversized_3_1_1_publish_is_skipped_by_topic_and_the_stream_goes_on() {
+    for (qos, pkid) in [(QoS::AtMostOnce, 0), (QoS::AtLeastOnce, 7), (QoS::ExactlyOnce, 8)] {
+        let big = big_publish(qos, pkid, 5_000);
+        let small = Packet::PingResp;
+        let mut stream = big.to_vec();
+        stream.extend_from_slice(&encode(V4, &small).unwrap());
+        let mut framer = Framer::new(V4, 1024);
+        let mut out = Vec::new();
+        // Trickled in small pieces: the skipped body is never buffered whole.
+        for chunk in stream.chunks(100) {
+            framer.push(chunk);
+            while let Some(p) = framer.next_packet().unwrap() {
+                out.push(p);
+            }
+            assert!(framer.buffered() <= 200, "{}", framer.buffered());
+        }
         assert_eq!(
-            framer.next_packet(),
-            Err(ProtocolError::PacketTooLarge { size: 258, max: 64 })
+            out,
+            vec![
+                Packet::Skipped {
+                    topic: "cam/front/jpeg".into(),
+                    size: big.len(),
+                    qos,
+                    pkid,
+                },
+                small
+            ]
         );
     }
+}
+
+#[test]
+fn an_oversized_3_1_1_publish_whose_topic_overruns_it_is_malformed() {
+    // Remaining length 200 but a topic length of 1,000.
+    let mut framer = Framer::new(V4, 64);
+    let mut bytes = vec![0x30, 0xC8, 0x01, 0x03, 0xE8];
+    bytes.extend(std::iter::repeat_n(b'a', 198));
+    framer.push(&bytes);
+    assert!(matches!(framer.next_packet(), Err(ProtocolError::Malformed(_))));
 }
 
 #[test]
@@ -240,11 +303,20 @@ fn a_multi_byte_remaining_length_frames_a_large_publish() {
 }
 
 #[test]
-fn v5_connack_without_property_length_is_malformed_not_pending() {
-    // 5.0 CONNACK must carry a property length; the 3.1.1 shape is an error here.
-    let mut framer = Framer::new(V5, 1024);
-    framer.push(&[0x20, 0x02, 0x00, 0x00]);
-    assert!(framer.next_packet().is_err());
+fn a_3_1_1_connack_to_a_v5_connect_reads_as_unsupported_version() {
+    // 5.0 CONNACK must carry a property length; the two-byte 3.1.1 shape (here return
+    // code 1, "unacceptable protocol version") means the broker speaks only 3.1.1.
+    for rc in [0x00, 0x01] {
+        let mut framer = Framer::new(V5, 1024);
+        framer.push(&[0x20, 0x02, 0x00, rc]);
+        assert_eq!(
+            framer.next_packet(),
+            Ok(Some(Packet::ConnAck(ConnAck {
+                code: 0x84,
+                ..ConnAck::default()
+            })))
+        );
+    }
     // The same bytes are a fine 3.1.1 CONNACK.
     assert_eq!(
         decode(V4, &[0x20, 0x02, 0x00, 0x00]),

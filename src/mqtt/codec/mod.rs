@@ -7,7 +7,7 @@ mod v5;
 
 use bytes::{Bytes, BytesMut};
 
-use super::error::{ProtocolError, UsageError};
+use super::error::{Error, LimitError, ProtocolError, UsageError};
 use super::packet::{Packet, Version};
 
 /// Splits a byte stream into packets. Owns the only receive buffer of a connection.
@@ -16,6 +16,8 @@ pub struct Framer {
     version: Version,
     max_packet_size: usize,
     buf: BytesMut,
+    /// Bytes of a skipped oversized PUBLISH still to come and be thrown away.
+    skip: usize,
 }
 
 impl Framer {
@@ -24,6 +26,7 @@ impl Framer {
             version,
             max_packet_size,
             buf: BytesMut::new(),
+            skip: 0,
         }
     }
 
@@ -40,6 +43,14 @@ impl Framer {
     /// The next whole packet, `None` when more bytes are needed. After an error the
     /// stream cannot be trusted: the caller closes the connection.
     pub fn next_packet(&mut self) -> Result<Option<Packet>, ProtocolError> {
+        if self.skip > 0 {
+            let n = self.skip.min(self.buf.len());
+            let _ = self.buf.split_to(n);
+            self.skip -= n;
+            if self.skip > 0 {
+                return Ok(None);
+            }
+        }
         if self.buf.len() < 2 {
             return Ok(None);
         }
@@ -58,6 +69,11 @@ impl Framer {
         // waiting for a body that we would refuse anyway.
         let frame_len = header_len + remaining_len;
         if frame_len > self.max_packet_size {
+            // MQTT 5 brokers know our limit and must not send more (§3.1.2.11.4); a 3.1.1
+            // broker cannot know it, so its oversized PUBLISH is skipped, not fatal.
+            if kind == 3 && self.version == Version::V311 {
+                return self.skip_publish(header_len, frame_len);
+            }
             return Err(ProtocolError::PacketTooLarge {
                 size: frame_len,
                 max: self.max_packet_size,
@@ -80,12 +96,65 @@ impl Framer {
                 reason: None,
             }));
         }
+        // A 3.1.1 broker answers a 5.0 CONNECT with a 3.1.1 CONNACK (return code 1), which
+        // mqttbytes' v5 reader calls malformed. Its two-byte body is unlike any v5 CONNACK
+        // (those carry a property length), so it is read here as "unsupported version".
+        if kind == 2 && remaining_len == 2 && self.version == Version::V5 {
+            return Ok(Some(Packet::ConnAck(super::packet::ConnAck {
+                session_present: false,
+                code: 0x84,
+                ..Default::default()
+            })));
+        }
         let fixed = mqttbytes::FixedHeader::new(frame[0], header_len - 1, remaining_len);
         let packet = match self.version {
             Version::V311 => v4::decode(fixed, frame.freeze()),
             Version::V5 => v5::decode(fixed, frame.freeze()),
         };
         packet.map(Some)
+    }
+}
+
+impl Framer {
+    /// Reads the topic (and packet id) of an oversized 3.1.1 PUBLISH, then throws its
+    /// bytes away as they arrive, so that it never sits whole in memory.
+    fn skip_publish(&mut self, header_len: usize, frame_len: usize) -> Result<Option<Packet>, ProtocolError> {
+        let qos = (self.buf[0] >> 1) & 0b11;
+        let Some(qos) = super::packet::QoS::from_u8(qos) else {
+            return Err(ProtocolError::Malformed(format!("QoS {qos} does not exist")));
+        };
+        let need_len = header_len + 2;
+        if self.buf.len() < need_len {
+            return Ok(None);
+        }
+        let topic_len = u16::from_be_bytes([self.buf[header_len], self.buf[header_len + 1]]) as usize;
+        let id_len = if qos == super::packet::QoS::AtMostOnce { 0 } else { 2 };
+        let need = need_len + topic_len + id_len;
+        if need > frame_len {
+            return Err(ProtocolError::Malformed("its lengths do not add up".into()));
+        }
+        if self.buf.len() < need {
+            return Ok(None);
+        }
+        let topic = String::from_utf8_lossy(&self.buf[need_len..need_len + topic_len]).into_owned();
+        let pkid = if id_len == 2 {
+            u16::from_be_bytes([self.buf[need_len + topic_len], self.buf[need_len + topic_len + 1]])
+        } else {
+            0
+        };
+        if qos != super::packet::QoS::AtMostOnce && pkid == 0 {
+            return Err(ProtocolError::Malformed("packet identifier 0".into()));
+        }
+        self.skip = frame_len;
+        let n = self.skip.min(self.buf.len());
+        let _ = self.buf.split_to(n);
+        self.skip -= n;
+        Ok(Some(Packet::Skipped {
+            topic,
+            size: frame_len,
+            qos,
+            pkid,
+        }))
     }
 }
 
@@ -125,7 +194,7 @@ fn empty_body(kind: u8) -> Result<Packet, ProtocolError> {
 
 /// Encodes one packet. Encoding goes into a fresh buffer so that a failed write
 /// never leaves half a packet in anything that will be sent.
-pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, UsageError> {
+pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, Error> {
     let mut scratch = BytesMut::new();
     let result = match version {
         Version::V311 => v4::encode(packet, &mut scratch),
@@ -133,15 +202,17 @@ pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, UsageError> {
     };
     match result {
         Ok(()) => Ok(scratch.freeze()),
-        Err(mqttbytes::Error::PayloadTooLong) => Err(UsageError::PacketTooLarge {
+        Err(mqttbytes::Error::PayloadTooLong) => Err(LimitError::PacketTooLarge {
             size: scratch.len(),
             max: 268_435_455,
-        }),
+        }
+        .into()),
         Err(e) => Err(UsageError::InvalidOptions(format!(
             "cannot encode {}: {}",
             packet.name(),
             describe(e)
-        ))),
+        ))
+        .into()),
     }
 }
 

@@ -154,6 +154,8 @@ mod full {
                 props.assigned_client_identifier = a.assigned_client_id.clone();
                 props.server_keep_alive = a.server_keep_alive;
                 props.reason_string = a.reason_string.clone();
+                props.retain_available = a.retain_available;
+                props.server_reference = a.server_reference.clone();
                 v5::ConnAck {
                     session_present: a.session_present,
                     code: connack_code(a.code),
@@ -207,7 +209,16 @@ mod full {
             0x88 => C::ServerUnavailable,
             0x89 => C::ServerBusy,
             0x8A => C::Banned,
+            0x83 => C::ImplementationSpecificError,
+            0x8C => C::BadAuthenticationMethod,
+            0x90 => C::TopicNameInvalid,
+            0x95 => C::PacketTooLarge,
             0x97 => C::QuotaExceeded,
+            0x99 => C::PayloadFormatInvalid,
+            0x9A => C::RetainNotSupported,
+            0x9B => C::QoSNotSupported,
+            0x9C => C::UseAnotherServer,
+            0x9D => C::ServerMoved,
             0x9F => C::ConnectionRateExceeded,
             _ => C::UnspecifiedError,
         }

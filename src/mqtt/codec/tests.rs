@@ -206,6 +206,7 @@ fn v5_connack_limits_and_assigned_client_id_are_read_in_any_order() {
             assigned_client_id: Some("auto-1".into()),
             server_keep_alive: Some(60),
             reason_string: None,
+            ..ConnAck::default()
         }),
     );
 }

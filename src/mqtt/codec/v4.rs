@@ -162,6 +162,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
             peer::encode_v4(packet, out)?;
         }
+        // Never sent: it stands for a PUBLISH the framer skipped.
+        Packet::Skipped { .. } => return Err(mqttbytes::Error::InvalidPacketType(3)),
     }
     Ok(())
 }

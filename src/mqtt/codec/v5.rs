@@ -32,6 +32,8 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 max_qos: p.as_ref().and_then(|p| p.max_qos),
                 assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
                 server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
+                retain_available: p.as_ref().and_then(|p| p.retain_available),
+                server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
@@ -70,9 +72,15 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         }
         PacketType::Disconnect => {
             let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
+            // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
+            let reason = d.properties.and_then(|p| match (p.reason_string, p.server_reference) {
+                (Some(r), Some(s)) => Some(format!("{r}; use {s}")),
+                (None, Some(s)) => Some(format!("use {s}")),
+                (r, None) => r,
+            });
             Packet::Disconnect {
                 code: d.reason_code as u8,
-                reason: d.properties.and_then(|p| p.reason_string),
+                reason,
             }
         }
         // It has no body; one that comes with a body is read for its type.
@@ -243,6 +251,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
             peer::encode_v5(packet, out)?;
         }
+        // Never sent: it stands for a PUBLISH the framer skipped.
+        Packet::Skipped { .. } => return Err(mqttbytes::Error::InvalidPacketType(3)),
     }
     Ok(())
 }

@@ -40,6 +40,24 @@ impl Session {
                 }
             }
             Packet::PingResp => self.ping_sent = None,
+            Packet::Skipped {
+                topic,
+                size,
+                qos,
+                pkid,
+            } => {
+                // Acknowledged so that the broker does not send it again on every reconnect.
+                match qos {
+                    QoS::AtMostOnce => {}
+                    QoS::AtLeastOnce => self.send(Packet::PubAck { pkid, code: 0 }),
+                    QoS::ExactlyOnce => {
+                        self.incoming_qos2.insert(pkid, ());
+                        self.send(Packet::PubRec { pkid, code: 0 });
+                    }
+                }
+                let max = self.opts.max_packet_size as usize;
+                self.events.push_back(Event::MessageSkipped { topic, size, max });
+            }
             Packet::Disconnect { code, reason } => {
                 // The code says what to do (e.g. 0x8E: another client took the id);
                 // the broker's free text only adds detail.
@@ -62,10 +80,22 @@ impl Session {
     }
 
     fn on_connack(&mut self, ack: ConnAck) {
+        if ack.code == 0x84 && self.fall_back() {
+            return;
+        }
+        if self.version == Version::V5 {
+            self.v5_confirmed = true;
+        }
         if ack.code != 0 {
             let mut reason = reason_text(ack.code).to_string();
+            if ack.code == 0x84 && self.version == Version::V311 && self.opts.version == Version::V5 {
+                reason = "Unsupported protocol version: this broker refused both MQTT 5.0 and 3.1.1".into();
+            }
             if let Some(extra) = ack.reason_string.filter(|s| !s.is_empty()) {
                 reason = format!("{reason} ({extra})");
+            }
+            if let Some(server) = ack.server_reference.filter(|s| !s.is_empty()) {
+                reason = format!("{reason}: use {server}");
             }
             return self.fail(
                 Error::Refused(Refusal {
@@ -75,8 +105,24 @@ impl Session {
                 true,
             );
         }
+        // Zero values would stall or forbid everything; the spec calls them a protocol error.
+        let invalid = if ack.receive_maximum == Some(0) {
+            Some("Receive Maximum 0")
+        } else if ack.max_packet_size == Some(0) {
+            Some("Maximum Packet Size 0")
+        } else if ack.max_qos.is_some_and(|q| q > 1) {
+            Some("Maximum QoS above 1")
+        } else if ack.retain_available.is_some_and(|r| r > 1) {
+            Some("Retain Available above 1")
+        } else {
+            None
+        };
+        if let Some(what) = invalid {
+            return self.protocol_violation(ProtocolError::Unexpected(format!("CONNACK with {what}")));
+        }
         self.state = State::Connected;
         self.backoff.reset();
+        self.retain_available = ack.retain_available != Some(0);
         self.ping_sent = None;
         self.inflight_limit = (self.opts.max_inflight as usize)
             .min(ack.receive_maximum.map_or(usize::MAX, |r| r as usize))
@@ -94,6 +140,7 @@ impl Session {
         self.events.push_back(Event::Connected {
             session_present: ack.session_present,
             client_id: self.client_id.clone(),
+            version: self.version,
         });
         self.restore_subscriptions(ack.session_present);
         self.replay_outgoing(ack.session_present);
@@ -132,6 +179,10 @@ impl Session {
     }
 
     fn on_publish(&mut self, p: Publish) {
+        // No alias is allowed (we announce none), so every topic must be a whole name.
+        if let Err(e) = crate::mqtt::topic::validate_topic(&p.topic) {
+            return self.protocol_violation(ProtocolError::InvalidTopic(e.to_string()));
+        }
         match p.qos {
             QoS::AtMostOnce => self.events.push_back(Event::Message(p)),
             QoS::AtLeastOnce => {

@@ -15,7 +15,7 @@ use bytes::Bytes;
 
 use super::backoff::Backoff;
 use super::codec::{encode, Framer};
-use super::error::{Error, ProtocolError, TransportError, UsageError};
+use super::error::{is_permanent_code, Error, LimitError, ProtocolError, TransportError, UsageError};
 use super::packet::{Connect, Packet, Publish, QoS, Version};
 use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
@@ -23,6 +23,9 @@ pub use crate::sorted_map::SortedMap;
 use options::validate_options;
 pub use options::Options;
 use outgoing::Outgoing;
+
+/// Broker protocol violations in a row after which the session stops retrying.
+const MAX_PROTOCOL_FAILURES: u8 = 3;
 
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;
@@ -37,6 +40,8 @@ pub enum Event {
     Connected {
         session_present: bool,
         client_id: String,
+        /// The version spoken: 3.1.1 when a 5.0 CONNECT met a broker that speaks only 3.1.1.
+        version: Version,
     },
     /// `error` is `None` when the application asked to disconnect.
     Disconnected {
@@ -59,6 +64,13 @@ pub enum Event {
     PublishFailed {
         id: u64,
         reason: String,
+    },
+    /// A message larger than our Maximum Packet Size was acknowledged and dropped unread
+    /// (3.1.1 brokers cannot know our limit).
+    MessageSkipped {
+        topic: String,
+        size: usize,
+        max: usize,
     },
 }
 
@@ -84,6 +96,12 @@ enum State {
 pub struct Session {
     opts: Options,
     state: State,
+    /// The version this link speaks: `opts.version`, or 3.1.1 after a fallback.
+    version: Version,
+    /// A 5.0 CONNACK arrived once: a later close before CONNACK is no reason to fall back.
+    v5_confirmed: bool,
+    /// Broker protocol violations in a row; repeated ones stop the retries (see `fail`).
+    protocol_failures: u8,
     now: Millis,
     framer: Framer,
     transmit: VecDeque<Bytes>,
@@ -95,6 +113,7 @@ pub struct Session {
     inflight_limit: usize,
     max_packet_out: usize,
     max_qos: QoS,
+    retain_available: bool,
     keep_alive_ms: u64,
     last_sent: Millis,
     ping_sent: Option<Millis>,
@@ -113,8 +132,13 @@ pub struct Session {
 impl Session {
     pub fn new(opts: Options) -> Self {
         let backoff = Backoff::new(opts.backoff_min_ms, opts.backoff_max_ms, opts.jitter_seed);
+        let version = opts.start_version();
         Session {
-            framer: Framer::new(opts.version, opts.max_packet_size as usize),
+            framer: Framer::new(version, opts.max_packet_size as usize),
+            version,
+            v5_confirmed: false,
+            protocol_failures: 0,
+            retain_available: true,
             client_id: opts.client_id.clone(),
             inflight_limit: opts.max_inflight as usize,
             keep_alive_ms: opts.keep_alive as u64 * 1000,
@@ -153,6 +177,11 @@ impl Session {
         &self.opts
     }
 
+    /// The protocol version of the current (or next) connection.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
     /// The client id in use: the broker's assigned one once it sent it.
     pub fn client_id(&self) -> &str {
         &self.client_id
@@ -176,7 +205,10 @@ impl Session {
             self.drop_connection();
             self.events.push_back(Event::CloseTransport);
         }
-        self.framer = Framer::new(opts.version, opts.max_packet_size as usize);
+        self.version = opts.start_version();
+        self.v5_confirmed = false;
+        self.protocol_failures = 0;
+        self.framer = Framer::new(self.version, opts.max_packet_size as usize);
         self.backoff = Backoff::new(opts.backoff_min_ms, opts.backoff_max_ms, opts.jitter_seed);
         self.client_id = opts.client_id.clone();
         self.opts = opts;
@@ -232,8 +264,19 @@ impl Session {
     /// The transport closed by itself; `reason` is what the browser said.
     pub fn handle_transport_closed(&mut self, now: Millis, reason: String) {
         self.now = now;
+        if matches!(self.state, State::AwaitConnAck { .. }) && self.fall_back() {
+            return;
+        }
         if self.transport_open() {
             self.fail(Error::Transport(TransportError::Closed(reason)), false);
+        }
+    }
+
+    /// The transport delivered a text message, which MQTT over WebSocket forbids (§6.0).
+    pub fn handle_transport_text(&mut self, now: Millis) {
+        self.now = now;
+        if matches!(self.state, State::AwaitConnAck { .. } | State::Connected) {
+            self.protocol_violation(ProtocolError::TextFrame);
         }
     }
 
@@ -265,9 +308,10 @@ impl Session {
     pub fn handle_timeout(&mut self, now: Millis) {
         self.now = now;
         match self.state {
-            State::Opening { since } | State::AwaitConnAck { since }
-                if now >= since + self.opts.connect_timeout_ms =>
-            {
+            State::AwaitConnAck { since } if now >= since + self.opts.connect_timeout_ms => {
+                self.connack_timed_out()
+            }
+            State::Opening { since } if now >= since + self.opts.connect_timeout_ms => {
                 self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
             }
             State::Connected if self.keep_alive_ms > 0 => {
@@ -285,6 +329,13 @@ impl Session {
             }
             State::Backoff { until } if now >= until => self.open(now),
             _ => {}
+        }
+    }
+
+    /// Silence after a 5.0 CONNECT is one way a 3.1.1-only broker refuses it.
+    fn connack_timed_out(&mut self) {
+        if !self.fall_back() {
+            self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
         }
     }
 
@@ -321,12 +372,16 @@ impl Session {
         match self.state {
             State::Idle => return Err(UsageError::NotConnected.into()),
             State::Connected => {
-                let pkid = self.ids.allocate().ok_or(UsageError::PacketIdsExhausted)?;
+                let pkid = self.ids.allocate().ok_or(LimitError::PacketIdsExhausted)?;
                 let filters = vec![(filter.to_string(), qos)];
-                self.send(Packet::Subscribe {
+                let packet = Packet::Subscribe {
                     pkid,
                     filters: filters.clone(),
-                });
+                };
+                if let Err(e) = self.send_checked(&packet) {
+                    self.ids.release(pkid);
+                    return Err(e);
+                }
                 self.pending_subscribes.insert(pkid, filters);
             }
             _ => self.unsent_subscribes.push((filter.to_string(), qos)),
@@ -337,18 +392,23 @@ impl Session {
     }
 
     pub fn unsubscribe(&mut self, filter: &str) -> Result<(), Error> {
+        if self.state == State::Connected {
+            let pkid = self.ids.allocate().ok_or(LimitError::PacketIdsExhausted)?;
+            let filters = vec![filter.to_string()];
+            let packet = Packet::Unsubscribe {
+                pkid,
+                filters: filters.clone(),
+            };
+            if let Err(e) = self.send_checked(&packet) {
+                self.ids.release(pkid);
+                return Err(e);
+            }
+            self.pending_unsubscribes.insert(pkid, filters);
+        }
         self.subscriptions.remove(filter);
         self.unsent_subscribes.retain(|(f, _)| f != filter);
         match self.state {
-            State::Connected => {
-                let pkid = self.ids.allocate().ok_or(UsageError::PacketIdsExhausted)?;
-                let filters = vec![filter.to_string()];
-                self.send(Packet::Unsubscribe {
-                    pkid,
-                    filters: filters.clone(),
-                });
-                self.pending_unsubscribes.insert(pkid, filters);
-            }
+            State::Connected => {}
             State::Idle => self.events.push_back(Event::Unsubscribed {
                 filter: filter.to_string(),
             }),
@@ -365,11 +425,15 @@ impl Session {
             return Err(UsageError::NotConnected.into());
         }
         if self.state == State::Connected && qos > self.max_qos {
-            return Err(UsageError::InvalidOptions(format!(
-                "The broker accepts at most QoS {}",
-                self.max_qos as u8
-            ))
+            return Err(LimitError::QoSUnavailable {
+                asked: qos as u8,
+                max: self.max_qos as u8,
+            }
             .into());
+        }
+        // Checked again for queued messages when they are sent (see `flush_outgoing`).
+        if retain && !self.retain_available && self.state == State::Connected {
+            return Err(LimitError::RetainUnavailable.into());
         }
         let publish = Publish {
             topic: topic.to_string(),
@@ -382,7 +446,7 @@ impl Session {
         let id = self.next_publish_id;
         self.next_publish_id += 1;
         if qos == QoS::AtMostOnce {
-            let bytes = encode(self.opts.version, &Packet::Publish(publish))?;
+            let bytes = encode(self.version, &Packet::Publish(publish))?;
             self.check_size(bytes.len())?;
             self.push_transmit(bytes);
         } else {
@@ -413,12 +477,21 @@ impl Session {
         self.opts.ping_timeout_ms.max(self.keep_alive_ms)
     }
 
+    /// Encodes and queues a packet the application asked for, refusing it when it is
+    /// larger than the broker's Maximum Packet Size.
+    fn send_checked(&mut self, packet: &Packet) -> Result<(), Error> {
+        let bytes = encode(self.version, packet)?;
+        self.check_size(bytes.len())?;
+        self.push_transmit(bytes);
+        Ok(())
+    }
+
     fn send(&mut self, packet: Packet) {
-        match encode(self.opts.version, &packet) {
+        match encode(self.version, &packet) {
             Ok(bytes) => self.push_transmit(bytes),
             // Only reachable with values validated earlier; report instead of panicking.
             Err(e) => self.events.push_back(Event::Disconnected {
-                error: Some(Error::Usage(e)),
+                error: Some(e),
                 reconnect_in_ms: None,
             }),
         }
@@ -429,17 +502,51 @@ impl Session {
         self.transmit.push_back(bytes);
     }
 
-    /// The broker broke the protocol: tell it why (MQTT 5) and drop the link.
+    /// The broker broke the protocol: tell it why (MQTT 5) and drop the link. Before a
+    /// 5.0 CONNACK, garbage most likely means the broker speaks only 3.1.1.
     fn protocol_violation(&mut self, e: ProtocolError) {
-        if self.opts.version == Version::V5 && self.state == State::Connected {
+        if matches!(self.state, State::AwaitConnAck { .. }) && self.fall_back() {
+            return;
+        }
+        if self.version == Version::V5 && self.state == State::Connected {
             let code = match e {
                 ProtocolError::Malformed(_) => 0x81,
                 ProtocolError::PacketTooLarge { .. } => 0x95,
+                ProtocolError::InvalidTopic(_) => 0x90,
                 _ => 0x82,
             };
             self.send(Packet::Disconnect { code, reason: None });
         }
+        self.protocol_failures = self.protocol_failures.saturating_add(1);
         self.fail(Error::Protocol(e), true);
+    }
+
+    /// A 5.0 CONNECT met a broker that seems to speak only 3.1.1 (a 3.1.1 CONNACK, a
+    /// close or silence instead of CONNACK): try once more at once with 3.1.1. False when
+    /// that does not apply (already 3.1.1, 5.0 confirmed, or fallback turned off).
+    pub(super) fn fall_back(&mut self) -> bool {
+        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback {
+            return false;
+        }
+        if self.transport_open() {
+            self.events.push_back(Event::CloseTransport);
+        }
+        self.version = Version::V311;
+        self.drop_connection();
+        // 3.1.1 cannot ask the broker for an id while keeping a session.
+        if self.client_id.is_empty() && !self.opts.clean_start {
+            self.state = State::Idle;
+            self.events.push_back(Event::Disconnected {
+                error: Some(Error::Usage(UsageError::InvalidOptions(
+                    "This broker speaks only MQTT 3.1.1, which needs a client ID unless clean start is on"
+                        .into(),
+                ))),
+                reconnect_in_ms: None,
+            });
+            return true;
+        }
+        self.open(self.now);
+        true
     }
 
     /// Ends the connection after `error`, and schedules a reconnect unless retrying is futile.
@@ -448,13 +555,17 @@ impl Session {
             self.events.push_back(Event::CloseTransport);
         }
         self.drop_connection();
+        if !matches!(error, Error::Protocol(_)) {
+            self.protocol_failures = 0;
+        }
         let permanent = match &error {
             Error::Refused(r) => r.is_permanent(),
-            Error::ServerDisconnect { code, .. } => {
-                matches!(code, 0x87 | 0x8A | 0x8E | 0x9C | 0x9D)
-            }
-            Error::Usage(_) => true,
-            _ => false,
+            Error::ServerDisconnect { code, .. } => is_permanent_code(*code),
+            Error::Usage(_) | Error::Limit(_) => true,
+            // A broker that breaks the protocol the same way on every connection would
+            // otherwise be reconnected to forever (CONNACK resets the backoff).
+            Error::Protocol(_) => self.protocol_failures >= MAX_PROTOCOL_FAILURES,
+            Error::Transport(_) => false,
         };
         if self.opts.reconnect && !permanent {
             let delay = self.backoff.next_delay();
@@ -476,7 +587,7 @@ impl Session {
 
     /// Forgets what belonged to the link; keeps what the session must carry over.
     fn drop_connection(&mut self) {
-        self.framer = Framer::new(self.opts.version, self.opts.max_packet_size as usize);
+        self.framer = Framer::new(self.version, self.opts.max_packet_size as usize);
         self.ping_sent = None;
         for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
             self.ids.release(pkid);

@@ -8,6 +8,11 @@ use crate::mqtt::topic::validate_topic;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub version: Version,
+    /// With 5.0: fall back to 3.1.1 once when the broker turns a 5.0 CONNECT away.
+    pub version_fallback: bool,
+    /// With 5.0: this broker is known to speak only 3.1.1 (the glue remembered an earlier
+    /// fallback), so start with 3.1.1 and report the fallback.
+    pub known_v311: bool,
     /// Empty asks the broker to assign one (MQTT 5, or 3.1.1 with clean start).
     pub client_id: String,
     pub username: Option<String>,
@@ -37,6 +42,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             version: Version::V5,
+            version_fallback: true,
+            known_v311: false,
             client_id: String::new(),
             username: None,
             password: None,
@@ -56,9 +63,20 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The version the first CONNECT is sent with.
+    pub fn start_version(&self) -> Version {
+        if self.version == Version::V5 && self.known_v311 && self.version_fallback {
+            Version::V311
+        } else {
+            self.version
+        }
+    }
+}
+
 pub(super) fn validate_options(o: &Options) -> Result<(), UsageError> {
     let bad = |s: &str| Err(UsageError::InvalidOptions(s.to_string()));
-    if o.client_id.is_empty() && o.version == Version::V311 && !o.clean_start {
+    if o.client_id.is_empty() && o.start_version() == Version::V311 && !o.clean_start {
         return bad("MQTT 3.1.1 needs a client ID unless clean start is on");
     }
     if o.client_id.len() > 65_535 {

@@ -5,9 +5,13 @@ use std::collections::VecDeque;
 
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
-use crate::mqtt::error::{reason_text, UsageError};
+use crate::mqtt::error::{reason_text, LimitError};
 use crate::mqtt::packet::{Packet, Publish, QoS};
 use crate::sorted_map::SortedMap;
+
+/// What a QoS 2 message whose session was lost between PUBREC and PUBCOMP reports.
+pub const DELIVERY_UNKNOWN: &str =
+    "Delivery unknown: the broker accepted this message, then lost the session before confirming it";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
@@ -55,9 +59,9 @@ impl Outgoing {
 
 impl Session {
     /// Refuses a packet larger than the broker accepts (its Maximum Packet Size).
-    pub(super) fn check_size(&self, size: usize) -> Result<(), UsageError> {
+    pub(super) fn check_size(&self, size: usize) -> Result<(), LimitError> {
         if size > self.max_packet_out {
-            return Err(UsageError::PacketTooLarge {
+            return Err(LimitError::PacketTooLarge {
                 size,
                 max: self.max_packet_out,
             });
@@ -80,11 +84,21 @@ impl Session {
             };
             // Queued before this CONNACK, so never checked against its Maximum QoS:
             // sending it would get us disconnected (0x9B), again after every replay.
-            if publish.qos > self.max_qos {
+            let refusal = if publish.qos > self.max_qos {
+                Some(LimitError::QoSUnavailable {
+                    asked: publish.qos as u8,
+                    max: self.max_qos as u8,
+                })
+            } else if publish.retain && !self.retain_available {
+                Some(LimitError::RetainUnavailable)
+            } else {
+                None
+            };
+            if let Some(e) = refusal {
                 self.ids.release(pkid);
                 self.events.push_back(Event::PublishFailed {
                     id,
-                    reason: format!("The broker accepts at most QoS {}", self.max_qos as u8),
+                    reason: e.to_string(),
                 });
                 continue;
             }
@@ -122,7 +136,8 @@ impl Session {
     /// After CONNACK: replay what was in flight. With the session resumed the spec asks
     /// for the same packet ids, DUP on PUBLISH, and PUBREL where PUBREC had arrived.
     /// Without it the broker forgot everything: PUBLISH goes again as new, and a QoS 2
-    /// message whose PUBREC arrived was already accepted, so it is complete.
+    /// message whose PUBREC arrived can be neither resent (it may be delivered twice) nor
+    /// confirmed, so it is reported as delivery unknown.
     pub(super) fn replay_outgoing(&mut self, session_present: bool) {
         let ids: Vec<u64> = self.outgoing.inflight.keys().copied().collect();
         for id in ids {
@@ -137,10 +152,15 @@ impl Session {
                     self.send(packet);
                 }
                 (Stage::AwaitComp, true) => self.send(Packet::PubRel { pkid, code: 0 }),
+                // The broker took the message (PUBREC) but lost the session before
+                // PUBCOMP: it was most likely delivered, but nobody can say so.
                 (Stage::AwaitComp, false) => {
                     self.outgoing.remove(pkid);
                     self.ids.release(pkid);
-                    self.events.push_back(Event::PublishAcked { id });
+                    self.events.push_back(Event::PublishFailed {
+                        id,
+                        reason: DELIVERY_UNKNOWN.into(),
+                    });
                 }
             }
         }

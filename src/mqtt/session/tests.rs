@@ -63,7 +63,8 @@ fn connect_puts_client_id_credentials_keep_alive_clean_start_and_will_on_the_wir
                 Event::OpenTransport,
                 Event::Connected {
                     session_present: false,
-                    client_id: "deck-test".into()
+                    client_id: "deck-test".into(),
+                    version: v,
                 }
             ]
         );
@@ -101,7 +102,8 @@ fn v5_empty_client_id_is_replaced_by_the_one_the_broker_assigns() {
     assert_eq!(connects(&pair.broker.take())[0].client_id, "");
     assert!(pair.events().contains(&Event::Connected {
         session_present: false,
-        client_id: "auto-7f3a".into()
+        client_id: "auto-7f3a".into(),
+        version: Version::V5,
     }));
     assert_eq!(pair.session.client_id(), "auto-7f3a");
 }
