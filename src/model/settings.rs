@@ -78,6 +78,11 @@ impl ConnectionSettings {
         }
     }
 
+    /// How long a 5.0 broker keeps the session when clean start is off: a day. Without a
+    /// Session Expiry Interval the broker drops the session the moment the link drops, and
+    /// nothing could ever resume.
+    pub const KEPT_SESSION_EXPIRY_S: u32 = 86_400;
+
     /// Checks the settings and turns them into session options.
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
         validate_url(&self.url)?;
@@ -89,6 +94,11 @@ impl ConnectionSettings {
             password: Some(self.password.clone()).filter(|p| !p.is_empty()),
             keep_alive: self.keep_alive,
             clean_start: self.clean_start,
+            session_expiry: if self.clean_start {
+                0
+            } else {
+                Self::KEPT_SESSION_EXPIRY_S
+            },
             jitter_seed,
             ..Options::default()
         })
@@ -227,6 +237,20 @@ pub fn version_label(v: Version) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_start_off_keeps_a_5_0_session_for_a_day_and_on_keeps_none() {
+        let kept = ConnectionSettings {
+            clean_start: false,
+            ..ConnectionSettings::default()
+        };
+        let o = kept.to_options(1).unwrap();
+        assert!(!o.clean_start);
+        assert_eq!(o.session_expiry, 86_400);
+        let o = ConnectionSettings::default().to_options(1).unwrap();
+        assert!(o.clean_start);
+        assert_eq!(o.session_expiry, 0);
+    }
 
     fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
         q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
