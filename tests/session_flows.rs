@@ -19,6 +19,7 @@ fn incoming(qos: QoS, pkid: u16, payload: &'static [u8]) -> Publish {
         retain: false,
         dup: false,
         pkid,
+        props: None,
     }
 }
 

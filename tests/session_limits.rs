@@ -126,6 +126,7 @@ fn an_oversized_3_1_1_message_is_acknowledged_skipped_and_named_without_a_reconn
             retain: false,
             dup: false,
             pkid: if qos == QoS::AtMostOnce { 0 } else { 5 },
+            props: None,
         }));
         pair.deliver(Packet::Publish(Publish {
             topic: "cam/front/status".into(),
@@ -134,6 +135,7 @@ fn an_oversized_3_1_1_message_is_acknowledged_skipped_and_named_without_a_reconn
             retain: false,
             dup: false,
             pkid: 0,
+            props: None,
         }));
         let events = pair.events();
         assert!(

@@ -94,7 +94,7 @@ fn without_a_resumed_session_every_subscription_is_sent_again() {
         let mut filters: Vec<(String, QoS)> = sent
             .iter()
             .flat_map(|p| match p {
-                Packet::Subscribe { filters, .. } => filters.clone(),
+                Packet::Subscribe { filters, .. } => filters.iter().map(|(f, o)| (f.clone(), o.qos)).collect(),
                 _ => vec![],
             })
             .collect();
@@ -236,6 +236,7 @@ fn incoming_qos2_resent_after_a_resumed_reconnect_is_not_delivered_twice() {
             retain: false,
             dup: false,
             pkid: 5,
+            props: None,
         };
         pair.deliver(Packet::Publish(p.clone()));
         assert_eq!(pair.events(), vec![Event::Message(p.clone())]);

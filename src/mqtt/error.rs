@@ -57,6 +57,8 @@ pub enum ProtocolError {
     TextFrame,
     /// A PUBLISH whose topic name no client may receive (empty, wildcard, NUL).
     InvalidTopic(String),
+    /// A topic alias out of range or never set.
+    TopicAlias(String),
 }
 
 /// The broker's refusal of CONNECT, with its reason code (3.1.1 return codes 1-5 are
@@ -168,6 +170,7 @@ impl fmt::Display for ProtocolError {
                 f.write_str("a text WebSocket message (MQTT allows binary messages only)")
             }
             ProtocolError::InvalidTopic(t) => write!(f, "a PUBLISH with an invalid topic name ({t})"),
+            ProtocolError::TopicAlias(t) => write!(f, "a bad topic alias ({t})"),
         }
     }
 }
@@ -208,6 +211,7 @@ pub fn reason_text(code: u8) -> &'static str {
         0x00 => "Success",
         0x04 => "Disconnect with will message",
         0x10 => "No matching subscribers",
+        0x11 => "No subscription existed",
         0x80 => "Unspecified error",
         0x81 => "Malformed packet",
         0x82 => "Protocol error",

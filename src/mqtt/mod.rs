@@ -10,5 +10,5 @@ pub mod session;
 pub mod topic;
 
 pub use error::{Error, ProtocolError, TransportError, UsageError};
-pub use packet::{Packet, Publish, QoS, Version, Will};
-pub use session::{Event, Millis, Options, Session, Status};
+pub use packet::{Packet, Publish, PublishProps, QoS, SubOptions, Version, Will};
+pub use session::{Event, Millis, Options, Session, Status, TOPIC_ALIAS_MAX};

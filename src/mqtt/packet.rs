@@ -56,6 +56,8 @@ pub struct Connect {
     pub receive_maximum: u16,
     /// MQTT 5 only: the largest packet we accept.
     pub max_packet_size: u32,
+    /// MQTT 5 only: how many topic aliases the broker may use toward us.
+    pub topic_alias_max: u16,
 }
 
 /// What the broker told us in CONNACK. Limits are `None` when not sent (3.1.1 never sends them).
@@ -85,6 +87,57 @@ pub struct Publish {
     pub dup: bool,
     /// 0 for QoS 0.
     pub pkid: u16,
+    /// MQTT 5 properties; `None` when there are none (3.1.1 always), so that the common
+    /// message costs no allocation for them.
+    pub props: Option<Box<PublishProps>>,
+}
+
+/// The MQTT 5 properties of a PUBLISH (§3.3.2.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublishProps {
+    /// 1: the payload is UTF-8 text; 0 or absent: unspecified bytes.
+    pub payload_format: Option<u8>,
+    /// Seconds the broker keeps the message for subscribers that are not yet there.
+    pub message_expiry: Option<u32>,
+    pub content_type: Option<String>,
+    pub response_topic: Option<String>,
+    pub correlation_data: Option<Bytes>,
+    /// In order, repeated keys kept (the spec allows both).
+    pub user_properties: Vec<(String, String)>,
+    /// Received only: the identifiers of the subscriptions that matched.
+    pub subscription_ids: Vec<u32>,
+    /// The alias on the wire. Received: the topic was (or was recorded) through it.
+    pub topic_alias: Option<u16>,
+}
+
+impl PublishProps {
+    /// `None` for properties that carry nothing, so that they cost nothing.
+    pub fn boxed(self) -> Option<Box<PublishProps>> {
+        (self != PublishProps::default()).then(|| Box::new(self))
+    }
+}
+
+/// How a subscription behaves (MQTT 5 §3.8.3.1); 3.1.1 sends only the QoS.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SubOptions {
+    pub qos: QoS,
+    /// Do not send back what this client publishes.
+    pub no_local: bool,
+    /// Keep the retain flag as published instead of clearing it on live messages.
+    pub retain_as_published: bool,
+    /// 0: send retained messages on subscribe; 1: only if the subscription is new; 2: never.
+    pub retain_handling: u8,
+    /// Subscription Identifier (1..=268,435,455), echoed on every matching message.
+    pub id: Option<u32>,
+}
+
+impl SubOptions {
+    pub fn qos(qos: QoS) -> Self {
+        SubOptions {
+            qos,
+            ..SubOptions::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +164,7 @@ pub enum Packet {
     },
     Subscribe {
         pkid: u16,
-        filters: Vec<(String, QoS)>,
+        filters: Vec<(String, SubOptions)>,
     },
     /// One code per filter: 0-2 granted QoS, >= 0x80 failure.
     SubAck {

@@ -35,6 +35,19 @@ pub fn validate_filter(filter: &str) -> Result<(), UsageError> {
     if filter.contains('\0') {
         return bad("must not contain a NUL character");
     }
+    // A shared subscription (MQTT 5 §4.8.2): $share/{group}/{filter}, the group one level
+    // without wildcards, the filter a filter of its own.
+    if let Some(rest) = filter.strip_prefix("$share/") {
+        return match rest.split_once('/') {
+            Some((group, inner)) if !group.is_empty() && !group.contains(['+', '#']) && !inner.is_empty() => {
+                validate_filter(inner)
+            }
+            _ => bad("must be $share/{group}/{filter}: a group name without + or #, then a filter"),
+        };
+    }
+    if filter == "$share" {
+        return bad("must be $share/{group}/{filter}: a group name without + or #, then a filter");
+    }
     let levels: Vec<&str> = filter.split('/').collect();
     let last = levels.len() - 1;
     for (i, level) in levels.iter().enumerate() {
@@ -51,6 +64,11 @@ pub fn validate_filter(filter: &str) -> Result<(), UsageError> {
 /// True when `topic` matches `filter`. Topics starting with `$` are not matched by a
 /// leading wildcard (§4.7.2), so `#` does not show `$SYS` traffic by surprise.
 pub fn matches(filter: &str, topic: &str) -> bool {
+    // Messages of a shared subscription carry the topic, not the $share prefix.
+    let filter = match filter.strip_prefix("$share/").and_then(|rest| rest.split_once('/')) {
+        Some((_, inner)) => inner,
+        None => filter,
+    };
     if topic.starts_with('$') && (filter.starts_with('+') || filter.starts_with('#')) {
         return false;
     }
@@ -88,6 +106,18 @@ mod tests {
         for bad in ["", "a/+", "a/#", "x\0y"] {
             assert!(validate_topic(bad).is_err(), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn shared_subscriptions_follow_their_own_grammar_and_match_their_inner_filter() {
+        for ok in ["$share/g/a/#", "$share/group-1/+/temp", "$share/g/x"] {
+            assert_eq!(validate_filter(ok), Ok(()), "{ok}");
+        }
+        for bad in ["$share/g", "$share//a", "$share/g+/a", "$share/#/a", "$share/g/a/#/b", "$share"] {
+            assert!(validate_filter(bad).is_err(), "{bad}");
+        }
+        assert!(matches("$share/g/home/#", "home/lamp"));
+        assert!(!matches("$share/g/home/#", "office/lamp"));
     }
 
     #[test]

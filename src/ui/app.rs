@@ -132,7 +132,14 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
             reconnect_at_ms: reconnect_in_ms.map(|ms| now_ms() + ms),
         }),
         Event::Subscribed { filter, result } => dispatch.dispatch(Action::Subscribed { filter, result }),
-        Event::Unsubscribed { filter } => dispatch.dispatch(Action::Unsubscribed { filter }),
+        Event::Unsubscribed { filter, error } => {
+            if let Some(reason) = error {
+                dispatch.dispatch(Action::SubscribeError(Some(format!(
+                    "The broker refused to unsubscribe from {filter}: {reason}"
+                ))));
+            }
+            dispatch.dispatch(Action::Unsubscribed { filter })
+        }
         Event::OpenTransport | Event::CloseTransport => {}
     }
 }

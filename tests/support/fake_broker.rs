@@ -142,7 +142,7 @@ impl FakeBroker {
             Packet::PubRel { pkid, .. } => self.send(Packet::PubComp { pkid: *pkid, code: 0 }),
             Packet::Subscribe { pkid, filters } => self.send(Packet::SubAck {
                 pkid: *pkid,
-                codes: filters.iter().map(|(_, q)| *q as u8).collect(),
+                codes: filters.iter().map(|(_, o)| o.qos as u8).collect(),
             }),
             Packet::Unsubscribe { pkid, filters } => self.send(Packet::UnsubAck {
                 pkid: *pkid,

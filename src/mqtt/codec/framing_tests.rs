@@ -22,6 +22,7 @@ fn connect() -> Packet {
         session_expiry: 60,
         receive_maximum: 10,
         max_packet_size: 4096,
+        topic_alias_max: 0,
     })
 }
 
@@ -33,6 +34,7 @@ fn qos1(pkid: u16) -> Packet {
         retain: false,
         dup: false,
         pkid,
+        props: None,
     })
 }
 
@@ -192,6 +194,7 @@ fn big_publish(qos: QoS, pkid: u16, len: usize) -> Bytes {
             retain: false,
             dup: false,
             pkid,
+            props: None,
         }),
     )
     .unwrap()
@@ -256,6 +259,7 @@ fn the_size_limit_counts_the_fixed_header_too() {
         retain: false,
         dup: false,
         pkid: 0,
+        props: None,
     });
     let bytes = encode(V5, &publish).unwrap();
     assert_eq!(bytes.len(), 64);
@@ -288,6 +292,7 @@ fn a_multi_byte_remaining_length_frames_a_large_publish() {
             retain: true,
             dup: false,
             pkid: 9,
+            props: None,
         });
         let bytes = encode(v, &publish).unwrap();
         // 20,000+ needs three length bytes (16,384 ..= 2,097,151).

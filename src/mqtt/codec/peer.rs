@@ -15,7 +15,7 @@ mod full {
 
     use crate::mqtt::codec::{malformed, qos_from_wire};
     use crate::mqtt::error::ProtocolError;
-    use crate::mqtt::packet::{Connect, Packet, Will};
+    use crate::mqtt::packet::{Connect, Packet, SubOptions, Will};
 
     pub fn decode_v4(kind: PacketType, fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
         Ok(match kind {
@@ -27,7 +27,14 @@ mod full {
             }
             PacketType::Subscribe => {
                 let s = v4::Subscribe::read(fixed, frame).map_err(malformed)?;
-                subscribe(s.pkid, s.filters.into_iter().map(|f| (f.path, f.qos)))
+                Packet::Subscribe {
+                    pkid: s.pkid,
+                    filters: s
+                        .filters
+                        .into_iter()
+                        .map(|f| (f.path, SubOptions::qos(qos_from_wire(f.qos))))
+                        .collect(),
+                }
             }
             PacketType::Unsubscribe => {
                 let u = v4::Unsubscribe::read(fixed, frame).map_err(malformed)?;
@@ -52,12 +59,34 @@ mod full {
                     connect.session_expiry = p.session_expiry_interval.unwrap_or(0);
                     connect.receive_maximum = p.receive_maximum.unwrap_or(0);
                     connect.max_packet_size = p.max_packet_size.unwrap_or(0);
+                    connect.topic_alias_max = p.topic_alias_max.unwrap_or(0);
                 }
                 Packet::Connect(connect)
             }
             PacketType::Subscribe => {
                 let s = v5::Subscribe::read(fixed, frame).map_err(malformed)?;
-                subscribe(s.pkid, s.filters.into_iter().map(|f| (f.path, f.qos)))
+                let id = s.properties.and_then(|p| p.id).map(|id| id as u32);
+                Packet::Subscribe {
+                    pkid: s.pkid,
+                    filters: s
+                        .filters
+                        .into_iter()
+                        .map(|f| {
+                            let options = SubOptions {
+                                qos: qos_from_wire(f.qos),
+                                no_local: f.nolocal,
+                                retain_as_published: f.preserve_retain,
+                                retain_handling: match f.retain_forward_rule {
+                                    v5::RetainForwardRule::OnEverySubscribe => 0,
+                                    v5::RetainForwardRule::OnNewSubscribe => 1,
+                                    v5::RetainForwardRule::Never => 2,
+                                },
+                                id,
+                            };
+                            (f.path, options)
+                        })
+                        .collect(),
+                }
             }
             PacketType::Unsubscribe => {
                 let u = v5::Unsubscribe::read(fixed, frame).map_err(malformed)?;
@@ -90,16 +119,10 @@ mod full {
             session_expiry: 0,
             receive_maximum: 0,
             max_packet_size: 0,
+            topic_alias_max: 0,
         }
     }
 
-    /// Both versions' SUBSCRIBE, as (filter, requested QoS) pairs; MQTT 5's options are not read.
-    fn subscribe(pkid: u16, filters: impl Iterator<Item = (String, mqttbytes::QoS)>) -> Packet {
-        Packet::Subscribe {
-            pkid,
-            filters: filters.map(|(path, qos)| (path, qos_from_wire(qos))).collect(),
-        }
-    }
 
     fn will(topic: String, payload: Bytes, qos: mqttbytes::QoS, retain: bool) -> Will {
         Will {

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::{encode, Framer};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{Packet, Publish, QoS, Version};
+use crate::mqtt::packet::{Packet, Publish, QoS, SubOptions, Version};
 
 const MAX: usize = 1024 * 1024;
 
@@ -54,6 +54,7 @@ fn publish() -> impl Strategy<Value = Publish> {
             // DUP is meaningless (and must be 0) for QoS 0.
             dup: dup && qos != QoS::AtMostOnce,
             pkid: if qos == QoS::AtMostOnce { 0 } else { pkid },
+            props: None,
         })
 }
 
@@ -110,8 +111,20 @@ proptest! {
     fn any_subscribe_survives_encode_then_decode(
         v in version(),
         pkid in 1..=u16::MAX,
-        filters in proptest::collection::vec((filter(), qos()), 1..6),
+        filters in proptest::collection::vec((filter(), qos(), any::<bool>(), any::<bool>(), 0u8..=2), 1..6),
+        id in proptest::option::of(1u32..=268_435_455),
     ) {
+        // MQTT 5 carries every option and one identifier per packet; 3.1.1 only the QoS.
+        let filters: Vec<(String, SubOptions)> = filters
+            .into_iter()
+            .map(|(f, qos, no_local, retain_as_published, retain_handling)| {
+                let options = match v {
+                    Version::V5 => SubOptions { qos, no_local, retain_as_published, retain_handling, id },
+                    Version::V311 => SubOptions::qos(qos),
+                };
+                (f, options)
+            })
+            .collect();
         let packet = Packet::Subscribe { pkid, filters };
         prop_assert_eq!(round_trip(v, &packet), packet);
     }

@@ -40,6 +40,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 retain: p.retain,
                 dup: p.dup,
                 pkid: p.pkid,
+                props: None,
             })
         }
         PacketType::PubAck => Packet::PubAck {
@@ -141,7 +142,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 pkid: *pkid,
                 filters: filters
                     .iter()
-                    .map(|(f, q)| w::SubscribeFilter::new(f.clone(), qos_to_wire(*q)))
+                    .map(|(f, o)| w::SubscribeFilter::new(f.clone(), qos_to_wire(o.qos)))
                     .collect(),
             }
             .write(out)?;

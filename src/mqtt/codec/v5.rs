@@ -6,7 +6,7 @@ use mqttbytes::{FixedHeader, PacketType};
 
 use super::{malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Packet, Publish};
+use crate::mqtt::packet::{ConnAck, Packet, Publish, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
@@ -39,10 +39,6 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         }
         PacketType::Publish => {
             let p = w::Publish::read(fixed, frame).map_err(malformed)?;
-            if p.properties.as_ref().is_some_and(|pr| pr.topic_alias.is_some()) {
-                // We advertise a topic alias maximum of 0, so the broker must not use one.
-                return Err(ProtocolError::Unexpected("topic alias (we allow none)".into()));
-            }
             Packet::Publish(Publish {
                 topic: p.topic,
                 payload: p.payload,
@@ -50,6 +46,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 retain: p.retain,
                 dup: p.dup,
                 pkid: p.pkid,
+                props: p.properties.and_then(props_from_wire),
             })
         }
         PacketType::PubAck => ack!(PubAck),
@@ -87,6 +84,49 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         PacketType::PingResp => Packet::PingResp,
         kind => return peer::decode_v5(kind, fixed, frame),
     })
+}
+
+/// A PUBLISH's properties; `None` when they carry nothing.
+fn props_from_wire(p: w::PublishProperties) -> Option<Box<PublishProps>> {
+    PublishProps {
+        payload_format: p.payload_format_indicator,
+        message_expiry: p.message_expiry_interval,
+        content_type: p.content_type,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data,
+        user_properties: p.user_properties,
+        // Identifiers are at most 268,435,455 (four variable-byte digits): they fit.
+        subscription_ids: p.subscription_identifiers.into_iter().map(|id| id as u32).collect(),
+        topic_alias: p.topic_alias,
+    }
+    .boxed()
+}
+
+fn props_to_wire(p: &PublishProps) -> w::PublishProperties {
+    w::PublishProperties {
+        payload_format_indicator: p.payload_format,
+        message_expiry_interval: p.message_expiry,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone(),
+        user_properties: p.user_properties.clone(),
+        subscription_identifiers: p.subscription_ids.iter().map(|&id| id as usize).collect(),
+        content_type: p.content_type.clone(),
+    }
+}
+
+fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
+    w::SubscribeFilter {
+        path: filter.to_string(),
+        qos: qos_to_wire(o.qos),
+        nolocal: o.no_local,
+        preserve_retain: o.retain_as_published,
+        retain_forward_rule: match o.retain_handling {
+            0 => w::RetainForwardRule::OnEverySubscribe,
+            1 => w::RetainForwardRule::OnNewSubscribe,
+            _ => w::RetainForwardRule::Never,
+        },
+    }
 }
 
 fn puback_reason(code: u8) -> w::PubAckReason {
@@ -134,7 +174,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 session_expiry_interval: (c.session_expiry > 0).then_some(c.session_expiry),
                 receive_maximum: (c.receive_maximum > 0).then_some(c.receive_maximum),
                 max_packet_size: (c.max_packet_size > 0).then_some(c.max_packet_size),
-                topic_alias_max: None,
+                topic_alias_max: (c.topic_alias_max > 0).then_some(c.topic_alias_max),
                 request_response_info: None,
                 request_problem_info: None,
                 user_properties: Vec::new(),
@@ -165,7 +205,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 retain: p.retain,
                 topic: p.topic.clone(),
                 pkid: p.pkid,
-                properties: None,
+                properties: p.props.as_deref().map(props_to_wire),
                 payload: p.payload.clone(),
             }
             .write(out)?;
@@ -213,13 +253,15 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             .write(out)?;
         }
         Packet::Subscribe { pkid, filters } => {
+            // One identifier per SUBSCRIBE: the session sends one filter per packet.
+            let id = filters.iter().find_map(|(_, o)| o.id);
             w::Subscribe {
                 pkid: *pkid,
-                filters: filters
-                    .iter()
-                    .map(|(f, q)| w::SubscribeFilter::new(f.clone(), qos_to_wire(*q)))
-                    .collect(),
-                properties: None,
+                filters: filters.iter().map(|(f, o)| sub_filter(f, o)).collect(),
+                properties: id.map(|id| w::SubscribeProperties {
+                    id: Some(id as usize),
+                    user_properties: Vec::new(),
+                }),
             }
             .write(out)?;
         }

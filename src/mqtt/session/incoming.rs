@@ -2,7 +2,8 @@
 
 use super::{Event, Session, State};
 use crate::mqtt::error::{reason_text, Error, ProtocolError, Refusal};
-use crate::mqtt::packet::{ConnAck, Packet, Publish, QoS, Version};
+use super::TOPIC_ALIAS_MAX;
+use crate::mqtt::packet::{ConnAck, Packet, Publish, QoS, SubOptions, Version};
 
 impl Session {
     pub(super) fn handle_packet(&mut self, packet: Packet) {
@@ -31,11 +32,16 @@ impl Session {
                 self.send(Packet::PubComp { pkid, code });
             }
             Packet::SubAck { pkid, codes } => self.on_suback(pkid, codes),
-            Packet::UnsubAck { pkid, .. } => {
+            Packet::UnsubAck { pkid, codes } => {
                 if let Some(filters) = self.pending_unsubscribes.remove(&pkid) {
                     self.ids.release(pkid);
-                    for filter in filters {
-                        self.events.push_back(Event::Unsubscribed { filter });
+                    for (i, filter) in filters.into_iter().enumerate() {
+                        // 3.1.1 has no codes; 0x11 ("no subscription existed") is no failure.
+                        let error = codes
+                            .get(i)
+                            .filter(|&&c| c >= 0x80)
+                            .map(|&c| reason_text(c).to_string());
+                        self.events.push_back(Event::Unsubscribed { filter, error });
                     }
                 }
             }
@@ -148,10 +154,10 @@ impl Session {
 
     fn restore_subscriptions(&mut self, session_present: bool) {
         let unsent = std::mem::take(&mut self.unsent_subscribes);
-        let filters: Vec<(String, QoS)> = if session_present {
+        let filters: Vec<(String, SubOptions)> = if session_present {
             unsent
         } else {
-            self.subscriptions.iter().map(|(f, q)| (f.clone(), *q)).collect()
+            self.subscriptions.iter().map(|(f, o)| (f.clone(), *o)).collect()
         };
         for (filter, qos) in filters {
             if let Some(pkid) = self.ids.allocate() {
@@ -173,13 +179,17 @@ impl Session {
                     self.pending_unsubscribes.insert(pkid, vec![filter]);
                 }
             } else {
-                self.events.push_back(Event::Unsubscribed { filter });
+                self.events.push_back(Event::Unsubscribed { filter, error: None });
             }
         }
     }
 
-    fn on_publish(&mut self, p: Publish) {
-        // No alias is allowed (we announce none), so every topic must be a whole name.
+    fn on_publish(&mut self, mut p: Publish) {
+        if let Some(alias) = p.props.as_ref().and_then(|pr| pr.topic_alias) {
+            if let Err(e) = self.resolve_alias(alias, &mut p.topic) {
+                return self.protocol_violation(e);
+            }
+        }
         if let Err(e) = crate::mqtt::topic::validate_topic(&p.topic) {
             return self.protocol_violation(ProtocolError::InvalidTopic(e.to_string()));
         }
@@ -199,6 +209,25 @@ impl Session {
                 self.send(Packet::PubRec { pkid, code: 0 });
             }
         }
+    }
+
+    /// An empty topic with an alias names the topic the alias was set to; a topic with an
+    /// alias (re)sets it. Aliases are 1..=the maximum we announced (§3.3.2.3.4).
+    fn resolve_alias(&mut self, alias: u16, topic: &mut String) -> Result<(), ProtocolError> {
+        if alias == 0 || alias > TOPIC_ALIAS_MAX || self.version != Version::V5 {
+            return Err(ProtocolError::TopicAlias(format!(
+                "alias {alias} is outside 1..={TOPIC_ALIAS_MAX}"
+            )));
+        }
+        if topic.is_empty() {
+            match self.aliases_in.get(&alias) {
+                Some(t) => topic.clone_from(t),
+                None => return Err(ProtocolError::TopicAlias(format!("alias {alias} was never set"))),
+            }
+        } else if self.aliases_in.get(&alias) != Some(topic) {
+            self.aliases_in.insert(alias, topic.clone());
+        }
+        Ok(())
     }
 
     fn on_suback(&mut self, pkid: u16, codes: Vec<u8>) {

@@ -16,13 +16,16 @@ use bytes::Bytes;
 use super::backoff::Backoff;
 use super::codec::{encode, Framer};
 use super::error::{is_permanent_code, Error, LimitError, ProtocolError, TransportError, UsageError};
-use super::packet::{Connect, Packet, Publish, QoS, Version};
+use super::packet::{Connect, Packet, Publish, PublishProps, QoS, SubOptions, Version};
 use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
-use options::validate_options;
+use options::{validate_options, validate_publish_props, validate_sub_options};
 pub use options::Options;
 use outgoing::Outgoing;
+
+/// Topic aliases we let the broker use toward us: repeated topics then cost two bytes.
+pub const TOPIC_ALIAS_MAX: u16 = 64;
 
 /// Broker protocol violations in a row after which the session stops retrying.
 const MAX_PROTOCOL_FAILURES: u8 = 3;
@@ -54,8 +57,11 @@ pub enum Event {
         filter: String,
         result: Result<QoS, String>,
     },
+    /// `error` is the broker's reason when it refused (MQTT 5 UNSUBACK); the filter is
+    /// dropped from the session either way.
     Unsubscribed {
         filter: String,
+        error: Option<String>,
     },
     /// A QoS 1/2 publish, named by the id `publish` returned, completed its flow.
     PublishAcked {
@@ -118,14 +124,16 @@ pub struct Session {
     last_sent: Millis,
     ping_sent: Option<Millis>,
     // Durable state: what must survive a reconnect.
-    subscriptions: SortedMap<String, QoS>,
-    unsent_subscribes: Vec<(String, QoS)>,
+    subscriptions: SortedMap<String, SubOptions>,
+    unsent_subscribes: Vec<(String, SubOptions)>,
     unsent_unsubscribes: Vec<String>,
     outgoing: Outgoing,
     incoming_qos2: SortedMap<u16, ()>,
     next_publish_id: u64,
     // Per connection: requests awaiting their acknowledgement.
-    pending_subscribes: SortedMap<u16, Vec<(String, QoS)>>,
+    pending_subscribes: SortedMap<u16, Vec<(String, SubOptions)>>,
+    /// Topic aliases the broker set on this connection (MQTT 5).
+    aliases_in: SortedMap<u16, String>,
     pending_unsubscribes: SortedMap<u16, Vec<String>>,
 }
 
@@ -161,6 +169,7 @@ impl Session {
             next_publish_id: 1,
             pending_subscribes: SortedMap::default(),
             pending_unsubscribes: SortedMap::default(),
+            aliases_in: SortedMap::default(),
         }
     }
 
@@ -188,7 +197,7 @@ impl Session {
     }
 
     /// Subscriptions the session keeps (and restores after a reconnect).
-    pub fn subscriptions(&self) -> &SortedMap<String, QoS> {
+    pub fn subscriptions(&self) -> &SortedMap<String, SubOptions> {
         &self.subscriptions
     }
 
@@ -256,6 +265,7 @@ impl Session {
                 session_expiry: o.session_expiry,
                 receive_maximum: u16::MAX,
                 max_packet_size: o.max_packet_size,
+                topic_alias_max: TOPIC_ALIAS_MAX,
             };
             self.send(Packet::Connect(connect));
         }
@@ -368,12 +378,18 @@ impl Session {
     }
 
     pub fn subscribe(&mut self, filter: &str, qos: QoS) -> Result<(), Error> {
+        self.subscribe_with(filter, SubOptions::qos(qos))
+    }
+
+    /// Subscribes with MQTT 5's options (3.1.1 sends only the QoS).
+    pub fn subscribe_with(&mut self, filter: &str, options: SubOptions) -> Result<(), Error> {
         validate_filter(filter)?;
+        validate_sub_options(filter, &options)?;
         match self.state {
             State::Idle => return Err(UsageError::NotConnected.into()),
             State::Connected => {
                 let pkid = self.ids.allocate().ok_or(LimitError::PacketIdsExhausted)?;
-                let filters = vec![(filter.to_string(), qos)];
+                let filters = vec![(filter.to_string(), options)];
                 let packet = Packet::Subscribe {
                     pkid,
                     filters: filters.clone(),
@@ -384,10 +400,10 @@ impl Session {
                 }
                 self.pending_subscribes.insert(pkid, filters);
             }
-            _ => self.unsent_subscribes.push((filter.to_string(), qos)),
+            _ => self.unsent_subscribes.push((filter.to_string(), options)),
         }
         self.unsent_unsubscribes.retain(|f| f != filter);
-        self.subscriptions.insert(filter.to_string(), qos);
+        self.subscriptions.insert(filter.to_string(), options);
         Ok(())
     }
 
@@ -411,6 +427,7 @@ impl Session {
             State::Connected => {}
             State::Idle => self.events.push_back(Event::Unsubscribed {
                 filter: filter.to_string(),
+                error: None,
             }),
             _ => self.unsent_unsubscribes.push(filter.to_string()),
         }
@@ -420,7 +437,22 @@ impl Session {
     /// Publishes a message and returns its id for `PublishAcked`/`PublishFailed`.
     /// QoS 1/2 messages made while reconnecting wait for the connection.
     pub fn publish(&mut self, topic: &str, payload: Bytes, qos: QoS, retain: bool) -> Result<u64, Error> {
+        self.publish_with(topic, payload, qos, retain, None)
+    }
+
+    /// `publish` with MQTT 5 properties (dropped at 3.1.1, which has nowhere to put them).
+    pub fn publish_with(
+        &mut self,
+        topic: &str,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+        props: Option<Box<PublishProps>>,
+    ) -> Result<u64, Error> {
         validate_topic(topic)?;
+        if let Some(p) = &props {
+            validate_publish_props(p, &payload)?;
+        }
         if self.state == State::Idle || (qos == QoS::AtMostOnce && self.state != State::Connected) {
             return Err(UsageError::NotConnected.into());
         }
@@ -442,6 +474,7 @@ impl Session {
             retain,
             dup: false,
             pkid: 0,
+            props,
         };
         let id = self.next_publish_id;
         self.next_publish_id += 1;
@@ -513,6 +546,7 @@ impl Session {
                 ProtocolError::Malformed(_) => 0x81,
                 ProtocolError::PacketTooLarge { .. } => 0x95,
                 ProtocolError::InvalidTopic(_) => 0x90,
+                ProtocolError::TopicAlias(_) => 0x94,
                 _ => 0x82,
             };
             self.send(Packet::Disconnect { code, reason: None });
@@ -588,6 +622,8 @@ impl Session {
     /// Forgets what belonged to the link; keeps what the session must carry over.
     fn drop_connection(&mut self) {
         self.framer = Framer::new(self.version, self.opts.max_packet_size as usize);
+        // Aliases live as long as one connection (§3.3.2.3.4).
+        self.aliases_in = SortedMap::default();
         self.ping_sent = None;
         for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
             self.ids.release(pkid);

@@ -1,7 +1,7 @@
 //! Session options: how to connect and how patient to be, with their checks.
 
 use crate::mqtt::error::UsageError;
-use crate::mqtt::packet::{Version, Will};
+use crate::mqtt::packet::{PublishProps, SubOptions, Version, Will};
 use crate::mqtt::topic::validate_topic;
 
 /// How to connect. A new `connect` may bring new options; subscriptions carry over.
@@ -101,6 +101,46 @@ pub(super) fn validate_options(o: &Options) -> Result<(), UsageError> {
     }
     if o.max_packet_size < 64 {
         return bad("Maximum packet size must be at least 64 bytes");
+    }
+    Ok(())
+}
+
+/// MQTT 5 subscription options the spec forbids or bounds (§3.8.3.1, §3.8.2.1.2).
+pub(super) fn validate_sub_options(filter: &str, o: &SubOptions) -> Result<(), UsageError> {
+    let bad = |s: &str| Err(UsageError::InvalidOptions(s.to_string()));
+    if o.retain_handling > 2 {
+        return bad("Retain handling must be 0, 1 or 2");
+    }
+    if o.id.is_some_and(|id| id == 0 || id > 268_435_455) {
+        return bad("A subscription identifier must be between 1 and 268,435,455");
+    }
+    if o.no_local && filter.starts_with("$share/") {
+        return bad("No Local cannot be set on a shared subscription");
+    }
+    Ok(())
+}
+
+/// What we would otherwise send and get disconnected for.
+pub(super) fn validate_publish_props(p: &PublishProps, payload: &[u8]) -> Result<(), UsageError> {
+    let bad = |s: &str| Err(UsageError::InvalidOptions(s.to_string()));
+    if p.payload_format == Some(1) && std::str::from_utf8(payload).is_err() {
+        return bad("The payload is marked as UTF-8 text but is not valid UTF-8");
+    }
+    if p.payload_format.is_some_and(|f| f > 1) {
+        return bad("Payload format must be 0 (bytes) or 1 (UTF-8 text)");
+    }
+    if let Some(t) = &p.response_topic {
+        validate_topic(t)?;
+    }
+    if !p.subscription_ids.is_empty() || p.topic_alias.is_some() {
+        return bad("Subscription identifiers and topic aliases are not for publishing");
+    }
+    let too_long = |s: &str| s.len() > 65_535;
+    if p.user_properties.iter().any(|(k, v)| too_long(k) || too_long(v))
+        || p.content_type.as_deref().is_some_and(too_long)
+        || p.correlation_data.as_ref().is_some_and(|d| d.len() > 65_535)
+    {
+        return bad("Each property must be at most 65,535 bytes");
     }
     Ok(())
 }

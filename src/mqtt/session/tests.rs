@@ -10,7 +10,7 @@ use bytes::Bytes;
 use fake_broker::{connects, disconnects, names, options, versions, Pair};
 
 use crate::mqtt::error::{Error, Refusal, UsageError};
-use crate::mqtt::packet::{ConnAck, Packet, QoS, Version, Will};
+use crate::mqtt::packet::{ConnAck, Packet, QoS, SubOptions, Version, Will};
 use crate::mqtt::session::{Event, Options, Status};
 
 fn full_options(version: Version) -> Options {
@@ -228,7 +228,10 @@ fn subscribe_reports_the_qos_the_broker_granted() {
             panic!("{sent:?}");
         };
         assert_ne!(*pkid, 0);
-        assert_eq!(filters, &[("sensors/+/temp".to_string(), QoS::ExactlyOnce)]);
+        assert_eq!(
+            filters,
+            &[("sensors/+/temp".to_string(), SubOptions::qos(QoS::ExactlyOnce))]
+        );
         assert!(pair.events().is_empty(), "no result before SUBACK");
         pair.deliver(Packet::SubAck {
             pkid: *pkid,
@@ -343,7 +346,8 @@ fn unsubscribe_sends_unsubscribe_and_reports_it_on_unsuback() {
         assert_eq!(
             pair.events(),
             vec![Event::Unsubscribed {
-                filter: "news/#".into()
+                filter: "news/#".into(),
+                error: None,
             }]
         );
     }

@@ -1,0 +1,236 @@
+//! MQTT 5 through the session: publish properties both ways, incoming topic aliases,
+//! subscription options, and the broker's per-filter UNSUBACK answers.
+
+mod support;
+
+use bytes::Bytes;
+use mqtt_deck::mqtt;
+
+use mqtt::error::{Error, ProtocolError, UsageError};
+use mqtt::packet::{Packet, Publish, PublishProps, QoS, SubOptions, Version};
+use mqtt::session::{Event, Status, TOPIC_ALIAS_MAX};
+use support::fake_broker::{connects, disconnects, options, publishes, Pair};
+
+fn aliased(topic: &str, alias: u16, payload: &'static [u8]) -> Packet {
+    Packet::Publish(Publish {
+        topic: topic.into(),
+        payload: Bytes::from_static(payload),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        pkid: 0,
+        props: PublishProps {
+            topic_alias: Some(alias),
+            ..PublishProps::default()
+        }
+        .boxed(),
+    })
+}
+
+fn messages(events: &[Event]) -> Vec<(String, Bytes)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(p) => Some((p.topic.clone(), p.payload.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn connect_announces_our_topic_alias_maximum() {
+    let mut pair = Pair::idle(options(Version::V5));
+    pair.start();
+    assert_eq!(connects(&pair.broker.take())[0].topic_alias_max, TOPIC_ALIAS_MAX);
+}
+
+#[test]
+fn incoming_topic_aliases_name_the_topic_they_were_set_to() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.deliver(aliased("plant/line1/temp", 3, b"20"));
+    pair.deliver(aliased("", 3, b"21"));
+    // Re-pointing an alias is allowed.
+    pair.deliver(aliased("plant/line2/temp", 3, b"30"));
+    pair.deliver(aliased("", 3, b"31"));
+    let got = messages(&pair.events());
+    let topics: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        topics,
+        ["plant/line1/temp", "plant/line1/temp", "plant/line2/temp", "plant/line2/temp"]
+    );
+    assert_eq!(pair.session.status(), Status::Connected);
+}
+
+#[test]
+fn a_bad_topic_alias_ends_the_link_with_0x94() {
+    for packet in [
+        aliased("", 9, b"never set"),
+        aliased("a", 0, b"zero"),
+        aliased("a", TOPIC_ALIAS_MAX + 1, b"too high"),
+    ] {
+        let mut pair = Pair::connected(options(Version::V5));
+        pair.deliver(packet);
+        let events = pair.events();
+        assert!(messages(&events).is_empty());
+        assert!(matches!(
+            disconnects(&events)[..],
+            [(Some(Error::Protocol(ProtocolError::TopicAlias(_))), _)]
+        ));
+        assert!(pair.broker.take().contains(&Packet::Disconnect {
+            code: 0x94,
+            reason: None
+        }));
+    }
+}
+
+#[test]
+fn aliases_do_not_outlive_the_connection() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.deliver(aliased("a/b", 1, b"x"));
+    pair.drop_link();
+    pair.step();
+    pair.events();
+    pair.deliver(aliased("", 1, b"y"));
+    assert!(messages(&pair.events()).is_empty());
+}
+
+#[test]
+fn publish_properties_go_out_and_come_back_in() {
+    let mut pair = Pair::connected(options(Version::V5));
+    let props = PublishProps {
+        payload_format: Some(1),
+        message_expiry: Some(60),
+        content_type: Some("application/json".into()),
+        response_topic: Some("reply/deck".into()),
+        correlation_data: Some(Bytes::from_static(b"req-1")),
+        user_properties: vec![("site".into(), "lab".into()), ("site".into(), "home".into())],
+        ..PublishProps::default()
+    };
+    pair.session
+        .publish_with("cmd/x", Bytes::from_static(b"{}"), QoS::AtLeastOnce, false, props.clone().boxed())
+        .unwrap();
+    pair.pump();
+    let sent = publishes(&pair.broker.take());
+    assert_eq!(sent[0].props.as_deref(), Some(&props));
+    // Incoming: every property reaches the app, subscription identifiers included.
+    let incoming = PublishProps {
+        subscription_ids: vec![4],
+        ..props.clone()
+    };
+    pair.deliver(Packet::Publish(Publish {
+        topic: "cmd/x".into(),
+        payload: Bytes::from_static(b"{}"),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        pkid: 0,
+        props: incoming.clone().boxed(),
+    }));
+    let events = pair.events();
+    let got = events.iter().find_map(|e| match e {
+        Event::Message(p) => p.props.clone(),
+        _ => None,
+    });
+    assert_eq!(got.as_deref(), Some(&incoming));
+}
+
+#[test]
+fn a_payload_marked_utf8_that_is_not_is_refused_before_sending() {
+    let mut pair = Pair::connected(options(Version::V5));
+    let props = PublishProps {
+        payload_format: Some(1),
+        ..PublishProps::default()
+    };
+    let result = pair
+        .session
+        .publish_with("a", Bytes::from_static(&[0xFF, 0xFE]), QoS::AtMostOnce, false, props.boxed());
+    assert!(matches!(result, Err(Error::Usage(UsageError::InvalidOptions(ref s))) if s.contains("UTF-8")));
+    pair.pump();
+    assert!(pair.broker.take().is_empty());
+}
+
+#[test]
+fn subscription_options_reach_the_broker_and_survive_a_reconnect() {
+    let mut pair = Pair::connected(options(Version::V5));
+    let opts = SubOptions {
+        qos: QoS::AtLeastOnce,
+        no_local: true,
+        retain_as_published: true,
+        retain_handling: 2,
+        id: Some(12),
+    };
+    pair.session.subscribe_with("home/#", opts).unwrap();
+    pair.pump();
+    let sent = pair.broker.take();
+    assert!(
+        matches!(&sent[..], [Packet::Subscribe { filters, .. }] if filters == &vec![("home/#".to_string(), opts)]),
+        "{sent:?}"
+    );
+    pair.drop_link();
+    pair.step();
+    let again = pair.broker.take();
+    assert!(
+        again.iter().any(|p| matches!(p, Packet::Subscribe { filters, .. } if filters == &vec![("home/#".to_string(), opts)])),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn invalid_subscription_options_are_refused_before_sending() {
+    let mut pair = Pair::connected(options(Version::V5));
+    for (filter, opts) in [
+        (
+            "a",
+            SubOptions {
+                retain_handling: 3,
+                ..SubOptions::default()
+            },
+        ),
+        (
+            "a",
+            SubOptions {
+                id: Some(0),
+                ..SubOptions::default()
+            },
+        ),
+        (
+            "$share/g/a",
+            SubOptions {
+                no_local: true,
+                ..SubOptions::default()
+            },
+        ),
+    ] {
+        assert!(matches!(
+            pair.session.subscribe_with(filter, opts),
+            Err(Error::Usage(UsageError::InvalidOptions(_)))
+        ));
+    }
+    pair.pump();
+    assert!(pair.broker.take().is_empty());
+}
+
+#[test]
+fn an_unsuback_refusal_is_reported_per_filter() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.session.subscribe("a/#", QoS::AtMostOnce).unwrap();
+    pair.pump();
+    pair.events();
+    pair.broker.auto_ack = false;
+    pair.session.unsubscribe("a/#").unwrap();
+    pair.pump();
+    let Some(Packet::Unsubscribe { pkid, .. }) = pair.broker.take().pop() else {
+        panic!("no UNSUBSCRIBE");
+    };
+    pair.deliver(Packet::UnsubAck {
+        pkid,
+        codes: vec![0x87],
+    });
+    assert_eq!(
+        pair.events(),
+        vec![Event::Unsubscribed {
+            filter: "a/#".into(),
+            error: Some("Not authorized: check the username, the password and the broker's ACL".into()),
+        }]
+    );
+}
