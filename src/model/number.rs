@@ -81,22 +81,24 @@ pub fn parse_f64(text: &str) -> Option<f64> {
     value.is_finite().then_some(value)
 }
 
-/// `m × 10^e`; exact when `m` < 2^53 and |e| ≤ 22 (one correctly rounded operation).
-fn scale(m: f64, e: i32) -> f64 {
-    if m == 0.0 {
-        return 0.0;
+/// `m × 10^e`; exact when `m` < 2^53 and |e| ≤ 22 (one correctly rounded operation). A loop,
+/// not recursion: an exponent such as `1e999999999` from a payload stops as soon as the value
+/// is infinite or zero instead of taking a step per 22 powers of ten.
+fn scale(mut m: f64, mut e: i32) -> f64 {
+    while m != 0.0 && m.is_finite() {
+        if (0..=22).contains(&e) {
+            return m * POW10[e as usize];
+        } else if (-22..0).contains(&e) {
+            return m / POW10[(-e) as usize];
+        } else if e > 0 {
+            m *= 1e22;
+            e -= 22;
+        } else {
+            m /= 1e22;
+            e += 22;
+        }
     }
-    if (0..=22).contains(&e) {
-        m * POW10[e as usize]
-    } else if (-22..0).contains(&e) {
-        m / POW10[(-e) as usize]
-    } else if e > 0 {
-        scale(m * 1e22, e - 22)
-    } else if e < -330 {
-        0.0
-    } else {
-        scale(m / 1e22, e + 22)
-    }
+    m
 }
 
 /// The fewest significant digits that read back to `v` (finite, not zero), and where the
