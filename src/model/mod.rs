@@ -9,7 +9,8 @@
 //!   written from, its parser and writer, the iterative scanner the viewer uses, paths into values.
 //! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget
 //!   (by `json::scan`); Base64.
-//! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by path.
+//! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by a
+//!   `json::path` (the dialect widgets read too).
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
 //! - `rate`     — a messages-per-second meter over a sliding window.

@@ -129,10 +129,10 @@ fn edit() -> impl Strategy<Value = Edit> {
     let at = any::<usize>();
     let piece = 0..PIECES.len();
     prop_oneof![
-        (at.clone(), piece.clone()).prop_map(|(a, p)| Edit::Insert(a, p)),
-        at.clone().prop_map(Edit::Delete),
-        (at.clone(), piece).prop_map(|(a, p)| Edit::Replace(a, p)),
-        (at.clone(), any::<u8>()).prop_map(|(a, b)| Edit::Byte(a, b)),
+        (at, piece.clone()).prop_map(|(a, p)| Edit::Insert(a, p)),
+        at.prop_map(Edit::Delete),
+        (at, piece).prop_map(|(a, p)| Edit::Replace(a, p)),
+        (at, any::<u8>()).prop_map(|(a, b)| Edit::Byte(a, b)),
         at.prop_map(Edit::Truncate),
     ]
 }

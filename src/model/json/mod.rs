@@ -18,6 +18,7 @@
 
 mod lex;
 mod parse;
+pub mod path;
 pub(crate) mod scan;
 mod value;
 mod write;
