@@ -45,7 +45,7 @@ pub(crate) enum End {
 pub(crate) struct Out {
     pub(crate) tokens: Vec<(TokenKind, String)>,
     pub(crate) max: usize,
-    /// `detect` scans without keeping tokens.
+    /// Validation (`accepts`, behind `detect`) scans without keeping tokens.
     pub(crate) record: bool,
 }
 
