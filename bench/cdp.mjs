@@ -8,23 +8,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CHROMIUM_FLAGS } from '../tests/e2e/chromium.mjs';
 
-/** Chromium flags as tests/e2e/harness.mjs launchBrowser() passes them. */
-export const BASE_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export async function launch({ executablePath, args = [] }) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-bench-chromium-'));
   // fd 3: commands to Chromium, fd 4: its answers and events, each a JSON text ended by NUL.
-  const child = spawn(executablePath, [...BASE_FLAGS, ...args, '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'], {
+  const child = spawn(executablePath, [...CHROMIUM_FLAGS, ...args, '--remote-debugging-pipe', `--user-data-dir=${profile}`, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
   });
   const browser = new Browser(child, profile);

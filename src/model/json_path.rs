@@ -1,8 +1,9 @@
 //! Numbers for charts: a plain numeric payload, or one value picked out of JSON by a path.
 //!
-//! Paths are a small, forgiving dialect: `temperature`, `sensors.0.value`, `$.a.b[2]`,
-//! `a["key with space"]`. A segment indexes an array when it is a number and names a key otherwise.
+//! Paths are the app's one dialect, [`json::path`](crate::model::json::path), the same widgets
+//! read: `temperature`, `sensors.0.value`, `$.a.b[2]`, `a["key with space"]`.
 
+use crate::model::json::path::{push_index, push_key, Path};
 use crate::model::json::Json;
 use crate::model::number::parse_f64;
 
@@ -12,8 +13,6 @@ pub const MAX_JSON_BYTES: usize = 1024 * 1024;
 pub const MAX_PATHS: usize = 50;
 /// Nodes visited while listing paths, so a huge array of strings cannot stall the page.
 const MAX_VISITS: usize = 10_000;
-const MAX_PATH_LEN: usize = 1024;
-const MAX_SEGMENTS: usize = 64;
 /// Longer than any number a person would plot; stops parsing megabytes of digits.
 const MAX_NUMBER_LEN: usize = 64;
 
@@ -23,17 +22,13 @@ pub fn extract_number(payload: &[u8], path: Option<&str>) -> Option<f64> {
     let Some(path) = path.map(str::trim).filter(|p| !p.is_empty()) else {
         return plain_number(payload);
     };
-    let segments = parse_path(path)?;
+    let path = Path::parse(path).ok()?;
     if payload.len() > MAX_JSON_BYTES {
         return None;
     }
     // The parser stops at 128 levels, so untrusted nesting cannot overflow the stack here.
     let value: Json = Json::parse(payload).ok()?;
-    let mut node = &value;
-    for segment in &segments {
-        node = step(node, segment)?;
-    }
-    leaf_number(node)
+    leaf_number(path.lookup(&value)?)
 }
 
 /// The paths of the numeric leaves of a JSON payload, in document order, at most `MAX_PATHS`.
@@ -60,12 +55,16 @@ pub fn numeric_paths(payload: &[u8]) -> Vec<String> {
         match node {
             Json::Object(map) => {
                 for (key, child) in map.iter().rev() {
-                    stack.push((child, join_key(&path, key)));
+                    let mut child_path = path.clone();
+                    push_key(&mut child_path, key);
+                    stack.push((child, child_path));
                 }
             }
             Json::Array(items) => {
                 for (i, child) in items.iter().enumerate().rev() {
-                    stack.push((child, format!("{path}[{i}]")));
+                    let mut child_path = path.clone();
+                    push_index(&mut child_path, i);
+                    stack.push((child, child_path));
                 }
             }
             leaf => {
@@ -94,110 +93,6 @@ fn leaf_number(value: &Json) -> Option<f64> {
         Json::String(s) => plain_number(s.as_bytes()),
         Json::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
-    }
-}
-
-fn step<'a>(node: &'a Json, segment: &str) -> Option<&'a Json> {
-    match node {
-        Json::Object(map) => map.get(segment),
-        Json::Array(items) => items.get(segment.parse::<usize>().ok()?),
-        _ => None,
-    }
-}
-
-/// Splits a path into segments; None when it is malformed.
-fn parse_path(path: &str) -> Option<Vec<String>> {
-    if path.len() > MAX_PATH_LEN {
-        return None;
-    }
-    let path = path.strip_prefix('$').unwrap_or(path);
-    let mut chars = path.chars().peekable();
-    let mut segments = Vec::new();
-    let mut first = true;
-    while let Some(&c) = chars.peek() {
-        let segment = match c {
-            '.' => {
-                chars.next();
-                bare(&mut chars)?
-            }
-            '[' => {
-                chars.next();
-                bracketed(&mut chars)?
-            }
-            _ if first => bare(&mut chars)?,
-            _ => return None,
-        };
-        first = false;
-        segments.push(segment);
-        if segments.len() > MAX_SEGMENTS {
-            return None;
-        }
-    }
-    Some(segments)
-}
-
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-fn bare(chars: &mut Chars) -> Option<String> {
-    let mut name = String::new();
-    while let Some(&c) = chars.peek() {
-        if c == '.' || c == '[' {
-            break;
-        }
-        name.push(c);
-        chars.next();
-    }
-    let name = name.trim();
-    (!name.is_empty()).then(|| name.to_string())
-}
-
-/// The inside of `[2]`, `["a b"]` or `['a b']`, the opening bracket already taken.
-fn bracketed(chars: &mut Chars) -> Option<String> {
-    while chars.next_if(|c| c.is_whitespace()).is_some() {}
-    let segment = match chars.peek().copied() {
-        Some(quote @ ('"' | '\'')) => {
-            chars.next();
-            let mut key = String::new();
-            loop {
-                match chars.next()? {
-                    '\\' => key.push(chars.next()?),
-                    c if c == quote => break,
-                    c => key.push(c),
-                }
-            }
-            while chars.next_if(|c| c.is_whitespace()).is_some() {}
-            key
-        }
-        _ => {
-            let mut raw = String::new();
-            while let Some(c) = chars.next_if(|c| *c != ']') {
-                raw.push(c);
-            }
-            let raw = raw.trim();
-            if raw.is_empty() {
-                return None;
-            }
-            raw.to_string()
-        }
-    };
-    (chars.next()? == ']').then_some(segment)
-}
-
-/// `parent.key`, or `parent["key"]` when the key would not survive the bare form.
-fn join_key(parent: &str, key: &str) -> String {
-    // What `bare` reads back unchanged; std's Unicode letter tables would cost the bundle
-    // more than a bracket costs a reader.
-    let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| !c.is_whitespace() && !matches!(c, '.' | '[' | ']' | '"' | '\'' | '\\' | '$'));
-    if plain && parent.is_empty() {
-        key.to_string()
-    } else if plain {
-        format!("{parent}.{key}")
-    } else {
-        let escaped = key.replace('\\', "\\\\").replace('"', "\\\"");
-        format!("{parent}[\"{escaped}\"]")
     }
 }
 

@@ -1,8 +1,9 @@
 //! How a payload is looked at: text, JSON or binary; JSON pretty-printed as coloured tokens, and Base64.
 //!
-//! The scanning itself lives in `json_scan`.
+//! The scanning itself lives in `json::scan`, which shares its grammar with the JSON parser.
 
-use super::json_scan::{scan, End, Out};
+pub use super::json::scan::TokenKind;
+use super::json::scan::{self, scan, End, Out};
 
 /// Limits on the work one pretty-print may do; payloads are untrusted and can be megabytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,24 +24,6 @@ impl Default for Budget {
             max_tokens: 20_000,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    /// An object key, quotes included.
-    Key,
-    /// A string value, quotes and escapes as written.
-    String,
-    Number,
-    Bool,
-    Null,
-    /// `{ } [ ] , :`
-    Punct,
-    /// Indentation and the space after `:`.
-    Whitespace,
-    Newline,
-    /// Everything from the first byte that is not JSON onwards, so the user sees where it broke.
-    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,11 +94,13 @@ pub fn pretty(payload: &[u8], budget: Budget) -> JsonView {
     view
 }
 
-/// Bytes looked at by `detect`; enough to tell JSON from text without reading a huge payload.
+/// Bytes looked at by `detect` to tell text from binary without reading a huge payload.
 pub const DETECT_BYTES: usize = 100 * 1024;
 
-/// Json when the payload is an object or array (as far as `DETECT_BYTES` shows), Text when it is
-/// printable UTF-8, Binary otherwise. A bare number or string stays Text: colouring adds nothing.
+/// Json when the payload is an object or array the JSON parser reads (the whole payload is
+/// checked, so nothing is called JSON that the app cannot read as JSON), Text when the first
+/// `DETECT_BYTES` are printable UTF-8, Binary otherwise. A bare number or string stays Text:
+/// colouring adds nothing.
 pub fn detect(payload: &[u8]) -> ViewKind {
     let cut = payload.len() > DETECT_BYTES;
     let head = &payload[..payload.len().min(DETECT_BYTES)];
@@ -127,18 +112,10 @@ pub fn detect(payload: &[u8]) -> ViewKind {
     {
         return ViewKind::Binary;
     }
-    if !matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) {
-        return ViewKind::Text;
-    }
-    let mut sink = Out {
-        tokens: Vec::new(),
-        max: usize::MAX,
-        record: false,
-    };
-    match scan(text, Budget::default().max_depth, &mut sink) {
-        End::Complete | End::TooDeep | End::TooManyTokens => ViewKind::Json,
-        End::Eof if cut => ViewKind::Json,
-        End::Eof | End::Error(_) => ViewKind::Text,
+    if matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) && scan::accepts(payload) {
+        ViewKind::Json
+    } else {
+        ViewKind::Text
     }
 }
 
@@ -268,7 +245,8 @@ mod tests {
         let view = pretty(deep.as_bytes(), Budget::default());
         assert_eq!(view.truncated.as_deref(), Some("too deep (over 64 levels)"));
         assert_eq!(view.tokens.iter().filter(|(_, t)| t == "[").count(), 64);
-        assert_eq!(detect(deep.as_bytes()), ViewKind::Json);
+        // Never closed, and deeper than the parser reads: not JSON to the rest of the app.
+        assert_eq!(detect(deep.as_bytes()), ViewKind::Text);
     }
 
     #[test]

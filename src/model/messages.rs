@@ -51,6 +51,19 @@ pub struct StoredMessage {
     pub node: Option<NodeId>,
 }
 
+/// A message as it enters the store: received from the broker or published by us.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageIn {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub direction: Direction,
+    /// Wall-clock milliseconds since the Unix epoch.
+    pub time_ms: f64,
+    pub delivery: Delivery,
+}
+
 #[derive(Debug)]
 pub struct MessageStore {
     global_cap: usize,
@@ -122,17 +135,18 @@ impl MessageStore {
         self.next_seq
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub fn push(
-        &mut self,
-        topic: String,
-        payload: Bytes,
-        qos: QoS,
-        retain: bool,
-        direction: Direction,
-        time_ms: f64,
-        delivery: Delivery,
-    ) -> u64 {
+    /// Stores a message and returns its sequence number; a received one also updates the tree
+    /// and its topic's history.
+    pub fn push(&mut self, message: MessageIn) -> u64 {
+        let MessageIn {
+            topic,
+            payload,
+            qos,
+            retain,
+            direction,
+            time_ms,
+            delivery,
+        } = message;
         let seq = self.next_seq;
         self.next_seq += 1;
         let node = (direction == Direction::Received).then(|| {
@@ -328,15 +342,15 @@ mod tests {
     use super::*;
 
     fn push(store: &mut MessageStore, topic: &str, payload: &'static [u8]) -> u64 {
-        store.push(
-            topic.into(),
-            Bytes::from_static(payload),
-            QoS::AtMostOnce,
-            false,
-            Direction::Received,
-            0.0,
-            Delivery::None,
-        )
+        store.push(MessageIn {
+            topic: topic.into(),
+            payload: Bytes::from_static(payload),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            direction: Direction::Received,
+            time_ms: 0.0,
+            delivery: Delivery::None,
+        })
     }
 
     #[test]
@@ -380,15 +394,15 @@ mod tests {
     fn memory_is_bounded_by_the_global_cap_whatever_the_flood() {
         let mut store = MessageStore::new(1000, 100);
         for i in 0..50_000 {
-            store.push(
-                format!("flood/{}", i % 10_000),
-                Bytes::from_static(b"v"),
-                QoS::AtMostOnce,
-                false,
-                Direction::Received,
-                0.0,
-                Delivery::None,
-            );
+            store.push(MessageIn {
+                topic: format!("flood/{}", i % 10_000),
+                payload: Bytes::from_static(b"v"),
+                qos: QoS::AtMostOnce,
+                retain: false,
+                direction: Direction::Received,
+                time_ms: 0.0,
+                delivery: Delivery::None,
+            });
         }
         assert_eq!(store.len(), 1000);
         let total: usize = store.per_topic.iter().map(|s| s.len()).sum();
@@ -401,15 +415,15 @@ mod tests {
     #[test]
     fn a_publish_is_marked_acknowledged_by_its_id() {
         let mut store = MessageStore::new(10, 10);
-        store.push(
-            "t".into(),
-            Bytes::new(),
-            QoS::AtLeastOnce,
-            false,
-            Direction::Published,
-            0.0,
-            Delivery::Pending { id: 7 },
-        );
+        store.push(MessageIn {
+            topic: "t".into(),
+            payload: Bytes::new(),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            direction: Direction::Published,
+            time_ms: 0.0,
+            delivery: Delivery::Pending { id: 7 },
+        });
         assert!(store.settle(7, Delivery::Acknowledged { at_ms: 5.0 }));
         assert_eq!(
             store.iter().next().unwrap().delivery,

@@ -6,10 +6,12 @@
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
 //! - `tree`     — the topic tree with counts, last values and retained markers.
 //! - `subscriptions` — the subscription list with each filter's outcome.
-//! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget; Base64.
-//! - `json_scan` — the iterative JSON scanner behind `json_view` (no recursion, depth-capped).
-//! - `json`     — the JSON value payloads, discovery and stored panels are read into and written from.
-//! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by path.
+//! - `json`     — all of JSON: the value payloads, discovery and stored panels are read into and
+//!   written from, its parser and writer, the iterative scanner the viewer uses, paths into values.
+//! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget
+//!   (by `json::scan`); Base64.
+//! - `json_path` — a number for charts: a plain numeric payload or a JSON value picked by a
+//!   `json::path` (the dialect widgets read too).
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
 //! - `rate`     — a messages-per-second meter over a sliding window.
@@ -25,7 +27,6 @@ pub mod export;
 pub mod fold;
 pub mod json;
 pub mod json_path;
-mod json_scan;
 pub mod json_view;
 pub mod messages;
 pub mod number;

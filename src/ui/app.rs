@@ -18,7 +18,7 @@ use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::messages::{Delivery, Direction};
+use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::mqtt::topic::validate_filter;
@@ -93,16 +93,15 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
         Event::Message(p) => {
             let now = wall_ms();
             hub.route(&p.topic, &p.payload, now);
-            let direction = Direction::Received;
-            feed.store.borrow_mut().push(
-                p.topic,
-                p.payload,
-                p.qos,
-                p.retain,
-                direction,
-                now,
-                Delivery::None,
-            );
+            feed.store.borrow_mut().push(MessageIn {
+                topic: p.topic,
+                payload: p.payload,
+                qos: p.qos,
+                retain: p.retain,
+                direction: Direction::Received,
+                time_ms: now,
+                delivery: Delivery::None,
+            });
             feed.changed();
         }
         Event::PublishAcked { id } => {
@@ -345,16 +344,15 @@ fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), 
     } else {
         Delivery::Pending { id }
     };
-    let direction = Direction::Published;
-    feed.store.borrow_mut().push(
-        req.topic,
+    feed.store.borrow_mut().push(MessageIn {
+        topic: req.topic,
         payload,
-        req.qos,
-        req.retain,
-        direction,
-        wall_ms(),
+        qos: req.qos,
+        retain: req.retain,
+        direction: Direction::Published,
+        time_ms: wall_ms(),
         delivery,
-    );
+    });
     feed.changed();
     Ok(())
 }

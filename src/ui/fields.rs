@@ -115,6 +115,17 @@ pub fn qos_options() -> Vec<(AttrValue, AttrValue)> {
         .collect()
 }
 
+/// A control's callback that changes one field of a form's `use_state` value: the value is
+/// copied, `edit` applies what the control sent, and the copy is stored (which repaints).
+pub fn setter<T: Clone + 'static, V: 'static>(state: &UseStateHandle<T>, edit: fn(&mut T, V)) -> Callback<V> {
+    let state = state.clone();
+    Callback::from(move |v: V| {
+        let mut next = (*state).clone();
+        edit(&mut next, v);
+        state.set(next);
+    })
+}
+
 /// `"true"` or `"false"` for ARIA states, without formatting or allocating a string per render.
 pub fn flag(on: bool) -> AttrValue {
     AttrValue::Static(if on { "true" } else { "false" })

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
-use super::fields::{flag, Select, TextField};
+use super::fields::{flag, setter, Select, TextField};
 use super::virtual_list::VirtualList;
 use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, StoredMessage};
 use crate::model::payload::{preview, PayloadKind};
@@ -41,14 +41,7 @@ pub fn message_list(p: &Props) -> Html {
     let hidden_new = paused.map_or(0, |seq| v.count_from(seq));
     let len = v.len() - hidden_new;
 
-    let set_filter = |f: fn(&mut ListFilter, String)| {
-        let filter = filter.clone();
-        Callback::from(move |value: String| {
-            let mut next = (*filter).clone();
-            f(&mut next, value);
-            filter.set(next);
-        })
-    };
+    let set_filter = |f: fn(&mut ListFilter, String)| setter(&filter, f);
     let toggle_pause = {
         let (paused, feed) = (paused.clone(), p.feed.clone());
         Callback::from(move |_| match *paused {

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Checkbox, Select, TextArea, TextField};
+use super::fields::{qos_options, setter, Checkbox, Select, TextArea, TextField};
 use crate::mqtt::QoS;
 
 /// What the user asked to publish; the app validates and sends it.
@@ -30,23 +30,7 @@ pub fn publish_form(p: &Props) -> Html {
         qos: QoS::AtMostOnce,
         retain: false,
     });
-    let set = |f: fn(&mut PublishRequest, String)| {
-        let req = req.clone();
-        Callback::from(move |v: String| {
-            let mut r = (*req).clone();
-            f(&mut r, v);
-            req.set(r);
-        })
-    };
-    let on_retain = {
-        let req = req.clone();
-        Callback::from(move |v: bool| {
-            req.set(PublishRequest {
-                retain: v,
-                ..(*req).clone()
-            })
-        })
-    };
+    let set = |f: fn(&mut PublishRequest, String)| setter(&req, f);
     let onsubmit = {
         let (req, on_publish) = (req.clone(), p.on_publish.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -67,7 +51,7 @@ pub fn publish_form(p: &Props) -> Html {
                 <Select id="pub-qos" label="QoS" aria_label="Publish QoS" options={qos_options()}
                     value={(req.qos as u8).to_string()}
                     on_change={set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())} />
-                <Checkbox id="pub-retain" label="Retain" checked={req.retain} on_change={on_retain} />
+                <Checkbox id="pub-retain" label="Retain" checked={req.retain} on_change={setter(&req, |r, v| r.retain = v)} />
             </div>
             if let Some(error) = &p.error {
                 <p class="error" role="alert">{ error.clone() }</p>

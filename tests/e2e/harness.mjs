@@ -3,7 +3,7 @@
 // Environment:
 //   DECK_BROKER_BASE  first of the three broker ports (default 18830; see scripts/broker.sh)
 //   DECK_DIST         directory holding the built app (default <repo>/dist)
-//   DECK_CHROMIUM     Chromium executable (default /usr/bin/chromium)
+//   DECK_CHROMIUM     Chromium executable (see chromium.mjs)
 //   DECK_KEEP_BROKER_DIR=1  keep the broker's temp dir (config, log) after stopBroker, for debugging
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium.mjs';
 import { serve } from './serve.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -23,7 +24,7 @@ export const PORTS = { mqtt: BASE, ws: BASE + 1, wsAuth: BASE + 2 };
 export const WS_URL = `ws://127.0.0.1:${PORTS.ws}`;
 export const WS_AUTH_URL = `ws://127.0.0.1:${PORTS.wsAuth}`;
 export const DIST = process.env.DECK_DIST ? path.resolve(process.env.DECK_DIST) : path.join(REPO, 'dist');
-export const CHROMIUM = process.env.DECK_CHROMIUM || '/usr/bin/chromium';
+export { CHROMIUM };
 
 // Log levels that make refused CONNECTs visible: mosquitto 2.0 logs a refused client only as
 // "Sending CONNACK to 127.0.0.1 (0, 5)" at debug level, without its client id.
@@ -234,16 +235,7 @@ export function launchBrowser() {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
 }
 

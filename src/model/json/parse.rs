@@ -5,11 +5,12 @@
 
 use std::fmt;
 
+use super::lex;
 use super::{Json, Num, Object};
-use crate::model::number::parse_f64;
 
-/// Containers nested deeper than this are refused. serde_json's limit, so every document it read
-/// is still read.
+/// serde_json's nesting budget, so every document it read is still read: each container opened
+/// uses one, and the one that would use the last is refused, so containers nest at most
+/// `MAX_DEPTH - 1` deep.
 pub const MAX_DEPTH: usize = 128;
 
 /// What is wrong with a document.
@@ -83,7 +84,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Json, JsonError> {
 }
 
 /// A problem and the byte offset it was found at.
-type Fail = (Problem, usize);
+type Fail = lex::Fault;
 
 struct Parser<'a> {
     bytes: &'a [u8],
@@ -208,155 +209,19 @@ impl Parser<'_> {
 
     /// A string, the opening quote at `pos`.
     fn string(&mut self) -> Result<String, Fail> {
-        self.pos += 1;
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            // Runs of plain bytes are copied at once; only quotes, escapes and controls stop them.
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            out.extend_from_slice(&self.bytes[start..self.pos]);
-            match self.peek() {
-                None => return self.fail(Problem::UnexpectedEnd),
-                Some(b'"') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    self.escape(&mut out)?;
-                }
-                Some(_) => return self.fail(Problem::ControlCharacter),
-            }
-        }
+        let mut out = Vec::new();
+        self.pos = lex::string_end(self.bytes, self.pos, Some(&mut out))?;
         // The escapes pushed valid UTF-8, so only raw bytes can be at fault; the position reported
         // is the string's end, which is near enough to find it.
         String::from_utf8(out).or_else(|_| self.fail(Problem::InvalidUtf8))
     }
 
-    /// One escape, the backslash already taken.
-    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), Fail> {
-        let Some(c) = self.peek() else {
-            return self.fail(Problem::UnexpectedEnd);
-        };
-        let simple = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'/' => b'/',
-            b'b' => 0x08,
-            b'f' => 0x0c,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
-            b'u' => {
-                self.pos += 1;
-                let ch = self.unicode_escape()?;
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                return Ok(());
-            }
-            _ => return self.fail(Problem::InvalidEscape),
-        };
-        self.pos += 1;
-        out.push(simple);
-        Ok(())
-    }
-
-    /// The character of a `\u` escape (and of its pair, for a surrogate), `\u` already taken.
-    fn unicode_escape(&mut self) -> Result<char, Fail> {
-        let first = self.hex4()?;
-        let code = match first {
-            0xDC00..=0xDFFF => return self.fail(Problem::LoneSurrogate),
-            0xD800..=0xDBFF => {
-                if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
-                    return self.fail(Problem::LoneSurrogate);
-                }
-                self.pos += 2;
-                let second = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&second) {
-                    return self.fail(Problem::LoneSurrogate);
-                }
-                0x1_0000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
-            }
-            _ => u32::from(first),
-        };
-        match char::from_u32(code) {
-            Some(c) => Ok(c),
-            None => self.fail(Problem::LoneSurrogate),
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u16, Fail> {
-        let mut n: u16 = 0;
-        for _ in 0..4 {
-            let digit = match self.peek() {
-                None => return self.fail(Problem::UnexpectedEnd),
-                Some(b @ b'0'..=b'9') => b - b'0',
-                Some(b @ b'a'..=b'f') => b - b'a' + 10,
-                Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                Some(_) => return self.fail(Problem::InvalidEscape),
-            };
-            n = (n << 4) | u16::from(digit);
-            self.pos += 1;
-        }
-        Ok(n)
-    }
-
-    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, kept as text.
+    /// A number, kept as the text it was written with.
     fn number(&mut self) -> Result<Json, Fail> {
         let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => {
-                self.pos += 1;
-                if let Some(b'0'..=b'9') = self.peek() {
-                    return self.fail(Problem::InvalidNumber);
-                }
-            }
-            Some(b'1'..=b'9') => self.digits(),
-            None => return self.fail(Problem::UnexpectedEnd),
-            Some(_) => return self.fail(Problem::InvalidNumber),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            self.required_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            self.required_digits()?;
-        }
+        self.pos = lex::number_end(self.bytes, start)?;
         // ASCII by construction.
         let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
-        if parse_f64(text).is_none() {
-            // Only overflow is left: serde_json refuses what a float cannot hold.
-            return Err((Problem::NumberOutOfRange, start));
-        }
         Ok(Json::Number(Num::scanned(text)))
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    fn required_digits(&mut self) -> Result<(), Fail> {
-        match self.peek() {
-            Some(b'0'..=b'9') => {
-                self.digits();
-                Ok(())
-            }
-            None => self.fail(Problem::UnexpectedEnd),
-            Some(_) => self.fail(Problem::InvalidNumber),
-        }
     }
 }

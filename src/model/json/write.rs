@@ -71,7 +71,7 @@ pub(crate) fn string(s: &str, out: &mut String) {
 
 /// A finite float laid out as serde_json writes it: the shortest digits that read back to the
 /// same float, as `1.0`, `0.001`, `123.45`, `1e+21` or `1.5e-7`. The digits come from
-/// [`shortest_digits`], not core's float printer, which would add 14 KB to the bundle; past 15
+/// [`shortest_digits`], not core's float printer, which the bundle does without; past 15
 /// significant digits they may differ from serde_json's in the last place.
 pub(super) fn float_text(f: f64) -> Option<String> {
     if !f.is_finite() {

@@ -2,78 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::payload::{lookup, render_value, ExtractError, Payload, Seg, TemplateError};
+use super::payload::{render_value, ExtractError, Payload, TemplateError};
 use super::template::Template;
+use crate::model::json::path::Path;
 
 /// A path into a JSON payload such as `a.b[0].c` or `sensors["temp-1"]` (a leading `$.` or
-/// `value_json.` is allowed).
+/// `value_json.` is allowed): the app's one path dialect, [`Path`], kept with the text as typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonPath {
     source: String,
-    segs: Vec<Seg>,
+    path: Path,
 }
 
 impl JsonPath {
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
-        let bad = |why: &str| TemplateError::malformed(source, why);
-        let s = source.trim();
-        let s = s.strip_prefix("$.").or_else(|| s.strip_prefix('$')).unwrap_or(s);
-        // People who know Home Assistant type `value_json.a.b` and mean the path `a.b`.
-        let s = match s.strip_prefix("value_json") {
-            Some(rest) if rest.starts_with('[') => rest,
-            Some(rest) => rest.strip_prefix('.').unwrap_or(s),
-            None => s,
-        };
-        let chars: Vec<char> = s.chars().collect();
-        let mut segs = Vec::new();
-        let mut i = 0;
-        let mut expect_key = true;
-        while i < chars.len() {
-            match chars[i] {
-                '.' if !expect_key => {
-                    expect_key = true;
-                    i += 1;
-                }
-                '[' => {
-                    let close = chars[i..]
-                        .iter()
-                        .position(|&c| c == ']')
-                        .ok_or_else(|| bad("unclosed ["))?;
-                    let inner: String = chars[i + 1..i + close].iter().collect();
-                    let inner = inner.trim();
-                    let quoted = inner.len() >= 2
-                        && ((inner.starts_with('"') && inner.ends_with('"'))
-                            || (inner.starts_with('\'') && inner.ends_with('\'')));
-                    if quoted {
-                        segs.push(Seg::Key(inner[1..inner.len() - 1].to_string()));
-                    } else {
-                        let n = inner
-                            .parse::<usize>()
-                            .map_err(|_| bad("[...] needs a number or a quoted key"))?;
-                        segs.push(Seg::Index(n));
-                    }
-                    i += close + 1;
-                    expect_key = false;
-                }
-                ']' => return Err(bad("] without [")),
-                _ if expect_key => {
-                    let start = i;
-                    while i < chars.len() && !matches!(chars[i], '.' | '[' | ']') {
-                        i += 1;
-                    }
-                    let key: String = chars[start..i].iter().collect();
-                    segs.push(Seg::Key(key.trim().to_string()));
-                    expect_key = false;
-                }
-                _ => return Err(bad("expected . or [ between keys")),
-            }
-        }
-        if segs.is_empty() || expect_key || segs.iter().any(|s| matches!(s, Seg::Key(k) if k.is_empty())) {
-            return Err(bad("a path needs keys like a.b[0].c"));
+        let path = Path::parse(source).map_err(|e| TemplateError::malformed(source, e.0))?;
+        if path.is_root() {
+            return Err(TemplateError::malformed(
+                source,
+                "a path needs keys like a.b[0].c",
+            ));
         }
         Ok(JsonPath {
             source: source.trim().to_string(),
-            segs,
+            path,
         })
     }
 
@@ -83,7 +35,10 @@ impl JsonPath {
 
     pub fn extract(&self, payload: &Payload) -> Result<String, ExtractError> {
         let json = payload.json().ok_or(ExtractError::NotJson)?;
-        let v = lookup(json, &self.segs).ok_or_else(|| ExtractError::Missing(self.source.clone()))?;
+        let v = self
+            .path
+            .lookup(json)
+            .ok_or_else(|| ExtractError::Missing(self.source.clone()))?;
         render_value(v, &self.source)
     }
 }
@@ -116,7 +71,7 @@ impl Extractor {
     pub fn json_key(key: &str) -> Self {
         Extractor::JsonPath(JsonPath {
             source: key.to_string(),
-            segs: vec![Seg::Key(key.to_string())],
+            path: Path::key(key),
         })
     }
 

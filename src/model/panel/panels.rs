@@ -3,12 +3,9 @@
 
 use std::fmt;
 
-use serde::Serialize;
-
-use super::command::OutgoingPublish;
-use super::widget::{WidgetDef, WidgetError};
-use super::widget_json::{self, Obj};
-use super::widget_write;
+use super::live::OutgoingPublish;
+use super::widget::read::{self, Obj};
+use super::widget::{write, Panel, WidgetDef, WidgetError};
 use crate::model::json::Json;
 use crate::model::json_view::{pretty, Budget};
 use crate::mqtt::topic::validate_topic;
@@ -19,17 +16,6 @@ pub const PANELS_FORMAT: &str = "mqtt-deck-panels";
 /// The `format` of a file or shared message holding one panel.
 pub const PANEL_FORMAT: &str = "mqtt-deck-panel";
 const VERSION: u32 = 1;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Panel {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub widgets: Vec<WidgetDef>,
-    /// Where this panel is published (retained) and followed; see [`Panels::share_publish`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share_topic: Option<String>,
-}
 
 /// A request the panels cannot carry out: the UI's fault (a stale id, a bad form value).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,9 +104,9 @@ fn parse_any(json: &str) -> Result<Vec<Panel>, ImportError> {
     check_version(u32::try_from(version).unwrap_or(u32::MAX))?;
     let read = || -> Result<Vec<Panel>, String> {
         if one {
-            Ok(vec![widget_json::panel(&doc.obj("panel")?)?])
+            Ok(vec![read::panel(&doc.obj("panel")?)?])
         } else {
-            doc.list("panels")?.iter().map(widget_json::panel).collect()
+            doc.list("panels")?.iter().map(read::panel).collect()
         }
     };
     let panels = read().map_err(ImportError::NotJson)?;
@@ -276,8 +262,8 @@ impl Panels {
 
     /// All panels as JSON, for localStorage and backups.
     pub fn to_json(&self) -> String {
-        let panels = Json::Array(self.panels.iter().map(widget_write::panel).collect());
-        widget_write::document(PANELS_FORMAT, VERSION, "panels", panels)
+        let panels = Json::Array(self.panels.iter().map(write::panel).collect());
+        write::document(PANELS_FORMAT, VERSION, "panels", panels)
     }
 
     /// Loads what [`Panels::to_json`] wrote. Ids must be unique, as they were when saved.
@@ -307,7 +293,7 @@ impl Panels {
             .panel(id)
             .ok_or_else(|| PanelError::UnknownPanel(id.into()))?;
         // Indented by the payload viewer's printer, which the bundle has anyway.
-        let compact = widget_write::document(PANEL_FORMAT, VERSION, "panel", widget_write::panel(panel));
+        let compact = write::document(PANEL_FORMAT, VERSION, "panel", write::panel(panel));
         let budget = Budget {
             max_bytes: usize::MAX,
             max_depth: 64,

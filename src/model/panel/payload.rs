@@ -102,25 +102,8 @@ impl<'a> Payload<'a> {
     }
 }
 
-/// One step of a path into JSON.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-pub(super) fn lookup<'v>(mut at: &'v Json, path: &[Seg]) -> Option<&'v Json> {
-    for seg in path {
-        at = match (seg, at) {
-            (Seg::Key(k), Json::Object(map)) => map.get(k)?,
-            (Seg::Index(i), Json::Array(items)) => items.get(*i)?,
-            // Jinja also lets `.0` index a list; discovery documents occasionally rely on it.
-            (Seg::Key(k), Json::Array(items)) => items.get(k.parse::<usize>().ok()?)?,
-            _ => return None,
-        };
-    }
-    Some(at)
-}
+// Templates look values up with the same steps and rules as JSON paths.
+pub(super) use crate::model::json::path::{lookup, Seg};
 
 /// Renders a JSON value the way a widget shows it: strings without quotes, `null` as missing.
 pub(super) fn render_value(v: &Json, what: &str) -> Result<String, ExtractError> {

@@ -84,7 +84,8 @@ fn control(
             <>
                 { switch(name, w.is_on(), disabled, send, name.to_string()) }
                 if brightness.is_some() {
-                    { range(&format!("{name} brightness"), 0.0, 100.0, 1.0, w.brightness_percent(), disabled, send, WidgetInput::Brightness) }
+                    { range(Numeric { label: &format!("{name} brightness"), min: 0.0, max: 100.0, step: 1.0,
+                        value: w.brightness_percent(), disabled, send, make: WidgetInput::Brightness }) }
                     <p class="note">{ w.brightness_percent().map(|b| format!("{} %", fixed(b, 0))).unwrap_or_default() }</p>
                 }
             </>
@@ -96,13 +97,13 @@ fn control(
         WidgetKind::Slider { min, max, step } => html! {
             <>
                 { big(value.to_string()) }
-                { range(name, *min, *max, *step, w.number(), disabled, send, WidgetInput::Number) }
+                { range(Numeric { label: name, min: *min, max: *max, step: *step, value: w.number(), disabled, send, make: WidgetInput::Number }) }
             </>
         },
         WidgetKind::Number { min, max, step } => html! {
             <>
                 { big(value.to_string()) }
-                { number(name, *min, *max, *step, w.number(), disabled, send, WidgetInput::Number) }
+                { number(Numeric { label: name, min: *min, max: *max, step: *step, value: w.number(), disabled, send, make: WidgetInput::Number }) }
             </>
         },
         WidgetKind::Select { options } => {
@@ -131,7 +132,8 @@ fn control(
                     { big(w.cover_state().map(cover_text).unwrap_or_else(|| "—".into())) }
                     <div class="row">{ b("Open", CoverAction::Open) }{ b("Stop", CoverAction::Stop) }{ b("Close", CoverAction::Close) }</div>
                     if position.is_some() {
-                        { range(&format!("{name} position"), 0.0, 100.0, 1.0, w.position_percent(), disabled, send, WidgetInput::Position) }
+                        { range(Numeric { label: &format!("{name} position"), min: 0.0, max: 100.0, step: 1.0,
+                            value: w.position_percent(), disabled, send, make: WidgetInput::Position }) }
                         <p class="note">{ w.position_percent().map(|p| format!("{} % open", fixed(p, 0))).unwrap_or_default() }</p>
                     }
                 </>
@@ -156,7 +158,8 @@ fn control(
                     <p class="value" aria-label={format!("{name} current temperature")}>{ current }</p>
                     <div class="row target">
                         { nudge(-step, "−") }
-                        { number(&format!("{name} target temperature"), Some(target.min), Some(target.max), step, t, disabled, send, WidgetInput::Target) }
+                        { number(Numeric { label: &format!("{name} target temperature"), min: Some(target.min), max: Some(target.max),
+                            step, value: t, disabled, send, make: WidgetInput::Target }) }
                         { nudge(step, "+") }
                     </div>
                     { select(&format!("{name} mode"), modes, w.mode(), disabled, send, WidgetInput::Mode) }
@@ -189,52 +192,52 @@ fn switch(label: &str, on: Option<bool>, disabled: bool, send: &Callback<WidgetI
     }
 }
 
-/// A slider that commands once, when the user lets go (the `change` event), so dragging
-/// does not flood the broker.
-#[allow(clippy::too_many_arguments)]
-fn range(
-    label: &str,
-    min: f64,
-    max: f64,
+/// One numeric control of a card, as `range` (bounds `f64`) and `number` (bounds
+/// `Option<f64>`, open when `None`) draw it.
+struct Numeric<'a, B> {
+    label: &'a str,
+    min: B,
+    max: B,
     step: f64,
+    /// What the device reports; `None` until it has.
     value: Option<f64>,
     disabled: bool,
-    send: &Callback<WidgetInput>,
+    send: &'a Callback<WidgetInput>,
+    /// The input the chosen number becomes.
     make: fn(f64) -> WidgetInput,
-) -> Html {
-    let send = send.clone();
-    let onchange = Callback::from(move |e: Event| {
-        if let Some(v) = parse_f64(&e.target_unchecked_into::<HtmlInputElement>().value()) {
-            send.emit(make(v));
+}
+
+impl<B> Numeric<'_, B> {
+    /// Sends the control's text as the widget's input when it reads as a number.
+    fn commit(&self) -> impl Fn(&str) + 'static {
+        let (send, make) = (self.send.clone(), self.make);
+        move |text: &str| {
+            if let Some(v) = parse_f64(text) {
+                send.emit(make(v));
+            }
         }
-    });
-    html! {
-        <input type="range" aria-label={label.to_string()} min={short(min)} max={short(max)}
-            step={short(step)} value={short(value.unwrap_or(min))} {disabled} {onchange} />
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn number(
-    label: &str,
-    min: Option<f64>,
-    max: Option<f64>,
-    step: f64,
-    value: Option<f64>,
-    disabled: bool,
-    send: &Callback<WidgetInput>,
-    make: fn(f64) -> WidgetInput,
-) -> Html {
-    let send = send.clone();
-    let on_commit = Callback::from(move |v: String| {
-        if let Some(v) = parse_f64(&v) {
-            send.emit(make(v));
-        }
-    });
+/// A slider that commands once, when the user lets go (the `change` event), so dragging
+/// does not flood the broker.
+fn range(n: Numeric<'_, f64>) -> Html {
+    let commit = n.commit();
+    let onchange =
+        Callback::from(move |e: Event| commit(&e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
-        <LiveInput label={label.to_string()} kind="number" min={min.map(|m| AttrValue::from(short(m)))}
-            max={max.map(|m| AttrValue::from(short(m)))} step={short(step)}
-            value={value.map(short).unwrap_or_default()} {disabled} {on_commit} />
+        <input type="range" aria-label={n.label.to_string()} min={short(n.min)} max={short(n.max)}
+            step={short(n.step)} value={short(n.value.unwrap_or(n.min))} disabled={n.disabled} {onchange} />
+    }
+}
+
+fn number(n: Numeric<'_, Option<f64>>) -> Html {
+    let commit = n.commit();
+    let on_commit = Callback::from(move |v: String| commit(&v));
+    html! {
+        <LiveInput label={n.label.to_string()} kind="number" min={n.min.map(|m| AttrValue::from(short(m)))}
+            max={n.max.map(|m| AttrValue::from(short(m)))} step={short(n.step)}
+            value={n.value.map(short).unwrap_or_default()} disabled={n.disabled} {on_commit} />
     }
 }
 

@@ -8,7 +8,7 @@ use super::hub::PanelHub;
 use crate::model::panel::{
     Availability, CommandBinding, Extractor, StateBinding, Template, WidgetDef, WidgetKind, KIND_NAMES,
 };
-use crate::ui::fields::{Checkbox, Select, TextField};
+use crate::ui::fields::{setter, Checkbox, Select, TextField};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -131,23 +131,7 @@ pub fn widget_editor(p: &Props) -> Html {
         })
     };
     let error = use_state(|| None::<String>);
-    let set = |f: fn(&mut Form, String)| {
-        let form = form.clone();
-        Callback::from(move |v: String| {
-            let mut next = (*form).clone();
-            f(&mut next, v);
-            form.set(next);
-        })
-    };
-    let on_retain = {
-        let form = form.clone();
-        Callback::from(move |v: bool| {
-            form.set(Form {
-                retain: v,
-                ..(*form).clone()
-            })
-        })
-    };
+    let set = |f: fn(&mut Form, String)| setter(&form, f);
     let onsubmit = {
         let (form, error, hub, panel) = (form.clone(), error.clone(), p.hub.clone(), p.panel_id.to_string());
         let (existing, on_done) = (p.existing.clone(), p.on_done.clone());
@@ -203,7 +187,7 @@ pub fn widget_editor(p: &Props) -> Html {
                     on_input={set(|f, v| f.command_topic = v)} />
                 <TextField id={format!("{}-payload", p.id_prefix)} label="Command payload" value={form.payload.clone()} placeholder="{{ value }}"
                     on_input={set(|f, v| f.payload = v)} />
-                <Checkbox id={format!("{}-retain", p.id_prefix)} label="Retain commands" checked={form.retain} on_change={on_retain} />
+                <Checkbox id={format!("{}-retain", p.id_prefix)} label="Retain commands" checked={form.retain} on_change={setter(&form, |f, v| f.retain = v)} />
             </div>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <button type="submit">{ if editing { "Save widget" } else { "Add widget" } }</button>

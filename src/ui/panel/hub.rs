@@ -141,6 +141,12 @@ impl PanelHub {
         self.publish_all(publishes)
     }
 
+    /// Drops the optimistic values of commands no device confirmed within `max_age_ms`, so
+    /// their cards show what the devices report again. True when something changed.
+    pub fn expire_pending(&self, max_age_ms: f64) -> bool {
+        self.runtime.borrow_mut().expire_pending(wall_ms(), max_age_ms)
+    }
+
     pub fn publish_all(&self, publishes: Vec<OutgoingPublish>) -> Result<(), String> {
         let driver = self.driver.borrow();
         let driver = driver.as_ref().ok_or("Not connected")?;

@@ -14,7 +14,7 @@ use yew::prelude::*;
 use crate::ui::fields::flag;
 
 use crate::ui::feed::{use_feed, Feed};
-use crate::web::page::{download, wall_ms};
+use crate::web::page::download;
 use card::WidgetCard;
 use editor::WidgetEditor;
 use hub::PanelHub;
@@ -41,21 +41,24 @@ enum Shown {
 pub fn panel_screen(p: &Props) -> Html {
     use_feed(&p.feed);
     let repaint = use_force_update();
-    // Commands a device never confirmed stop showing "sending…" after a while; a timer
-    // repaints while any are waiting, since a quiet broker sends nothing to repaint for.
+    // Commands a device never confirmed stop showing "sending…" after a while. Rendering only
+    // reads the runtime: after a render that shows a waiting command, a timer ticks once a
+    // second, expires what is too old and repaints, since a quiet broker sends nothing to
+    // repaint for. The next render starts another tick while any command still waits.
     let pending_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     {
-        let mut runtime = p.hub.runtime.borrow_mut();
-        runtime.expire_pending(wall_ms(), PENDING_MS);
-        let waiting = runtime.widgets().any(|w| w.pending());
-        let mut timer = pending_timer.borrow_mut();
-        if waiting && timer.is_none() {
-            let (repaint, slot) = (repaint.clone(), pending_timer.clone());
-            *timer = Some(gloo::timers::callback::Timeout::new(1_000, move || {
-                slot.borrow_mut().take();
-                repaint.force_update();
-            }));
-        }
+        let (hub, repaint, slot) = (p.hub.clone(), repaint.clone(), pending_timer.clone());
+        use_effect(move || {
+            let waiting = hub.runtime.borrow().widgets().any(|w| w.pending());
+            if waiting && slot.borrow().is_none() {
+                let tick = slot.clone();
+                *slot.borrow_mut() = Some(gloo::timers::callback::Timeout::new(1_000, move || {
+                    tick.borrow_mut().take();
+                    hub.expire_pending(PENDING_MS);
+                    repaint.force_update();
+                }));
+            }
+        });
     }
     let error = use_state(|| p.hub.load_error.clone());
     let shown = use_state(|| None::<Shown>);

@@ -1,9 +1,9 @@
 //! Home Assistant discovery, from the documentation's examples and each platform's options.
 
 use super::ha_messages;
-use crate::model::panel::command::WidgetInput;
 use crate::model::panel::discovery::{Discovery, DiscoveryConfig, SkipReason};
-use crate::model::panel::runtime::Runtime;
+use crate::model::panel::live::Runtime;
+use crate::model::panel::live::WidgetInput;
 use crate::model::panel::widget::{AvailabilityMode, WidgetDef, WidgetKind};
 
 fn discovered() -> Discovery {

@@ -1,9 +1,9 @@
 //! Zigbee2MQTT discovery from `bridge/devices`, with the docs' example devices.
 
 use super::Z2M_FIXTURE;
-use crate::model::panel::command::WidgetInput;
 use crate::model::panel::discovery::{Discovery, SkipReason};
-use crate::model::panel::runtime::Runtime;
+use crate::model::panel::live::Runtime;
+use crate::model::panel::live::WidgetInput;
 use crate::model::panel::widget::{WidgetDef, WidgetKind};
 
 fn discovered() -> Discovery {

@@ -1,9 +1,9 @@
 //! Widget runtime: optimistic state, availability, commands and the topic index.
 
 use super::widget_json;
-use crate::model::panel::command::{CommandError, CoverAction, OutgoingPublish, WidgetInput};
-use crate::model::panel::runtime::Runtime;
-use crate::model::panel::view::CoverState;
+use crate::model::panel::live::{
+    CommandError, CoverAction, CoverState, OutgoingPublish, Runtime, WidgetInput,
+};
 use crate::model::panel::widget::{AvailabilityMode, AvailabilityTopic, WidgetDef};
 
 fn switch() -> WidgetDef {

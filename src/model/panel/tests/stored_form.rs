@@ -5,13 +5,13 @@ use serde_json::json;
 
 use super::every_kind;
 use crate::model::json::Json;
-use crate::model::panel::panels::{Panel, Panels};
+use crate::model::panel::widget::write;
 use crate::model::panel::widget::{
     AvailabilityMode, AvailabilityTopic, Brightness, Channel, CommandBinding, CoverPayloads, CoverPosition,
     DeviceInfo, StateBinding, WidgetDef, WidgetKind,
 };
-use crate::model::panel::widget_write;
 use crate::model::panel::{Extractor, Template};
+use crate::model::panel::{Panel, Panels};
 
 /// Every optional part filled, with text that needs escaping.
 fn full(id: &str, kind: WidgetKind) -> WidgetDef {
@@ -85,7 +85,7 @@ fn every_widget_kind_is_written_as_the_derive_wrote_it() {
     for (i, kind) in kinds.into_iter().enumerate() {
         let bare = WidgetDef::new(format!("w{i}"), "W", kind.clone());
         for w in [bare, full(&format!("f{i}"), kind)] {
-            let ours = widget_write::widget(&w).to_json_string();
+            let ours = write::widget(&w).to_json_string();
             assert_eq!(ours, serde_json::to_string(&w).unwrap(), "{:?}", w.kind);
         }
     }
@@ -113,7 +113,7 @@ fn stored_and_exported_files_are_what_the_derives_wrote() {
         let exported = panels.export_panel(id).unwrap();
         assert_eq!(exported, serde_json::to_string_pretty(&doc).unwrap());
         assert_eq!(
-            widget_write::panel(panel).to_json_string(),
+            write::panel(panel).to_json_string(),
             serde_json::to_string(panel).unwrap()
         );
     }

@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::extractor::Extractor;
-use super::template::Template;
+use crate::model::panel::extractor::Extractor;
+use crate::model::panel::template::Template;
 
 /// Where a value comes from: a topic and how to read the value out of its payload.
 #[derive(Debug, Clone, PartialEq, Serialize)]

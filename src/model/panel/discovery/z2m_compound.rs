@@ -2,9 +2,9 @@
 
 use crate::model::json::{Json, Object};
 
-use super::discovery::SkipReason;
-use super::discovery_z2m::{access, feature, label, property, value_text, Ctx, ACCESS_SET, ACCESS_STATE};
-use super::widget::{
+use super::skip::SkipReason;
+use super::z2m_expose::{access, feature, label, property, value_text, Ctx, ACCESS_SET, ACCESS_STATE};
+use crate::model::panel::widget::{
     Brightness, Channel, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetDef, WidgetKind,
 };
 

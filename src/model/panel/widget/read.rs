@@ -1,18 +1,18 @@
 //! Reading widgets and panels from JSON by hand. Serde's derived readers (an internally tagged
 //! enum with flattened fields above all) buffered every value twice and were the largest code
 //! in the bundle; these read the same documents from a [`Json`] with a few small helpers, and
-//! say which field of which widget is wrong. Writing is in `widget_write`.
+//! say which field of which widget is wrong. Writing is in `write`.
 
 use serde::{Deserialize, Deserializer};
 
 use super::binding::{
     Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
 };
-use super::extractor::Extractor;
-use super::panels::Panel;
-use super::template::Template;
-use super::widget::{Brightness, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetDef, WidgetKind};
+use super::def::{Brightness, CoverPayloads, CoverPosition, OnOff, Ranged, WidgetDef, WidgetKind};
+use super::panel::Panel;
 use crate::model::json::{Json, Object};
+use crate::model::panel::extractor::Extractor;
+use crate::model::panel::template::Template;
 
 /// For tests and tools that hold widget JSON as serde data; the app itself reads through [`panel`].
 /// Never called by the app, so it costs the bundle nothing.
@@ -26,7 +26,7 @@ impl<'de> Deserialize<'de> for WidgetDef {
 }
 
 /// A panel as stored: `{"id", "name", "widgets": [...], "share_topic"}`.
-pub(super) fn panel(o: &Obj) -> Result<Panel, String> {
+pub(in crate::model::panel) fn panel(o: &Obj) -> Result<Panel, String> {
     let id = o.string("id")?;
     let widgets = o
         .list("widgets")?
@@ -221,13 +221,13 @@ fn channel(o: &Obj) -> Result<Channel, String> {
 /// An object being read, and what it is called in error messages. A `null` counts as absent,
 /// as it does for the derived readers' optional fields.
 #[derive(Clone, Copy)]
-pub(super) struct Obj<'a> {
+pub(in crate::model::panel) struct Obj<'a> {
     map: &'a Object,
     what: &'a str,
 }
 
 impl<'a> Obj<'a> {
-    pub(super) fn new(value: &'a Json, what: &'a str) -> Result<Obj<'a>, String> {
+    pub(in crate::model::panel) fn new(value: &'a Json, what: &'a str) -> Result<Obj<'a>, String> {
         match value {
             Json::Object(map) => Ok(Obj { map, what }),
             _ => Err(format!("{what}: expected an object")),
@@ -242,11 +242,11 @@ impl<'a> Obj<'a> {
         format!("{}: missing field \"{key}\"", self.what)
     }
 
-    pub(super) fn wrong(&self, key: &str, expected: &str) -> String {
+    pub(in crate::model::panel) fn wrong(&self, key: &str, expected: &str) -> String {
         format!("{}: \"{key}\" should be {expected}", self.what)
     }
 
-    pub(super) fn string(&self, key: &str) -> Result<String, String> {
+    pub(in crate::model::panel) fn string(&self, key: &str) -> Result<String, String> {
         self.opt_string(key)?.ok_or_else(|| self.missing(key))
     }
 
@@ -269,7 +269,7 @@ impl<'a> Obj<'a> {
         Ok(self.opt_num(key)?.unwrap_or(default))
     }
 
-    pub(super) fn count(&self, key: &str) -> Result<usize, String> {
+    pub(in crate::model::panel) fn count(&self, key: &str) -> Result<usize, String> {
         let v = self.get(key).ok_or_else(|| self.missing(key))?;
         v.as_u64()
             .and_then(|n| usize::try_from(n).ok())
@@ -294,11 +294,11 @@ impl<'a> Obj<'a> {
         self.get(key).map(|v| Obj::new(v, key)).transpose()
     }
 
-    pub(super) fn obj(&self, key: &'a str) -> Result<Obj<'a>, String> {
+    pub(in crate::model::panel) fn obj(&self, key: &'a str) -> Result<Obj<'a>, String> {
         self.opt_obj(key)?.ok_or_else(|| self.missing(key))
     }
 
-    pub(super) fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
+    pub(in crate::model::panel) fn opt_string(&self, key: &str) -> Result<Option<String>, String> {
         match self.get(key) {
             None => Ok(None),
             Some(Json::String(s)) => Ok(Some(s.clone())),
@@ -306,7 +306,7 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub(super) fn count_or(&self, key: &str, default: usize) -> Result<usize, String> {
+    pub(in crate::model::panel) fn count_or(&self, key: &str, default: usize) -> Result<usize, String> {
         match self.get(key) {
             None => Ok(default),
             Some(_) => self.count(key),
@@ -321,7 +321,7 @@ impl<'a> Obj<'a> {
     }
 
     /// A list of objects; absent means empty.
-    pub(super) fn list(&self, key: &'a str) -> Result<Vec<Obj<'a>>, String> {
+    pub(in crate::model::panel) fn list(&self, key: &'a str) -> Result<Vec<Obj<'a>>, String> {
         match self.get(key) {
             None => Ok(Vec::new()),
             Some(Json::Array(items)) => items.iter().map(|v| Obj::new(v, key)).collect(),

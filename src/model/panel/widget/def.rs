@@ -1,14 +1,12 @@
 //! Widget definitions: what a panel shows and which topics it reads and writes. Written as JSON
-//! (localStorage, export, sharing) by `widget_write` and read back by `widget_json`; the serde
-//! derive stays for tests, which check the hand-written form against it.
+//! (localStorage, export, sharing) by `write` and read back by `read`; the serde derive stays for
+//! tests, which check the hand-written form against it.
 
 use std::fmt;
 
 use serde::Serialize;
 
-pub use super::binding::{
-    Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
-};
+use super::binding::{Availability, Channel, CommandBinding, DeviceInfo, StateBinding};
 use crate::model::number::short;
 use crate::mqtt::topic::validate_topic;
 
@@ -248,6 +246,26 @@ pub enum Part {
     Current,
 }
 
+impl Part {
+    /// Every part, in declaration order: `part as usize` indexes this list.
+    pub const ALL: [Part; 6] = [
+        Part::Main,
+        Part::Brightness,
+        Part::Position,
+        Part::Mode,
+        Part::Target,
+        Part::Current,
+    ];
+    /// The parts a command can set: a climate's current temperature is only ever read.
+    pub const SETTABLE: [Part; 5] = [
+        Part::Main,
+        Part::Brightness,
+        Part::Position,
+        Part::Mode,
+        Part::Target,
+    ];
+}
+
 /// A widget as stored in a panel or found by discovery.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WidgetDef {
@@ -368,15 +386,7 @@ impl WidgetDef {
 
     /// True when nothing about the widget can be set, so the UI shows no controls.
     pub fn is_read_only(&self) -> bool {
-        [
-            Part::Main,
-            Part::Brightness,
-            Part::Position,
-            Part::Mode,
-            Part::Target,
-        ]
-        .iter()
-        .all(|p| self.command_binding(*p).is_none())
+        Part::SETTABLE.iter().all(|p| self.command_binding(*p).is_none())
     }
 
     /// Checks what reading the JSON cannot: topics, ranges, options, QoS.
@@ -400,13 +410,7 @@ impl WidgetDef {
                 return bad(format!("state topic: {e}"));
             }
         }
-        for part in [
-            Part::Main,
-            Part::Brightness,
-            Part::Position,
-            Part::Mode,
-            Part::Target,
-        ] {
+        for part in Part::SETTABLE {
             if let Some(c) = self.command_binding(part) {
                 if let Err(e) = validate_topic(&c.topic) {
                     return bad(format!("command topic: {e}"));

@@ -1,15 +1,38 @@
-//! The scanner behind `json_view`: validates and pretty-prints JSON in one pass over the bytes.
+//! The scanner behind the payload viewer (`model::json_view`): validates JSON and lays it out as
+//! pretty-printed tokens in one pass over the bytes, without building a value.
 //!
 //! It keeps an explicit stack of open containers instead of recursing, so a payload of 100,000 `[`
 //! costs a few bytes per level and stops at the depth cap instead of overflowing the call stack.
+//! Numbers and strings are read by `lex`, as the parser reads them, and [`accepts`] uses the
+//! parser's depth limit, so it says yes exactly when [`Json::parse`](super::Json::parse) does.
 
-use super::json_view::TokenKind;
+use super::lex;
+use super::parse::{Problem, MAX_DEPTH};
+
+/// What a token of pretty-printed JSON is, for colouring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// An object key, quotes included.
+    Key,
+    /// A string value, quotes and escapes as written.
+    String,
+    Number,
+    Bool,
+    Null,
+    /// `{ } [ ] , :`
+    Punct,
+    /// Indentation and the space after `:`.
+    Whitespace,
+    Newline,
+    /// Everything from the first byte that is not JSON onwards, so the user sees where it broke.
+    Invalid,
+}
 
 const INDENT: &str = "  ";
 
 /// How a scan stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum End {
+pub(crate) enum End {
     Complete,
     /// The input ended inside a value.
     Eof,
@@ -19,11 +42,11 @@ pub(super) enum End {
     TooManyTokens,
 }
 
-pub(super) struct Out {
-    pub(super) tokens: Vec<(TokenKind, String)>,
-    pub(super) max: usize,
-    /// `detect` scans without keeping tokens.
-    pub(super) record: bool,
+pub(crate) struct Out {
+    pub(crate) tokens: Vec<(TokenKind, String)>,
+    pub(crate) max: usize,
+    /// Validation (`accepts`, behind `detect`) scans without keeping tokens.
+    pub(crate) record: bool,
 }
 
 impl Out {
@@ -72,7 +95,21 @@ enum Expect {
     Done,
 }
 
-pub(super) fn scan(text: &str, max_depth: usize, out: &mut Out) -> End {
+/// True when `bytes` are one JSON document the parser reads: UTF-8, valid, nested no deeper than
+/// the parser allows. Linear in the length and allocates only the stack of open containers.
+pub(crate) fn accepts(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let mut sink = Out {
+        tokens: Vec::new(),
+        max: 0,
+        record: false,
+    };
+    scan(text, MAX_DEPTH - 1, &mut sink) == End::Complete
+}
+
+pub(crate) fn scan(text: &str, max_depth: usize, out: &mut Out) -> End {
     match scan_inner(text, max_depth, out) {
         Ok(()) => End::Complete,
         Err(end) => end,
@@ -214,72 +251,30 @@ fn after_value(stack: &[Frame]) -> Expect {
     }
 }
 
-/// The offset just past the closing quote of the string starting at `start`.
+/// The offset just past the string starting at `start`. Any fault is reported at the opening
+/// quote, so the viewer shows the whole string as where the JSON broke.
 fn string_end(bytes: &[u8], start: usize) -> Result<usize, End> {
-    let mut i = start + 1;
-    loop {
-        match bytes.get(i) {
-            None => return Err(End::Eof),
-            Some(b'"') => return Ok(i + 1),
-            Some(b'\\') => match bytes.get(i + 1) {
-                None => return Err(End::Eof),
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                Some(b'u') => {
-                    for k in 0..4 {
-                        match bytes.get(i + 2 + k) {
-                            None => return Err(End::Eof),
-                            Some(h) if h.is_ascii_hexdigit() => {}
-                            Some(_) => return Err(End::Error(start)),
-                        }
-                    }
-                    i += 6;
-                }
-                Some(_) => return Err(End::Error(start)),
-            },
-            Some(&b) if b < 0x20 => return Err(End::Error(start)),
-            Some(_) => i += 1,
-        }
-    }
+    lex::string_end(bytes, start, None).map_err(|fault| at_token(fault, start))
 }
 
-/// The offset just past the number starting at `start`: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+/// The offset just past the number starting at `start`.
 fn number_end(bytes: &[u8], start: usize) -> Result<usize, End> {
-    let digits = |mut i: usize| {
-        while bytes.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        i
-    };
-    // A number cut off by the end of input is incomplete, not wrong.
-    let need_digit = |i: usize| match bytes.get(i) {
-        None => Err(End::Eof),
-        Some(b) if b.is_ascii_digit() => Ok(()),
-        Some(_) => Err(End::Error(start)),
-    };
-    let mut i = start;
-    if bytes.get(i) == Some(&b'-') {
-        i += 1;
-    }
-    need_digit(i)?;
-    i = if bytes[i] == b'0' { i + 1 } else { digits(i) };
-    if bytes.get(i) == Some(&b'.') {
-        need_digit(i + 1)?;
-        i = digits(i + 1);
-    }
-    if matches!(bytes.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(bytes.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        need_digit(i)?;
-        i = digits(i);
-    }
+    let end = lex::number_end(bytes, start).map_err(|fault| at_token(fault, start))?;
     // `01` or `1x` would otherwise print as two tokens of something that is not JSON.
     if bytes
-        .get(i)
+        .get(end)
         .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'.')
     {
         return Err(End::Error(start));
     }
-    Ok(i)
+    Ok(end)
+}
+
+/// A token cut off by the end of the input is incomplete, not wrong.
+fn at_token((problem, _): lex::Fault, start: usize) -> End {
+    if problem == Problem::UnexpectedEnd {
+        End::Eof
+    } else {
+        End::Error(start)
+    }
 }

@@ -3,9 +3,9 @@
 use std::collections::VecDeque;
 
 use crate::model::number::within;
+use crate::model::panel::widget::{Part, WidgetDef, WidgetKind};
 
-use super::runtime::{PartState, Sample, WidgetState};
-use super::widget::{Part, WidgetDef, WidgetKind};
+use super::state::{PartState, Sample, WidgetState};
 
 /// What a cover is doing, as its state topic reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,30 +98,17 @@ impl<'a> WidgetView<'a> {
 
     /// True while a command waits for the device to confirm it (show a spinner or dimmed state).
     pub fn pending(&self) -> bool {
-        [
-            Part::Main,
-            Part::Brightness,
-            Part::Position,
-            Part::Mode,
-            Part::Target,
-        ]
-        .iter()
-        .any(|p| self.state.part(*p).pending.is_some())
+        Part::SETTABLE
+            .iter()
+            .any(|p| self.state.part(*p).pending.is_some())
     }
 
     /// When the device last reported anything for this widget (wall clock, ms).
     pub fn updated_ms(&self) -> Option<f64> {
-        [
-            Part::Main,
-            Part::Brightness,
-            Part::Position,
-            Part::Mode,
-            Part::Target,
-            Part::Current,
-        ]
-        .iter()
-        .filter_map(|p| self.state.part(*p).updated_ms)
-        .reduce(f64::max)
+        Part::ALL
+            .iter()
+            .filter_map(|p| self.state.part(*p).updated_ms)
+            .reduce(f64::max)
     }
 
     /// A light's brightness in the device's scale (see the definition's `scale`).

@@ -3,10 +3,10 @@
 use crate::model::json::{Json, Object};
 use crate::model::number::{parse_f64, short};
 
-use super::discovery::SkipReason;
-use super::extractor::Extractor;
-use super::template::{Template, TemplateError};
-use super::widget::{
+use super::skip::SkipReason;
+use crate::model::panel::extractor::Extractor;
+use crate::model::panel::template::{Template, TemplateError};
+use crate::model::panel::widget::{
     Availability, AvailabilityMode, AvailabilityTopic, CommandBinding, DeviceInfo, StateBinding,
 };
 use crate::mqtt::topic::validate_topic;

@@ -3,16 +3,16 @@
 
 use crate::model::json::{Json, Object};
 
-use super::discovery::SkipReason;
-use super::extractor::Extractor;
 use super::ha_abbreviations::{ABBREVIATIONS, DEVICE_ABBREVIATIONS};
 use super::ha_conf::{malformed, template_skip, Conf};
-use super::template::Template;
-use super::widget::{
+use super::skip::SkipReason;
+use crate::model::number::short;
+use crate::model::panel::extractor::Extractor;
+use crate::model::panel::template::Template;
+use crate::model::panel::widget::{
     Brightness, Channel, CommandBinding, CoverPayloads, CoverPosition, DeviceInfo, OnOff, Ranged,
     StateBinding, WidgetDef, WidgetKind,
 };
-use crate::model::number::short;
 
 pub const DEFAULT_HA_PREFIX: &str = "homeassistant";
 

@@ -1,42 +1,31 @@
 //! Discovered devices: ingests Home Assistant discovery and Zigbee2MQTT messages and keeps the
-//! widgets they describe, grouped by device, plus what was skipped and why.
+//! widgets they describe, grouped by device, plus what was skipped and why (`Discovery`, here).
+//!
+//! - `skip`             — why an entity has no widget; the leaf every parser reports through.
+//! - `ha`               — Home Assistant discovery topics and documents turned into widgets.
+//! - `ha_conf`          — reading a Home Assistant document's keys, wrong types as the device's fault.
+//! - `ha_abbreviations` — the abbreviated keys Home Assistant documents may use.
+//! - `z2m`              — Zigbee2MQTT's `bridge/devices` document and each device's generic exposes.
+//! - `z2m_compound`     — Zigbee2MQTT's light, cover and climate exposes as compound widgets.
+//! - `z2m_expose`       — what both Zigbee2MQTT files share: one device's context and an expose's fields.
+
+pub mod ha;
+mod ha_abbreviations;
+mod ha_conf;
+pub mod skip;
+pub mod z2m;
+mod z2m_compound;
+mod z2m_expose;
+
+pub use skip::{SkipReason, Skipped};
 
 use std::collections::HashMap;
-use std::fmt;
 
-use super::discovery_ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
-use super::discovery_z2m::{parse_z2m_devices, DEFAULT_Z2M_BASE};
-use super::widget::{DeviceInfo, WidgetDef};
 use crate::model::fold::fold;
+use crate::model::panel::widget::{DeviceInfo, WidgetDef};
 use crate::sorted_map::SortedMap;
-
-/// Why a discovered entity is not shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    /// The document breaks the discovery format: the device's (or bridge's) fault.
-    Malformed(String),
-    /// A valid document using something this app does not implement.
-    Unsupported(String),
-}
-
-impl fmt::Display for SkipReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SkipReason::Malformed(why) => write!(f, "invalid: {why}"),
-            SkipReason::Unsupported(why) => write!(f, "not supported: {why}"),
-        }
-    }
-}
-
-/// An entity that discovery announced but that has no widget.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// The topic that announced it.
-    pub topic: String,
-    /// Its name, or its id when it has none.
-    pub name: String,
-    pub reason: SkipReason,
-}
+use ha::{parse_ha_config, HaMessage, DEFAULT_HA_PREFIX};
+use z2m::{parse_z2m_devices, DEFAULT_Z2M_BASE};
 
 /// Where discovery looks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,7 +108,7 @@ impl Discovery {
     /// states often live there too) are for the runtime, not for discovery.
     pub fn is_discovery_topic(&self, topic: &str) -> bool {
         let ha = !self.config.ha_prefix.is_empty()
-            && super::discovery_ha::parse_config_topic(&self.config.ha_prefix, topic).is_some();
+            && ha::parse_config_topic(&self.config.ha_prefix, topic).is_some();
         ha || self.is_z2m_topic(topic)
     }
 

@@ -1,14 +1,14 @@
-//! Writing widgets and panels as JSON by hand, the counterpart of `widget_json`. The documents are
+//! Writing widgets and panels as JSON by hand, the counterpart of `read`. The documents are
 //! the ones serde's derives wrote (same keys, order and omissions; tests compare the two), without
 //! their code in the bundle.
 
 use super::binding::{Availability, AvailabilityMode, Channel, CommandBinding, DeviceInfo, StateBinding};
-use super::panels::Panel;
-use super::widget::{OnOff, WidgetDef, WidgetKind};
+use super::def::{OnOff, WidgetDef, WidgetKind};
+use super::panel::Panel;
 use crate::model::json::{Json, Num, Object};
 
 /// A panel as stored: `{"id", "name", "widgets": [...], "share_topic"?}`.
-pub(super) fn panel(p: &Panel) -> Json {
+pub(in crate::model::panel) fn panel(p: &Panel) -> Json {
     let mut o = Object::new();
     o.push("id", p.id.as_str().into());
     o.push("name", p.name.as_str().into());
@@ -20,7 +20,7 @@ pub(super) fn panel(p: &Panel) -> Json {
 }
 
 /// A file of panels: `{"format", "version", key: panel or panels}`.
-pub(super) fn document(format: &str, version: u32, key: &str, body: Json) -> String {
+pub(in crate::model::panel) fn document(format: &str, version: u32, key: &str, body: Json) -> String {
     let mut o = Object::new();
     o.push("format", format.into());
     o.push("version", Json::Number(Num::from(u64::from(version))));
@@ -28,7 +28,7 @@ pub(super) fn document(format: &str, version: u32, key: &str, body: Json) -> Str
     Json::Object(o).to_json_string()
 }
 
-pub(super) fn widget(w: &WidgetDef) -> Json {
+pub(in crate::model::panel) fn widget(w: &WidgetDef) -> Json {
     let mut o = Object::new();
     o.push("id", w.id.as_str().into());
     o.push("name", w.name.as_str().into());

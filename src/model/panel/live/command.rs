@@ -3,8 +3,7 @@
 use std::fmt;
 
 use crate::model::number::short;
-
-use super::widget::{CommandBinding, Part, WidgetDef, WidgetKind};
+use crate::model::panel::widget::{CommandBinding, Part, WidgetDef, WidgetKind};
 
 /// What the user did to a widget.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,117 +1,17 @@
 //! The live side of widgets: values, availability and optimistic state, driven by received
 //! messages, with an index from topic to the widgets that read it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use crate::model::number::parse_f64;
+use crate::model::panel::extractor::Extractor;
+use crate::model::panel::template::{ExtractError, Payload};
+use crate::model::panel::widget::{Part, WidgetDef, WidgetKind};
 use crate::sorted_map::SortedMap;
 
 use super::command::{self, CommandError, OutgoingPublish, WidgetInput};
-use super::extractor::Extractor;
-use super::template::{ExtractError, Payload};
+use super::state::{Sample, WidgetState};
 use super::view::WidgetView;
-use super::widget::{AvailabilityMode, Part, WidgetDef, WidgetKind};
-
-/// One value of a widget as last reported, and what we commanded but is not confirmed yet.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PartState {
-    /// The device's last report.
-    pub value: Option<String>,
-    /// Wall-clock milliseconds of that report.
-    pub updated_ms: Option<f64>,
-    /// The value we asked for and when; cleared by the next report on the state topic.
-    pub pending: Option<(String, f64)>,
-}
-
-impl PartState {
-    /// What to show: the commanded value while it waits for confirmation, else the report.
-    pub fn shown(&self) -> Option<&str> {
-        self.pending
-            .as_ref()
-            .map(|(v, _)| v.as_str())
-            .or(self.value.as_deref())
-    }
-
-    pub fn shown_number(&self) -> Option<f64> {
-        self.shown().and_then(parse_f64)
-    }
-}
-
-/// One point of a chart's history.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Sample {
-    pub t_ms: f64,
-    pub value: f64,
-}
-
-const PARTS: usize = 6;
-
-fn slot_of(part: Part) -> usize {
-    match part {
-        Part::Main => 0,
-        Part::Brightness => 1,
-        Part::Position => 2,
-        Part::Mode => 3,
-        Part::Target => 4,
-        Part::Current => 5,
-    }
-}
-
-/// Everything the runtime knows about one widget.
-#[derive(Debug, Clone, Default)]
-pub struct WidgetState {
-    parts: [PartState; PARTS],
-    available: bool,
-    /// Per availability topic: None until it said anything we understood.
-    avail_by_topic: Vec<Option<bool>>,
-    avail_latest: Option<bool>,
-    history: VecDeque<Sample>,
-    error: Option<String>,
-}
-
-impl WidgetState {
-    fn new(def: &WidgetDef) -> Self {
-        let mut s = WidgetState {
-            avail_by_topic: vec![None; def.availability.topics.len()],
-            ..Default::default()
-        };
-        s.recompute_availability(def.availability.mode);
-        s
-    }
-
-    pub fn part(&self, part: Part) -> &PartState {
-        &self.parts[slot_of(part)]
-    }
-
-    pub(super) fn part_mut(&mut self, part: Part) -> &mut PartState {
-        &mut self.parts[slot_of(part)]
-    }
-
-    /// False while the widget's availability topics say (or have not yet said) it is online.
-    pub fn available(&self) -> bool {
-        self.available
-    }
-
-    pub fn history(&self) -> &VecDeque<Sample> {
-        &self.history
-    }
-
-    /// Why the last payload could not be read, until a good one arrives.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
-    fn recompute_availability(&mut self, mode: AvailabilityMode) {
-        // Without availability topics a widget is always available; with them it is unavailable
-        // until a topic says otherwise, as in Home Assistant.
-        self.available = self.avail_by_topic.is_empty()
-            || match mode {
-                AvailabilityMode::All => self.avail_by_topic.iter().all(|a| *a == Some(true)),
-                AvailabilityMode::Any => self.avail_by_topic.contains(&Some(true)),
-                AvailabilityMode::Latest => self.avail_latest == Some(true),
-            };
-    }
-}
 
 #[derive(Debug, Clone)]
 enum Target {
@@ -156,7 +56,7 @@ impl Runtime {
     /// Replaces the widget set, e.g. after a panel was edited. Widgets that keep their id keep their
     /// values, since retained states are not sent again until the next subscribe.
     pub fn set_widgets(&mut self, defs: impl IntoIterator<Item = WidgetDef>) {
-        // A list, not a map: this runs on edits only, and one map type fewer is 3 KB of bundle.
+        // A list, not a map: this runs on edits only, and one map type fewer keeps the bundle small.
         let mut old: Vec<Slot> = std::mem::take(&mut self.slots);
         self.by_id.clear();
         self.by_topic.clear();
