@@ -8,7 +8,8 @@ use bytes::Bytes;
 use super::fold::contains_folded;
 use super::tree::{NodeId, TopicTree};
 use crate::mqtt::topic::matches;
-use crate::mqtt::QoS;
+use super::props::any_text;
+use crate::mqtt::{PublishProps, QoS};
 
 pub const DEFAULT_GLOBAL_CAP: usize = 20_000;
 pub const DEFAULT_PER_TOPIC_CAP: usize = 100;
@@ -49,6 +50,8 @@ pub struct StoredMessage {
     pub delivery: Delivery,
     /// The tree node of a received message's topic.
     pub node: Option<NodeId>,
+    /// MQTT 5 properties, as received or sent.
+    pub props: Option<Box<PublishProps>>,
 }
 
 /// A message as it enters the store: received from the broker or published by us.
@@ -62,6 +65,7 @@ pub struct MessageIn {
     /// Wall-clock milliseconds since the Unix epoch.
     pub time_ms: f64,
     pub delivery: Delivery,
+    pub props: Option<Box<PublishProps>>,
 }
 
 #[derive(Debug)]
@@ -146,6 +150,7 @@ impl MessageStore {
             direction,
             time_ms,
             delivery,
+            props,
         } = message;
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -175,6 +180,7 @@ impl MessageStore {
             time_ms,
             delivery,
             node,
+            props,
         });
         seq
     }
@@ -269,7 +275,10 @@ impl ListFilter {
         if !self.text.is_empty() {
             // Only the first 64 KB are searched: text search must not stall a frame.
             let head = &m.payload[..m.payload.len().min(64 * 1024)];
-            return contains_folded(&String::from_utf8_lossy(head), &self.text);
+            return contains_folded(&String::from_utf8_lossy(head), &self.text)
+                || m.props
+                    .as_deref()
+                    .is_some_and(|p| any_text(p, |s| contains_folded(s, &self.text)));
         }
         true
     }
@@ -350,6 +359,7 @@ mod tests {
             direction: Direction::Received,
             time_ms: 0.0,
             delivery: Delivery::None,
+            props: None,
         })
     }
 
@@ -402,6 +412,7 @@ mod tests {
                 direction: Direction::Received,
                 time_ms: 0.0,
                 delivery: Delivery::None,
+                props: None,
             });
         }
         assert_eq!(store.len(), 1000);
@@ -423,6 +434,7 @@ mod tests {
             direction: Direction::Published,
             time_ms: 0.0,
             delivery: Delivery::Pending { id: 7 },
+            props: None,
         });
         assert!(store.settle(7, Delivery::Acknowledged { at_ms: 5.0 }));
         assert_eq!(
@@ -430,6 +442,38 @@ mod tests {
             Delivery::Acknowledged { at_ms: 5.0 }
         );
         assert!(!store.settle(8, Delivery::Acknowledged { at_ms: 5.0 }));
+    }
+
+    #[test]
+    fn the_text_filter_finds_messages_by_their_mqtt_5_properties() {
+        let mut store = MessageStore::new(10, 10);
+        push(&mut store, "plain", b"hello");
+        store.push(MessageIn {
+            props: crate::mqtt::PublishProps {
+                user_properties: vec![("site".into(), "Basement Lab".into())],
+                content_type: Some("application/cbor".into()),
+                ..Default::default()
+            }
+            .boxed(),
+            ..MessageIn {
+                topic: "tagged".into(),
+                payload: Bytes::from_static(b"\x00"),
+                qos: QoS::AtMostOnce,
+                retain: false,
+                direction: Direction::Received,
+                time_ms: 0.0,
+                delivery: Delivery::None,
+                props: None,
+            }
+        });
+        for text in ["basement", "CBOR"] {
+            let filter = ListFilter {
+                text: text.into(),
+                ..ListFilter::default()
+            };
+            let topics: Vec<&str> = store.iter().filter(|m| filter.accepts(m)).map(|m| m.topic.as_str()).collect();
+            assert_eq!(topics, ["tagged"], "{text}");
+        }
     }
 
     #[test]

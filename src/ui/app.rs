@@ -22,7 +22,7 @@ use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::mqtt::topic::validate_filter;
-use crate::mqtt::{Event, QoS};
+use crate::mqtt::{Event, QoS, SubOptions};
 use crate::web::page::{load, now_ms, query_pairs, random_seed, save, wall_ms};
 use crate::web::Driver;
 
@@ -101,6 +101,7 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
                 direction: Direction::Received,
                 time_ms: now,
                 delivery: Delivery::None,
+                props: p.props,
             });
             feed.changed();
         }
@@ -191,7 +192,7 @@ pub fn app() -> Html {
     };
     let on_subscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
-        Callback::from(move |(filter, qos): (String, QoS)| subscribe(&driver, &dispatch, filter, qos))
+        Callback::from(move |(filter, options): (String, SubOptions)| subscribe(&driver, &dispatch, filter, options))
     };
     let on_unsubscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
@@ -232,7 +233,7 @@ pub fn app() -> Html {
             if prefill.connect && !starts_connected(&prefill, &settings) {
                 on_connect.emit(());
                 for filter in &prefill.subscriptions {
-                    on_subscribe.emit((filter.clone(), prefill.sub_qos));
+                    on_subscribe.emit((filter.clone(), SubOptions::qos(prefill.sub_qos)));
                 }
             }
         });
@@ -322,9 +323,12 @@ fn save_settings(settings: &ConnectionSettings) {
     let _ = save(SETTINGS_KEY, &settings.to_saved());
 }
 
-fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: String, qos: QoS) {
-    match driver.subscribe(&filter, qos) {
-        Ok(()) => dispatch.dispatch(Action::SubscribeRequested { filter, qos }),
+fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: String, options: SubOptions) {
+    match driver.subscribe_with(&filter, options) {
+        Ok(()) => dispatch.dispatch(Action::SubscribeRequested {
+            filter,
+            qos: options.qos,
+        }),
         Err(e) => dispatch.dispatch(Action::SubscribeError(Some(e.to_string()))),
     }
 }
@@ -336,8 +340,9 @@ fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), 
         req.payload.into_bytes()
     };
     let payload = Bytes::from(payload);
+    let props = req.props.to_props()?;
     let id = driver
-        .publish(&req.topic, payload.clone(), req.qos, req.retain)
+        .publish_with(&req.topic, payload.clone(), req.qos, req.retain, props.clone())
         .map_err(|e| e.to_string())?;
     let delivery = if req.qos == QoS::AtMostOnce {
         Delivery::None
@@ -352,6 +357,7 @@ fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), 
         direction: Direction::Published,
         time_ms: wall_ms(),
         delivery,
+        props,
     });
     feed.changed();
     Ok(())

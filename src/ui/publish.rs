@@ -1,8 +1,11 @@
-//! The publish form: topic, payload (text or hex), QoS and retain.
+//! The publish form: topic, payload (text or hex), QoS, retain and, folded away, MQTT 5
+//! properties (content type, payload format, expiry, response topic, correlation data,
+//! user properties).
 
 use yew::prelude::*;
 
 use super::fields::{qos_options, setter, Checkbox, Select, TextArea, TextField};
+use crate::model::props::PropsForm;
 use crate::mqtt::QoS;
 
 /// What the user asked to publish; the app validates and sends it.
@@ -13,6 +16,7 @@ pub struct PublishRequest {
     pub hex: bool,
     pub qos: QoS,
     pub retain: bool,
+    pub props: PropsForm,
 }
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +33,7 @@ pub fn publish_form(p: &Props) -> Html {
         hex: false,
         qos: QoS::AtMostOnce,
         retain: false,
+        props: PropsForm::default(),
     });
     let set = |f: fn(&mut PublishRequest, String)| setter(&req, f);
     let onsubmit = {
@@ -53,10 +58,80 @@ pub fn publish_form(p: &Props) -> Html {
                     on_change={set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())} />
                 <Checkbox id="pub-retain" label="Retain" checked={req.retain} on_change={setter(&req, |r, v| r.retain = v)} />
             </div>
+            { properties(&req) }
             if let Some(error) = &p.error {
                 <p class="error" role="alert">{ error.clone() }</p>
             }
             <button type="submit" class="primary">{ "Publish" }</button>
         </form>
+    }
+}
+
+/// The folded "MQTT 5 properties" section. Every control is named for what it sets, and each
+/// user property row by its number, so that screen readers and tests tell them apart.
+fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
+    let set = |f: fn(&mut PublishRequest, String)| setter(req, f);
+    let flag = |f: fn(&mut PublishRequest, bool)| setter(req, f);
+    let f = &req.props;
+    let add = {
+        let req = req.clone();
+        Callback::from(move |_| {
+            let mut r = (*req).clone();
+            r.props.user.push((String::new(), String::new()));
+            req.set(r);
+        })
+    };
+    let rows = f.user.iter().enumerate().map(|(i, (k, v))| {
+        let edit = |key: bool| {
+            let req = req.clone();
+            Callback::from(move |text: String| {
+                let mut r = (*req).clone();
+                if let Some(row) = r.props.user.get_mut(i) {
+                    if key { row.0 = text } else { row.1 = text }
+                }
+                req.set(r);
+            })
+        };
+        let remove = {
+            let req = req.clone();
+            Callback::from(move |_| {
+                let mut r = (*req).clone();
+                if i < r.props.user.len() {
+                    r.props.user.remove(i);
+                }
+                req.set(r);
+            })
+        };
+        let n = i + 1;
+        html! {
+            <div class="row user-prop" key={i}>
+                <TextField id={format!("pub-up-key-{n}")} label={format!("User property {n} key")}
+                    value={k.clone()} on_input={edit(true)} />
+                <TextField id={format!("pub-up-value-{n}")} label={format!("User property {n} value")}
+                    value={v.clone()} on_input={edit(false)} />
+                <button type="button" onclick={remove}>{ format!("Remove user property {n}") }</button>
+            </div>
+        }
+    });
+    html! {
+        <details class="advanced">
+            <summary>{ "MQTT 5 properties" }</summary>
+            <TextField id="pub-content-type" label="Content type" value={f.content_type.clone()}
+                placeholder="application/json" on_input={set(|r, v| r.props.content_type = v)} />
+            <Checkbox id="pub-utf8" label="Payload is UTF-8 text" checked={f.utf8}
+                on_change={flag(|r, v| r.props.utf8 = v)} />
+            <TextField id="pub-expiry" label="Message expiry (seconds)" value={f.expiry.clone()}
+                on_input={set(|r, v| r.props.expiry = v)} />
+            <TextField id="pub-response-topic" label="Response topic" value={f.response_topic.clone()}
+                on_input={set(|r, v| r.props.response_topic = v)} />
+            <div class="row">
+                <TextField id="pub-correlation" label="Correlation data" value={f.correlation.clone()}
+                    on_input={set(|r, v| r.props.correlation = v)} />
+                <Checkbox id="pub-correlation-hex" label="Correlation data is hex" checked={f.correlation_hex}
+                    on_change={flag(|r, v| r.props.correlation_hex = v)} />
+            </div>
+            { for rows }
+            <button type="button" onclick={add}>{ "Add user property" }</button>
+        </details>
     }
 }

@@ -2,15 +2,15 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Select, TextField};
+use super::fields::{qos_options, Checkbox, Select, TextField};
 use crate::model::subscriptions::{SubEntry, SubState};
-use crate::mqtt::QoS;
+use crate::mqtt::{QoS, SubOptions};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub entries: Vec<SubEntry>,
     pub error: Option<AttrValue>,
-    pub on_subscribe: Callback<(String, QoS)>,
+    pub on_subscribe: Callback<(String, SubOptions)>,
     pub on_unsubscribe: Callback<String>,
 }
 
@@ -18,13 +18,50 @@ pub struct Props {
 pub fn subscriptions(p: &Props) -> Html {
     let filter = use_state(String::new);
     let qos = use_state(|| QoS::AtMostOnce);
+    let options = use_state(SubOptions::default);
+    let id_text = use_state(String::new);
     let onsubmit = {
         let (filter, qos, on_subscribe) = (filter.clone(), qos.clone(), p.on_subscribe.clone());
+        let (options, id_text) = (options.clone(), id_text.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            on_subscribe.emit((filter.trim().to_string(), *qos));
+            // Anything but a number becomes 0, which the session refuses with the valid range.
+            let id = match id_text.trim() {
+                "" => None,
+                s => Some(s.parse().unwrap_or(0)),
+            };
+            let opts = SubOptions {
+                qos: *qos,
+                id,
+                ..*options
+            };
+            on_subscribe.emit((filter.trim().to_string(), opts));
         })
     };
+    let option = |edit: fn(&mut SubOptions, bool)| {
+        let options = options.clone();
+        Callback::from(move |v: bool| {
+            let mut o = *options;
+            edit(&mut o, v);
+            options.set(o);
+        })
+    };
+    let on_retain_handling = {
+        let options = options.clone();
+        Callback::from(move |v: String| {
+            let mut o = *options;
+            o.retain_handling = v.parse().unwrap_or(0);
+            options.set(o);
+        })
+    };
+    let on_id = {
+        let id_text = id_text.clone();
+        Callback::from(move |v: String| id_text.set(v))
+    };
+    let handling = [("0", "Send on subscribe"), ("1", "Send if the subscription is new"), ("2", "Never send")]
+        .iter()
+        .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
+        .collect::<Vec<_>>();
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |v: String| filter.set(v))
@@ -42,6 +79,17 @@ pub fn subscriptions(p: &Props) -> Html {
                 <Select id="sub-qos" label="QoS" aria_label="Subscribe QoS" options={qos_options()}
                     value={(*qos as u8).to_string()} on_change={on_qos} />
                 <button type="submit">{ "Subscribe" }</button>
+                <details class="advanced">
+                    <summary>{ "MQTT 5 options" }</summary>
+                    <Checkbox id="sub-no-local" label="No Local (not my own messages)" checked={options.no_local}
+                        on_change={option(|o, v| o.no_local = v)} />
+                    <Checkbox id="sub-rap" label="Retain As Published" checked={options.retain_as_published}
+                        on_change={option(|o, v| o.retain_as_published = v)} />
+                    <Select id="sub-retain-handling" label="Retained messages" aria_label="Retain handling"
+                        options={handling} value={options.retain_handling.to_string()} on_change={on_retain_handling} />
+                    <TextField id="sub-id" label="Subscription identifier" value={(*id_text).clone()}
+                        on_input={on_id} />
+                </details>
             </form>
             if let Some(error) = &p.error {
                 <p class="error" role="alert">{ error.clone() }</p>

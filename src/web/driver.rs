@@ -9,7 +9,7 @@ use gloo::timers::callback::Timeout;
 
 use super::page::now_ms;
 use super::transport::Socket;
-use crate::mqtt::{Error, Event, Options, QoS, Session, Status};
+use crate::mqtt::{Error, Event, Options, PublishProps, QoS, Session, Status, SubOptions};
 
 /// A cheap handle; clones share one session.
 #[derive(Clone)]
@@ -55,6 +55,10 @@ impl Driver {
         self.with_session(|s, _| s.subscribe(filter, qos))
     }
 
+    pub fn subscribe_with(&self, filter: &str, options: SubOptions) -> Result<(), Error> {
+        self.with_session(|s, _| s.subscribe_with(filter, options))
+    }
+
     pub fn unsubscribe(&self, filter: &str) -> Result<(), Error> {
         self.with_session(|s, _| s.unsubscribe(filter))
     }
@@ -66,6 +70,17 @@ impl Driver {
     /// The broker URL of the current (or last) connection.
     pub fn url(&self) -> String {
         self.inner.borrow().url.clone()
+    }
+
+    pub fn publish_with(
+        &self,
+        topic: &str,
+        payload: Bytes,
+        qos: QoS,
+        retain: bool,
+        props: Option<Box<PublishProps>>,
+    ) -> Result<u64, Error> {
+        self.with_session(|s, _| s.publish_with(topic, payload, qos, retain, props))
     }
 
     pub fn status(&self) -> Status {

@@ -235,6 +235,9 @@ pub fn topic_detail(p: &Props) -> Html {
                     <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
                 </div>
                 { payload_view(&m.payload, *view) }
+                if let Some(props) = m.props.as_deref() {
+                    { properties(props) }
+                }
                 <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
                 if let Some(old) = previous {
                     <h3>{ "Changes since previous message" }</h3>
@@ -300,5 +303,19 @@ fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
             <pre class="payload-view mono" aria-label="Payload">{ body }</pre>
             if let Some(n) = note { <p class="note">{ n }</p> }
         </>
+    }
+}
+
+/// The MQTT 5 properties of the shown message, one row each (user properties in order).
+fn properties(props: &crate::mqtt::PublishProps) -> Html {
+    html! {
+        <table class="props" aria-label="Message properties">
+            <caption>{ "MQTT 5 properties" }</caption>
+            <tbody>
+                { for crate::model::props::rows(props).into_iter().map(|(name, value)| html! {
+                    <tr><th scope="row">{ name }</th><td class="mono">{ value }</td></tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
