@@ -234,3 +234,79 @@ fn an_unsuback_refusal_is_reported_per_filter() {
         }]
     );
 }
+
+#[test]
+fn disconnect_with_will_sends_0x04_in_5_0_and_no_disconnect_in_3_1_1() {
+    for (v, expected) in [
+        (Version::V5, vec![Packet::Disconnect { code: 0x04, reason: None }]),
+        (Version::V311, vec![]),
+    ] {
+        let mut pair = Pair::connected(options(v));
+        pair.session.disconnect_with_will(pair.now);
+        pair.pump();
+        assert_eq!(pair.broker.take(), expected, "{v:?}");
+        assert_eq!(pair.session.status(), Status::Idle);
+        assert!(disconnects(&pair.events()).iter().all(|(e, again)| e.is_none() && again.is_none()));
+    }
+}
+
+#[test]
+fn connect_carries_user_properties_receive_maximum_and_a_will_with_properties() {
+    let will = mqtt::Will {
+        topic: "deck/status".into(),
+        payload: Bytes::from_static(b"offline"),
+        qos: QoS::AtLeastOnce,
+        retain: true,
+        delay: 30,
+        props: PublishProps {
+            message_expiry: Some(3600),
+            content_type: Some("text/plain".into()),
+            user_properties: vec![("why".into(), "gone".into())],
+            ..PublishProps::default()
+        }
+        .boxed(),
+    };
+    let mut pair = Pair::idle(mqtt::Options {
+        user_properties: vec![("app".into(), "deck".into())],
+        request_response_info: true,
+        receive_maximum: 20,
+        will: Some(will.clone()),
+        ..options(Version::V5)
+    });
+    pair.start();
+    let c = &connects(&pair.broker.take())[0];
+    assert_eq!(c.user_properties, vec![("app".to_string(), "deck".to_string())]);
+    assert!(c.request_response_info);
+    assert_eq!(c.receive_maximum, 20);
+    assert_eq!(c.will.as_ref(), Some(&will));
+}
+
+#[test]
+fn features_the_broker_lacks_are_refused_before_sending_with_what_is_missing() {
+    let ack = mqtt::packet::ConnAck {
+        wildcard_available: Some(0),
+        sub_ids_available: Some(0),
+        shared_available: Some(0),
+        ..Default::default()
+    };
+    let mut pair = support::fake_broker::connected_with(Version::V5, ack);
+    for (filter, opts, what) in [
+        ("home/#", SubOptions::default(), "wildcard subscriptions"),
+        ("$share/g/home", SubOptions::default(), "shared subscriptions"),
+        (
+            "home/lamp",
+            SubOptions {
+                id: Some(4),
+                ..SubOptions::default()
+            },
+            "subscription identifiers",
+        ),
+    ] {
+        let e = pair.session.subscribe_with(filter, opts).unwrap_err();
+        assert!(e.to_string().contains(what), "{filter}: {e}");
+    }
+    pair.pump();
+    assert!(pair.broker.take().is_empty());
+    pair.session.subscribe("home/lamp", QoS::AtMostOnce).unwrap();
+    assert!(!pair.session.broker().wildcards);
+}

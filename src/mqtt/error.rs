@@ -40,6 +40,8 @@ pub enum LimitError {
     RetainUnavailable,
     /// The broker announced a Maximum QoS below the one asked for.
     QoSUnavailable { asked: u8, max: u8 },
+    /// The broker announced that it does not support this optional feature.
+    Unavailable(&'static str),
 }
 
 /// A violation by the broker: the connection cannot continue.
@@ -149,6 +151,7 @@ impl fmt::Display for LimitError {
                 "This broker does not keep retained messages (Retain Available is off): \
                  publish without retain",
             ),
+            LimitError::Unavailable(what) => write!(f, "This broker does not support {what}"),
             LimitError::QoSUnavailable { asked, max } => write!(
                 f,
                 "This broker accepts at most QoS {max}: QoS {asked} is not available, choose QoS {max} or lower"

@@ -40,6 +40,10 @@ pub struct Will {
     pub payload: Bytes,
     pub qos: QoS,
     pub retain: bool,
+    /// MQTT 5: seconds the broker waits before publishing it (a quick reconnect cancels it).
+    pub delay: u32,
+    /// MQTT 5: the will message's own properties (expiry, content type, user properties...).
+    pub props: Option<Box<PublishProps>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +62,10 @@ pub struct Connect {
     pub max_packet_size: u32,
     /// MQTT 5 only: how many topic aliases the broker may use toward us.
     pub topic_alias_max: u16,
+    /// MQTT 5 only: ask for Response Information in CONNACK.
+    pub request_response_info: bool,
+    /// MQTT 5 only.
+    pub user_properties: Vec<(String, String)>,
 }
 
 /// What the broker told us in CONNACK. Limits are `None` when not sent (3.1.1 never sends them).
@@ -76,6 +84,14 @@ pub struct ConnAck {
     pub retain_available: Option<u8>,
     /// MQTT 5: another broker to use (with 0x9C / 0x9D).
     pub server_reference: Option<String>,
+    /// MQTT 5: 0 when the broker refuses filters with + or #.
+    pub wildcard_available: Option<u8>,
+    /// MQTT 5: 0 when the broker refuses subscription identifiers.
+    pub sub_ids_available: Option<u8>,
+    /// MQTT 5: 0 when the broker refuses $share/ subscriptions.
+    pub shared_available: Option<u8>,
+    /// MQTT 5: what we may base response topics on, when we asked.
+    pub response_information: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

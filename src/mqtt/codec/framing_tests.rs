@@ -23,6 +23,8 @@ fn connect() -> Packet {
         receive_maximum: 10,
         max_packet_size: 4096,
         topic_alias_max: 0,
+        request_response_info: false,
+        user_properties: Vec::new(),
     })
 }
 

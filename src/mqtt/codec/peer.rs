@@ -52,7 +52,23 @@ mod full {
         Ok(match kind {
             PacketType::Connect => {
                 let c = v5::Connect::read(fixed, frame).map_err(malformed)?;
-                let will = c.last_will.map(|w| will(w.topic, w.message, w.qos, w.retain));
+                let will = c.last_will.map(|w| {
+                    let mut will = will(w.topic, w.message, w.qos, w.retain);
+                    if let Some(p) = w.properties {
+                        will.delay = p.delay_interval.unwrap_or(0);
+                        will.props = crate::mqtt::packet::PublishProps {
+                            payload_format: p.payload_format_indicator,
+                            message_expiry: p.message_expiry_interval,
+                            content_type: p.content_type,
+                            response_topic: p.response_topic,
+                            correlation_data: p.correlation_data,
+                            user_properties: p.user_properties,
+                            ..Default::default()
+                        }
+                        .boxed();
+                    }
+                    will
+                });
                 let login = c.login.map(|l| (l.username, l.password));
                 let mut connect = connect(c.client_id, c.keep_alive, c.clean_session, login, will);
                 if let Some(p) = c.properties {
@@ -60,6 +76,8 @@ mod full {
                     connect.receive_maximum = p.receive_maximum.unwrap_or(0);
                     connect.max_packet_size = p.max_packet_size.unwrap_or(0);
                     connect.topic_alias_max = p.topic_alias_max.unwrap_or(0);
+                    connect.request_response_info = p.request_response_info == Some(1);
+                    connect.user_properties = p.user_properties;
                 }
                 Packet::Connect(connect)
             }
@@ -120,6 +138,8 @@ mod full {
             receive_maximum: 0,
             max_packet_size: 0,
             topic_alias_max: 0,
+            request_response_info: false,
+            user_properties: Vec::new(),
         }
     }
 
@@ -130,6 +150,8 @@ mod full {
             payload,
             qos: qos_from_wire(qos),
             retain,
+            delay: 0,
+            props: None,
         }
     }
 
@@ -178,6 +200,10 @@ mod full {
                 props.server_keep_alive = a.server_keep_alive;
                 props.reason_string = a.reason_string.clone();
                 props.retain_available = a.retain_available;
+                props.wildcard_subscription_available = a.wildcard_available;
+                props.subscription_identifiers_available = a.sub_ids_available;
+                props.shared_subscription_available = a.shared_available;
+                props.response_information = a.response_information.clone();
                 props.server_reference = a.server_reference.clone();
                 v5::ConnAck {
                     session_present: a.session_present,

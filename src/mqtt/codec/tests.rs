@@ -67,11 +67,15 @@ fn full_connect(session_expiry: u32, receive_maximum: u16, max_packet_size: u32)
             payload: Bytes::from_static(b"bye"),
             qos: QoS::AtLeastOnce,
             retain: true,
+            delay: 0,
+            props: None,
         }),
         session_expiry,
         receive_maximum,
         max_packet_size,
         topic_alias_max: 0,
+        request_response_info: false,
+        user_properties: Vec::new(),
     })
 }
 
@@ -128,6 +132,8 @@ fn minimal_connect_has_no_flags_and_an_empty_v5_property_list() {
         receive_maximum: 0,
         max_packet_size: 0,
         topic_alias_max: 0,
+        request_response_info: false,
+        user_properties: Vec::new(),
     });
     #[rustfmt::skip]
     both_ways(V4, bare.clone(), &[

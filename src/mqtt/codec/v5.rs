@@ -33,6 +33,10 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
                 server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
                 retain_available: p.as_ref().and_then(|p| p.retain_available),
+                wildcard_available: p.as_ref().and_then(|p| p.wildcard_subscription_available),
+                sub_ids_available: p.as_ref().and_then(|p| p.subscription_identifiers_available),
+                shared_available: p.as_ref().and_then(|p| p.shared_subscription_available),
+                response_information: p.as_ref().and_then(|p| p.response_information.clone()),
                 server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
                 reason_string: p.and_then(|p| p.reason_string),
             })
@@ -100,6 +104,23 @@ fn props_from_wire(p: w::PublishProperties) -> Option<Box<PublishProps>> {
         topic_alias: p.topic_alias,
     }
     .boxed()
+}
+
+/// A will's properties; `None` when it has none, as 3.1.1-era wills do.
+fn will_props(will: &crate::mqtt::packet::Will) -> Option<w::WillProperties> {
+    let p = will.props.as_deref();
+    if will.delay == 0 && p.is_none() {
+        return None;
+    }
+    Some(w::WillProperties {
+        delay_interval: (will.delay > 0).then_some(will.delay),
+        payload_format_indicator: p.and_then(|p| p.payload_format),
+        message_expiry_interval: p.and_then(|p| p.message_expiry),
+        content_type: p.and_then(|p| p.content_type.clone()),
+        response_topic: p.and_then(|p| p.response_topic.clone()),
+        correlation_data: p.and_then(|p| p.correlation_data.clone()),
+        user_properties: p.map(|p| p.user_properties.clone()).unwrap_or_default(),
+    })
 }
 
 fn props_to_wire(p: &PublishProps) -> w::PublishProperties {
@@ -175,9 +196,9 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 receive_maximum: (c.receive_maximum > 0).then_some(c.receive_maximum),
                 max_packet_size: (c.max_packet_size > 0).then_some(c.max_packet_size),
                 topic_alias_max: (c.topic_alias_max > 0).then_some(c.topic_alias_max),
-                request_response_info: None,
+                request_response_info: c.request_response_info.then_some(1),
                 request_problem_info: None,
-                user_properties: Vec::new(),
+                user_properties: c.user_properties.clone(),
                 authentication_method: None,
                 authentication_data: None,
             };
@@ -191,7 +212,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                     message: will.payload.clone(),
                     qos: qos_to_wire(will.qos),
                     retain: will.retain,
-                    properties: None,
+                    properties: will_props(will),
                 }),
                 login,
                 properties: Some(properties),

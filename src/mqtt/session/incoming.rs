@@ -129,6 +129,14 @@ impl Session {
         self.state = State::Connected;
         self.backoff.reset();
         self.retain_available = ack.retain_available != Some(0);
+        self.caps = super::BrokerCaps {
+            wildcards: ack.wildcard_available != Some(0),
+            subscription_ids: ack.sub_ids_available != Some(0),
+            shared: ack.shared_available != Some(0),
+            retain: self.retain_available,
+            max_qos: ack.max_qos.and_then(QoS::from_u8).unwrap_or(QoS::ExactlyOnce),
+            response_information: ack.response_information.clone(),
+        };
         self.ping_sent = None;
         self.inflight_limit = (self.opts.max_inflight as usize)
             .min(ack.receive_maximum.map_or(usize::MAX, |r| r as usize))

@@ -80,6 +80,48 @@ pub enum Event {
     },
 }
 
+/// What the broker announced in its MQTT 5 CONNACK about optional features; all on until
+/// it says otherwise (3.1.1 brokers say nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerCaps {
+    pub wildcards: bool,
+    pub subscription_ids: bool,
+    pub shared: bool,
+    pub retain: bool,
+    pub max_qos: QoS,
+    /// Response Information, when we asked for it and the broker gave it.
+    pub response_information: Option<String>,
+}
+
+impl Default for BrokerCaps {
+    fn default() -> Self {
+        BrokerCaps {
+            wildcards: true,
+            subscription_ids: true,
+            shared: true,
+            retain: true,
+            max_qos: QoS::ExactlyOnce,
+            response_information: None,
+        }
+    }
+}
+
+impl BrokerCaps {
+    /// Why this broker would refuse a subscription, before it is sent.
+    pub fn refuses(&self, filter: &str, options: &SubOptions) -> Option<LimitError> {
+        if !self.shared && filter.starts_with("$share/") {
+            return Some(LimitError::Unavailable("shared subscriptions"));
+        }
+        if !self.wildcards && filter.contains(['+', '#']) {
+            return Some(LimitError::Unavailable("wildcard subscriptions"));
+        }
+        if !self.subscription_ids && options.id.is_some() {
+            return Some(LimitError::Unavailable("subscription identifiers"));
+        }
+        None
+    }
+}
+
 /// Where the session stands, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -120,6 +162,7 @@ pub struct Session {
     max_packet_out: usize,
     max_qos: QoS,
     retain_available: bool,
+    caps: BrokerCaps,
     keep_alive_ms: u64,
     last_sent: Millis,
     ping_sent: Option<Millis>,
@@ -147,6 +190,7 @@ impl Session {
             v5_confirmed: false,
             protocol_failures: 0,
             retain_available: true,
+            caps: BrokerCaps::default(),
             client_id: opts.client_id.clone(),
             inflight_limit: opts.max_inflight as usize,
             keep_alive_ms: opts.keep_alive as u64 * 1000,
@@ -191,6 +235,11 @@ impl Session {
         self.version
     }
 
+    /// What the broker of the current connection said it can do (MQTT 5 CONNACK).
+    pub fn broker(&self) -> &BrokerCaps {
+        &self.caps
+    }
+
     /// The client id in use: the broker's assigned one once it sent it.
     pub fn client_id(&self) -> &str {
         &self.client_id
@@ -227,12 +276,19 @@ impl Session {
 
     /// Says goodbye to the broker and stays disconnected until `connect`.
     pub fn disconnect(&mut self, now: Millis) {
+        self.close_by_user(now, 0x00);
+    }
+
+    /// Leaves so that the broker publishes the will message anyway: DISCONNECT 0x04 in
+    /// MQTT 5; in 3.1.1, which has no such code, the link is closed without DISCONNECT.
+    pub fn disconnect_with_will(&mut self, now: Millis) {
+        self.close_by_user(now, 0x04);
+    }
+
+    fn close_by_user(&mut self, now: Millis, code: u8) {
         self.now = now;
-        if self.state == State::Connected {
-            self.send(Packet::Disconnect {
-                code: 0,
-                reason: None,
-            });
+        if self.state == State::Connected && (code == 0 || self.version == Version::V5) {
+            self.send(Packet::Disconnect { code, reason: None });
         }
         if self.transport_open() {
             self.events.push_back(Event::CloseTransport);
@@ -263,9 +319,11 @@ impl Session {
                 password: o.password.clone().filter(|p| !p.is_empty()),
                 will: o.will.clone(),
                 session_expiry: o.session_expiry,
-                receive_maximum: u16::MAX,
+                receive_maximum: o.receive_maximum,
                 max_packet_size: o.max_packet_size,
                 topic_alias_max: TOPIC_ALIAS_MAX,
+                request_response_info: o.request_response_info,
+                user_properties: o.user_properties.clone(),
             };
             self.send(Packet::Connect(connect));
         }
@@ -385,6 +443,11 @@ impl Session {
     pub fn subscribe_with(&mut self, filter: &str, options: SubOptions) -> Result<(), Error> {
         validate_filter(filter)?;
         validate_sub_options(filter, &options)?;
+        if self.state == State::Connected {
+            if let Some(e) = self.caps.refuses(filter, &options) {
+                return Err(e.into());
+            }
+        }
         match self.state {
             State::Idle => return Err(UsageError::NotConnected.into()),
             State::Connected => {

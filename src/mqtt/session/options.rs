@@ -25,6 +25,12 @@ pub struct Options {
     pub will: Option<Will>,
     /// The largest packet we accept from the broker.
     pub max_packet_size: u32,
+    /// MQTT 5: how many QoS 1/2 messages the broker may have in flight toward us.
+    pub receive_maximum: u16,
+    /// MQTT 5: ask the broker for Response Information (a base for response topics).
+    pub request_response_info: bool,
+    /// MQTT 5: user properties of CONNECT, in order.
+    pub user_properties: Vec<(String, String)>,
     /// Our own cap on QoS 1/2 publishes awaiting acknowledgement.
     pub max_inflight: u16,
     /// How long to wait for the transport to open and CONNACK to arrive.
@@ -52,6 +58,9 @@ impl Default for Options {
             session_expiry: 0,
             will: None,
             max_packet_size: 16 * 1024 * 1024,
+            receive_maximum: u16::MAX,
+            request_response_info: false,
+            user_properties: Vec::new(),
             max_inflight: 100,
             connect_timeout_ms: 10_000,
             ping_timeout_ms: 30_000,
@@ -101,6 +110,16 @@ pub(super) fn validate_options(o: &Options) -> Result<(), UsageError> {
     }
     if o.max_packet_size < 64 {
         return bad("Maximum packet size must be at least 64 bytes");
+    }
+    if o.receive_maximum == 0 {
+        return bad("Receive maximum must be at least 1");
+    }
+    if o.user_properties.iter().any(|(k, v)| k.len() > 65_535 || v.len() > 65_535) {
+        return bad("Each user property must be at most 65,535 bytes");
+    }
+    if let Some(p) = o.will.as_ref().and_then(|w| w.props.as_deref()) {
+        validate_publish_props(p, &o.will.as_ref().map(|w| w.payload.clone()).unwrap_or_default())
+            .map_err(|e| UsageError::InvalidOptions(format!("Will message: {e}")))?;
     }
     Ok(())
 }

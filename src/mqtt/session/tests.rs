@@ -25,6 +25,8 @@ fn full_options(version: Version) -> Options {
             payload: Bytes::from_static(b"gone"),
             qos: QoS::AtLeastOnce,
             retain: true,
+            delay: 0,
+            props: None,
         }),
         ..options(version)
     }
@@ -171,6 +173,8 @@ fn invalid_options_are_refused_before_any_transport_is_opened() {
             payload: Bytes::from(payload),
             qos: QoS::AtMostOnce,
             retain: false,
+            delay: 0,
+            props: None,
         })
     };
     let bad = [
