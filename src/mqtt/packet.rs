@@ -56,6 +56,10 @@ pub struct Connect {
     pub receive_maximum: u16,
     /// MQTT 5 only: the largest packet we accept.
     pub max_packet_size: u32,
+    /// MQTT 5 only: the enhanced authentication method (e.g. "SCRAM-SHA-256").
+    pub auth_method: Option<String>,
+    /// MQTT 5 only: the method's first message (SCRAM: client-first).
+    pub auth_data: Option<Bytes>,
 }
 
 /// What the broker told us in CONNACK. Limits are `None` when not sent (3.1.1 never sends them).
@@ -74,6 +78,8 @@ pub struct ConnAck {
     pub retain_available: Option<u8>,
     /// MQTT 5: another broker to use (with 0x9C / 0x9D).
     pub server_reference: Option<String>,
+    /// MQTT 5: the method's last message on success (SCRAM: server-final).
+    pub auth_data: Option<Bytes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +138,14 @@ pub enum Packet {
         code: u8,
         reason: Option<String>,
     },
+    /// MQTT 5 enhanced authentication: 0x00 success, 0x18 continue, 0x19 re-authenticate.
+    /// User properties are read and dropped: nothing here acts on them.
+    Auth {
+        code: u8,
+        method: Option<String>,
+        data: Option<Bytes>,
+        reason: Option<String>,
+    },
     /// Not a wire packet: a PUBLISH larger than our maximum that the framer skipped
     /// without buffering it (3.1.1 only; MQTT 5 brokers must not send one). The session
     /// acknowledges it so that the broker does not send it again, and says so.
@@ -160,6 +174,7 @@ impl Packet {
             Packet::PingReq => "PINGREQ",
             Packet::PingResp => "PINGRESP",
             Packet::Disconnect { .. } => "DISCONNECT",
+            Packet::Auth { .. } => "AUTH",
             Packet::Skipped { .. } => "PUBLISH",
         }
     }

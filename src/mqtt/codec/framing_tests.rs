@@ -22,6 +22,8 @@ fn connect() -> Packet {
         session_expiry: 60,
         receive_maximum: 10,
         max_packet_size: 4096,
+        auth_method: None,
+        auth_data: None,
     })
 }
 
@@ -92,10 +94,17 @@ fn a_packet_and_the_start_of_the_next_yield_one_and_keep_the_rest() {
 }
 
 #[test]
-fn v5_auth_is_reported_as_unsupported() {
-    assert_eq!(decode(V5, &[0xF0, 0x00]), Err(ProtocolError::UnsupportedAuth));
-    // Known from the first byte: no need to wait for the body.
-    assert_eq!(decode(V5, &[0xF0, 0x7F]), Err(ProtocolError::UnsupportedAuth));
+fn v5_auth_is_decoded_and_waits_for_its_body_like_any_packet() {
+    let success = Packet::Auth {
+        code: 0,
+        method: None,
+        data: None,
+        reason: None,
+    };
+    assert_eq!(decode(V5, &[0xF0, 0x00]), Ok(Some(success)));
+    assert_eq!(decode(V5, &[0xF0, 0x7F]), Ok(None));
+    // Its flags are reserved: known wrong from the first byte.
+    assert!(matches!(decode(V5, &[0xF1, 0x7F]), Err(ProtocolError::Malformed(_))));
 }
 
 #[test]

@@ -52,6 +52,8 @@ mod full {
                     connect.session_expiry = p.session_expiry_interval.unwrap_or(0);
                     connect.receive_maximum = p.receive_maximum.unwrap_or(0);
                     connect.max_packet_size = p.max_packet_size.unwrap_or(0);
+                    connect.auth_method = p.authentication_method;
+                    connect.auth_data = p.authentication_data;
                 }
                 Packet::Connect(connect)
             }
@@ -90,6 +92,8 @@ mod full {
             session_expiry: 0,
             receive_maximum: 0,
             max_packet_size: 0,
+            auth_method: None,
+            auth_data: None,
         }
     }
 
@@ -156,6 +160,7 @@ mod full {
                 props.reason_string = a.reason_string.clone();
                 props.retain_available = a.retain_available;
                 props.server_reference = a.server_reference.clone();
+                props.authentication_data = a.auth_data.clone();
                 v5::ConnAck {
                     session_present: a.session_present,
                     code: connack_code(a.code),

@@ -62,6 +62,8 @@ fn full_connect(session_expiry: u32, receive_maximum: u16, max_packet_size: u32)
         session_expiry,
         receive_maximum,
         max_packet_size,
+        auth_method: None,
+        auth_data: None,
     })
 }
 
@@ -117,6 +119,8 @@ fn minimal_connect_has_no_flags_and_an_empty_v5_property_list() {
         session_expiry: 0,
         receive_maximum: 0,
         max_packet_size: 0,
+        auth_method: None,
+        auth_data: None,
     });
     #[rustfmt::skip]
     both_ways(V4, bare.clone(), &[

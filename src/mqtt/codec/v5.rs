@@ -4,7 +4,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, peer, qos_from_wire, qos_to_wire};
+use super::{auth, malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::{ConnAck, Packet, Publish};
 
@@ -34,6 +34,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
                 retain_available: p.as_ref().and_then(|p| p.retain_available),
                 server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
+                auth_data: p.as_ref().and_then(|p| p.authentication_data.clone()),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
@@ -138,8 +139,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 request_response_info: None,
                 request_problem_info: None,
                 user_properties: Vec::new(),
-                authentication_method: None,
-                authentication_data: None,
+                authentication_method: c.auth_method.clone(),
+                authentication_data: c.auth_data.clone(),
             };
             w::Connect {
                 protocol: mqttbytes::Protocol::V5,
@@ -248,6 +249,12 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
+        Packet::Auth {
+            code,
+            method,
+            data,
+            reason,
+        } => auth::encode(*code, method.as_deref(), data.as_deref(), reason.as_deref(), out)?,
         Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
             peer::encode_v5(packet, out)?;
         }

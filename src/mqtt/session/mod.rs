@@ -5,6 +5,7 @@
 //! with the current time in milliseconds), then drains `poll_transmit` and
 //! `poll_event`, and arms one timer at `poll_timeout`.
 
+mod auth;
 mod incoming;
 mod options;
 mod outgoing;
@@ -21,7 +22,7 @@ use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
 use options::validate_options;
-pub use options::Options;
+pub use options::{Auth, Options};
 use outgoing::Outgoing;
 
 /// Broker protocol violations in a row after which the session stops retrying.
@@ -127,6 +128,8 @@ pub struct Session {
     // Per connection: requests awaiting their acknowledgement.
     pending_subscribes: SortedMap<u16, Vec<(String, QoS)>>,
     pending_unsubscribes: SortedMap<u16, Vec<String>>,
+    /// The SCRAM exchange under way (see auth.rs).
+    auth: auth::AuthState,
 }
 
 impl Session {
@@ -161,6 +164,7 @@ impl Session {
             next_publish_id: 1,
             pending_subscribes: SortedMap::default(),
             pending_unsubscribes: SortedMap::default(),
+            auth: auth::AuthState::default(),
         }
     }
 
@@ -244,7 +248,7 @@ impl Session {
         if let State::Opening { since } = self.state {
             self.state = State::AwaitConnAck { since };
             let o = &self.opts;
-            let connect = Connect {
+            let mut connect = Connect {
                 // After the broker assigned an id, reconnects reuse it: asking for a new
                 // one would orphan the session it keeps for us.
                 client_id: self.client_id.clone(),
@@ -256,7 +260,12 @@ impl Session {
                 session_expiry: o.session_expiry,
                 receive_maximum: u16::MAX,
                 max_packet_size: o.max_packet_size,
+                auth_method: None,
+                auth_data: None,
             };
+            if let Err(e) = self.start_auth(&mut connect) {
+                return self.fail(e, true);
+            }
             self.send(Packet::Connect(connect));
         }
     }
@@ -525,7 +534,9 @@ impl Session {
     /// close or silence instead of CONNACK): try once more at once with 3.1.1. False when
     /// that does not apply (already 3.1.1, 5.0 confirmed, or fallback turned off).
     pub(super) fn fall_back(&mut self) -> bool {
-        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback {
+        // SCRAM exists only in 5.0: a 3.1.1 CONNECT would drop it.
+        let scram = self.opts.auth.is_some();
+        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback || scram {
             return false;
         }
         if self.transport_open() {
@@ -564,7 +575,7 @@ impl Session {
             Error::Usage(_) | Error::Limit(_) => true,
             // A broker that breaks the protocol the same way on every connection would
             // otherwise be reconnected to forever (CONNACK resets the backoff).
-            Error::Protocol(_) => self.protocol_failures >= MAX_PROTOCOL_FAILURES,
+            Error::Protocol(e) => e.is_permanent() || self.protocol_failures >= MAX_PROTOCOL_FAILURES,
             Error::Transport(_) => false,
         };
         if self.opts.reconnect && !permanent {
