@@ -77,7 +77,10 @@ fn scram_sha1_and_sha512_connect_too() {
         let mut pair = scram_pair(m, "pencil");
         pair.start();
         assert_eq!(pair.session.status(), Status::Connected, "{m:?}");
-        assert_eq!(connects(&pair.broker.take())[0].auth_method.as_deref(), Some(m.name()));
+        assert_eq!(
+            connects(&pair.broker.take())[0].auth_method.as_deref(),
+            Some(m.name())
+        );
     }
 }
 
@@ -86,7 +89,10 @@ fn a_wrong_password_is_refused_without_a_reconnect_loop() {
     let mut pair = scram_pair(ScramMechanism::Sha256, "crayon");
     pair.start();
     let error = final_error(&mut pair);
-    assert!(matches!(error, Error::Refused(Refusal { code: 0x86, .. })), "{error:?}");
+    assert!(
+        matches!(error, Error::Refused(Refusal { code: 0x86, .. })),
+        "{error:?}"
+    );
     assert_eq!(pair.opens, 1);
     assert_eq!(scram(&pair).rejected, 1);
 }
@@ -98,7 +104,12 @@ fn a_broker_whose_server_final_is_wrong_is_refused_for_good() {
     pair.start();
     let error = final_error(&mut pair);
     assert_eq!(error, Error::Protocol(ProtocolError::ServerNotProven));
-    assert!(error.to_string().contains("could not prove it knows the password"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("could not prove it knows the password"),
+        "{error}"
+    );
     assert!(!pair.events().iter().any(|e| matches!(e, Event::Connected { .. })));
 }
 
@@ -107,7 +118,10 @@ fn a_broker_that_skips_the_exchange_and_accepts_is_not_trusted() {
     // No SCRAM server: a plain CONNACK 0x00 without server-final.
     let mut pair = Pair::idle(scram_options(ScramMechanism::Sha256, "pencil"));
     pair.start();
-    assert_eq!(final_error(&mut pair), Error::Protocol(ProtocolError::ServerNotProven));
+    assert_eq!(
+        final_error(&mut pair),
+        Error::Protocol(ProtocolError::ServerNotProven)
+    );
 }
 
 #[test]
@@ -120,13 +134,19 @@ fn bad_authentication_method_and_not_authorized_are_permanent_refusals() {
         });
         pair.start();
         let error = final_error(&mut pair);
-        assert!(matches!(error, Error::Refused(Refusal { code: c, .. }) if c == code), "{error:?}");
+        assert!(
+            matches!(error, Error::Refused(Refusal { code: c, .. }) if c == code),
+            "{error:?}"
+        );
     }
     // The broker's SCRAM server knows another mechanism: it answers 0x8C.
     let mut pair = Pair::idle(scram_options(ScramMechanism::Sha1, "pencil"));
     pair.broker.scram = Some(ScramServer::new(ScramMechanism::Sha256, "pencil"));
     pair.start();
-    assert!(matches!(final_error(&mut pair), Error::Refused(Refusal { code: 0x8C, .. })));
+    assert!(matches!(
+        final_error(&mut pair),
+        Error::Refused(Refusal { code: 0x8C, .. })
+    ));
 }
 
 #[test]
@@ -134,9 +154,15 @@ fn auth_from_a_broker_when_none_was_asked_is_a_protocol_error() {
     let mut pair = Pair::connected(options(Version::V5));
     pair.deliver(auth(0x18, "SCRAM-SHA-256", b"r=x,s=QSXCR+Q6sek8bf92,i=4096"));
     let ds = disconnects(&pair.events());
-    assert!(matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]), "{ds:?}");
+    assert!(
+        matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]),
+        "{ds:?}"
+    );
     // The session told the broker why.
-    assert!(matches!(pair.broker.take()[..], [Packet::Disconnect { code: 0x82, .. }]));
+    assert!(matches!(
+        pair.broker.take()[..],
+        [Packet::Disconnect { code: 0x82, .. }]
+    ));
 
     // Before CONNACK too, and an AUTH is no reason to fall back to 3.1.1.
     let mut pair = Pair::idle(options(Version::V5));
@@ -144,7 +170,10 @@ fn auth_from_a_broker_when_none_was_asked_is_a_protocol_error() {
     pair.start();
     pair.deliver(auth(0x18, "SCRAM-SHA-256", b"r=x"));
     let ds = disconnects(&pair.events());
-    assert!(matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]), "{ds:?}");
+    assert!(
+        matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]),
+        "{ds:?}"
+    );
     assert_eq!(pair.session.version(), Version::V5);
 }
 
@@ -153,9 +182,16 @@ fn auth_with_another_method_is_a_protocol_error() {
     let mut pair = Pair::idle(scram_options(ScramMechanism::Sha256, "pencil"));
     pair.broker.connack = None;
     pair.start();
-    pair.deliver(auth(0x18, "SCRAM-SHA-1", b"r=Cl13ntN0nc31x,s=QSXCR+Q6sek8bf92,i=4096"));
+    pair.deliver(auth(
+        0x18,
+        "SCRAM-SHA-1",
+        b"r=Cl13ntN0nc31x,s=QSXCR+Q6sek8bf92,i=4096",
+    ));
     let ds = disconnects(&pair.events());
-    assert!(matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]), "{ds:?}");
+    assert!(
+        matches!(ds[..], [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]),
+        "{ds:?}"
+    );
 }
 
 #[test]
@@ -168,8 +204,19 @@ fn re_authentication_repeats_the_exchange_on_the_live_connection() {
     assert!(pair.session.authenticating());
     pair.pump();
     let sent = pair.broker.take();
-    assert!(matches!(&sent[..], [Packet::Auth { code: 0x19, .. }, Packet::Auth { code: 0x18, .. }]), "{sent:?}");
-    let Packet::Auth { data: Some(first), .. } = &sent[0] else { unreachable!() };
+    assert!(
+        matches!(
+            &sent[..],
+            [Packet::Auth { code: 0x19, .. }, Packet::Auth { code: 0x18, .. }]
+        ),
+        "{sent:?}"
+    );
+    let Packet::Auth {
+        data: Some(first), ..
+    } = &sent[0]
+    else {
+        unreachable!()
+    };
     assert!(first.starts_with(b"n,,n=user,r=Fr3shN0nc3"));
     assert_eq!(scram(&pair).accepted, 2);
     assert!(!pair.session.authenticating());
@@ -180,8 +227,14 @@ fn re_authentication_repeats_the_exchange_on_the_live_connection() {
     pair.broker.scram.as_mut().unwrap().wrong_server_final = true;
     pair.session.reauthenticate(pair.now, "Fr3shN0nc3").unwrap();
     pair.pump();
-    assert_eq!(final_error(&mut pair), Error::Protocol(ProtocolError::ServerNotProven));
-    assert!(matches!(pair.broker.take().last(), Some(Packet::Disconnect { code: 0x82, .. })));
+    assert_eq!(
+        final_error(&mut pair),
+        Error::Protocol(ProtocolError::ServerNotProven)
+    );
+    assert!(matches!(
+        pair.broker.take().last(),
+        Some(Packet::Disconnect { code: 0x82, .. })
+    ));
 }
 
 #[test]
@@ -192,7 +245,10 @@ fn re_authentication_needs_a_scram_connection() {
         Err(Error::Usage(UsageError::InvalidOptions(_)))
     ));
     let mut idle = Pair::idle(scram_options(ScramMechanism::Sha256, "pencil"));
-    assert_eq!(idle.session.reauthenticate(0, "n"), Err(Error::Usage(UsageError::NotConnected)));
+    assert_eq!(
+        idle.session.reauthenticate(0, "n"),
+        Err(Error::Usage(UsageError::NotConnected))
+    );
     // A broker's AUTH success while connecting is out of place: success is CONNACK.
     let mut pair = Pair::idle(scram_options(ScramMechanism::Sha256, "pencil"));
     pair.broker.connack = None;
@@ -249,7 +305,11 @@ fn scram_needs_mqtt_5_and_a_username_and_never_falls_back_to_3_1_1() {
         username: Some("us\ner".into()),
         ..scram_options(ScramMechanism::Sha256, "pencil")
     };
-    for (opts, says) in [(v311, "MQTT 5.0"), (no_user, "username"), (control, "control character")] {
+    for (opts, says) in [
+        (v311, "MQTT 5.0"),
+        (no_user, "username"),
+        (control, "control character"),
+    ] {
         match session.connect(0, opts) {
             Err(UsageError::InvalidOptions(s)) => assert!(s.contains(says), "{s}"),
             other => panic!("{other:?}"),
@@ -258,6 +318,9 @@ fn scram_needs_mqtt_5_and_a_username_and_never_falls_back_to_3_1_1() {
     let mut pair = Pair::idle(scram_options(ScramMechanism::Sha256, "pencil"));
     pair.broker.only_v311(Refuse5::ReturnCode1);
     pair.start();
-    assert!(matches!(final_error(&mut pair), Error::Refused(Refusal { code: 0x84, .. })));
+    assert!(matches!(
+        final_error(&mut pair),
+        Error::Refused(Refusal { code: 0x84, .. })
+    ));
     assert_eq!(pair.broker.connect_levels, [5]);
 }

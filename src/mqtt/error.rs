@@ -181,9 +181,7 @@ impl fmt::Display for ProtocolError {
             }
             ProtocolError::Unexpected(s) => write!(f, "unexpected {s}"),
             ProtocolError::Auth(s) => write!(f, "authentication failed ({s})"),
-            ProtocolError::ServerNotProven => {
-                f.write_str("the broker could not prove it knows the password")
-            }
+            ProtocolError::ServerNotProven => f.write_str("the broker could not prove it knows the password"),
             ProtocolError::TextFrame => {
                 f.write_str("a text WebSocket message (MQTT allows binary messages only)")
             }

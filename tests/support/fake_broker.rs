@@ -252,12 +252,14 @@ impl FakeBroker {
                 code: 0x8C,
                 ..ConnAck::default()
             }),
-            Packet::Connect(Connect { auth_data, .. }) => {
-                auth(0x18, scram.server_first(auth_data.as_deref().unwrap_or_default(), false))
-            }
-            Packet::Auth { code: 0x19, data, .. } => {
-                auth(0x18, scram.server_first(data.as_deref().unwrap_or_default(), true))
-            }
+            Packet::Connect(Connect { auth_data, .. }) => auth(
+                0x18,
+                scram.server_first(auth_data.as_deref().unwrap_or_default(), false),
+            ),
+            Packet::Auth { code: 0x19, data, .. } => auth(
+                0x18,
+                scram.server_first(data.as_deref().unwrap_or_default(), true),
+            ),
             Packet::Auth { code: 0x18, data, .. } => {
                 match scram.server_final(data.as_deref().unwrap_or_default()) {
                     (Some(server_final), false) => Packet::ConnAck(ConnAck {

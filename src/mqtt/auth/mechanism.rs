@@ -16,7 +16,11 @@ pub enum ScramMechanism {
 }
 
 impl ScramMechanism {
-    pub const ALL: [ScramMechanism; 3] = [ScramMechanism::Sha1, ScramMechanism::Sha256, ScramMechanism::Sha512];
+    pub const ALL: [ScramMechanism; 3] = [
+        ScramMechanism::Sha1,
+        ScramMechanism::Sha256,
+        ScramMechanism::Sha512,
+    ];
 
     /// The SASL name, sent as MQTT's Authentication Method.
     pub fn name(self) -> &'static str {
@@ -55,8 +59,12 @@ impl ScramMechanism {
         let mut out = vec![0; self.hash(&[]).len()];
         match self {
             ScramMechanism::Sha1 => pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, &mut out),
-            ScramMechanism::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out),
-            ScramMechanism::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out),
+            ScramMechanism::Sha256 => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out)
+            }
+            ScramMechanism::Sha512 => {
+                pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out)
+            }
         }
         out
     }

@@ -79,7 +79,12 @@ fn printable(b: u8) -> bool {
 }
 
 impl ScramClient {
-    pub fn new(mechanism: ScramMechanism, username: &str, password: &str, nonce: &str) -> Result<Self, ScramError> {
+    pub fn new(
+        mechanism: ScramMechanism,
+        username: &str,
+        password: &str,
+        nonce: &str,
+    ) -> Result<Self, ScramError> {
         validate_nonce(nonce)?;
         let client_first_bare = format!("n={},r={nonce}", escape_username(username)?);
         Ok(ScramClient {
@@ -156,7 +161,11 @@ impl ScramClient {
         let client_key = m.hmac(&salted, b"Client Key");
         let stored_key = m.hash(&client_key);
         let client_signature = m.hmac(&stored_key, auth_message.as_bytes());
-        let proof: Vec<u8> = client_key.iter().zip(&client_signature).map(|(k, s)| k ^ s).collect();
+        let proof: Vec<u8> = client_key
+            .iter()
+            .zip(&client_signature)
+            .map(|(k, s)| k ^ s)
+            .collect();
         let server_key = m.hmac(&salted, b"Server Key");
         self.stage = Stage::AwaitServerFinal {
             server_signature: m.hmac(&server_key, auth_message.as_bytes()),

@@ -52,19 +52,31 @@ fn a_wrong_server_signature_or_an_error_is_refused() {
         Err(ScramError::ServerSignature)
     );
     // A truncated signature is wrong too, not a prefix match.
-    assert_eq!(c.handle_server_final(b"v=6rriTRBi"), Err(ScramError::ServerSignature));
+    assert_eq!(
+        c.handle_server_final(b"v=6rriTRBi"),
+        Err(ScramError::ServerSignature)
+    );
     assert_eq!(
         c.handle_server_final(b"e=invalid-proof"),
         Err(ScramError::Rejected("invalid-proof".into()))
     );
-    assert!(matches!(c.handle_server_final(b"x=1"), Err(ScramError::Malformed(_))));
-    assert!(matches!(c.handle_server_final(b"v=not base64!"), Err(ScramError::Malformed(_))));
+    assert!(matches!(
+        c.handle_server_final(b"x=1"),
+        Err(ScramError::Malformed(_))
+    ));
+    assert!(matches!(
+        c.handle_server_final(b"v=not base64!"),
+        Err(ScramError::Malformed(_))
+    ));
 }
 
 #[test]
 fn server_final_before_server_first_and_a_second_server_first_are_out_of_order() {
     let mut c = sha1_client();
-    assert!(matches!(c.handle_server_final(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ="), Err(ScramError::OutOfOrder(_))));
+    assert!(matches!(
+        c.handle_server_final(b"v=rmF9pqV8S7suAoZWja4dJRkFsKQ="),
+        Err(ScramError::OutOfOrder(_))
+    ));
     c.handle_server_first(RFC5802_SERVER_FIRST.as_bytes()).unwrap();
     assert!(c.awaits_server_final());
     assert!(matches!(
@@ -89,11 +101,17 @@ fn server_first_must_extend_our_nonce_and_carry_salt_and_count() {
         "",
     ] {
         assert!(
-            matches!(sha1_client().handle_server_first(bad.as_bytes()), Err(ScramError::Malformed(_))),
+            matches!(
+                sha1_client().handle_server_first(bad.as_bytes()),
+                Err(ScramError::Malformed(_))
+            ),
             "{bad}"
         );
     }
-    assert!(matches!(sha1_client().handle_server_first(&[0xFF]), Err(ScramError::Malformed(_))));
+    assert!(matches!(
+        sha1_client().handle_server_first(&[0xFF]),
+        Err(ScramError::Malformed(_))
+    ));
     assert_eq!(
         sha1_client().handle_server_first(b"e=unknown-user"),
         Err(ScramError::Rejected("unknown-user".into()))
@@ -122,12 +140,18 @@ fn usernames_are_escaped_and_control_characters_refused() {
     assert_eq!(escape_username("a,b=c").unwrap(), "a=2Cb=3Dc");
     assert_eq!(escape_username("émile").unwrap(), "émile");
     for bad in ["", "a\nb", "tab\there", "c1\u{85}", "del\u{7f}"] {
-        assert!(matches!(escape_username(bad), Err(ScramError::Input(_))), "{bad:?}");
+        assert!(
+            matches!(escape_username(bad), Err(ScramError::Input(_))),
+            "{bad:?}"
+        );
     }
     let c = ScramClient::new(ScramMechanism::Sha256, "a,b", "p", "n0nce").unwrap();
     assert_eq!(c.client_first(), "n,,n=a=2Cb,r=n0nce");
     for nonce in ["", "has,comma", "has space", "é"] {
-        assert!(ScramClient::new(ScramMechanism::Sha256, "u", "p", nonce).is_err(), "{nonce:?}");
+        assert!(
+            ScramClient::new(ScramMechanism::Sha256, "u", "p", nonce).is_err(),
+            "{nonce:?}"
+        );
     }
 }
 
@@ -145,7 +169,12 @@ fn serve(m: ScramMechanism, password: &str, client: &mut ScramClient) -> Result<
     let salted = m.hi(password.as_bytes(), salt, iterations);
     let stored_key = m.hash(&m.hmac(&salted, b"Client Key"));
     let signature = m.hmac(&stored_key, auth_message.as_bytes());
-    let client_key: Vec<u8> = base64::decode(proof).unwrap().iter().zip(&signature).map(|(p, s)| p ^ s).collect();
+    let client_key: Vec<u8> = base64::decode(proof)
+        .unwrap()
+        .iter()
+        .zip(&signature)
+        .map(|(p, s)| p ^ s)
+        .collect();
     if m.hash(&client_key) != stored_key {
         return client.handle_server_final(b"e=invalid-proof");
     }

@@ -23,7 +23,11 @@ pub(super) fn decode(body: &[u8]) -> Result<Packet, ProtocolError> {
     let bad = |what: &str| ProtocolError::Malformed(format!("AUTH {what}"));
     let mut r = Reader { buf: body };
     let (mut method, mut data, mut reason) = (None, None, None);
-    let code = if body.is_empty() { 0 } else { r.byte().ok_or_else(|| bad("truncated"))? };
+    let code = if body.is_empty() {
+        0
+    } else {
+        r.byte().ok_or_else(|| bad("truncated"))?
+    };
     if !valid_code(code) {
         return Err(bad(&format!("with reason code {code:#04x}")));
     }
@@ -35,7 +39,13 @@ pub(super) fn decode(body: &[u8]) -> Result<Packet, ProtocolError> {
         }
         while !r.buf.is_empty() {
             let id = r.byte().ok_or_else(|| bad("truncated"))?;
-            let once = |seen: bool| if seen { Err(bad(&format!("repeats property {id:#04x}"))) } else { Ok(()) };
+            let once = |seen: bool| {
+                if seen {
+                    Err(bad(&format!("repeats property {id:#04x}")))
+                } else {
+                    Ok(())
+                }
+            };
             match id {
                 METHOD => {
                     once(method.is_some())?;
@@ -43,7 +53,9 @@ pub(super) fn decode(body: &[u8]) -> Result<Packet, ProtocolError> {
                 }
                 DATA => {
                     once(data.is_some())?;
-                    data = Some(Bytes::copy_from_slice(r.binary().ok_or_else(|| bad("data is broken"))?));
+                    data = Some(Bytes::copy_from_slice(
+                        r.binary().ok_or_else(|| bad("data is broken"))?,
+                    ));
                 }
                 REASON_STRING => {
                     once(reason.is_some())?;
@@ -51,7 +63,9 @@ pub(super) fn decode(body: &[u8]) -> Result<Packet, ProtocolError> {
                 }
                 // Allowed any number of times; nothing here acts on them.
                 USER_PROPERTY => {
-                    r.string().and_then(|_| r.string()).ok_or_else(|| bad("user property is broken"))?;
+                    r.string()
+                        .and_then(|_| r.string())
+                        .ok_or_else(|| bad("user property is broken"))?;
                 }
                 _ => return Err(bad(&format!("with property {id:#04x}"))),
             }

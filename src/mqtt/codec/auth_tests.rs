@@ -19,7 +19,11 @@ fn auth(code: u8, method: Option<&str>, data: Option<&'static [u8]>, reason: Opt
 }
 
 fn both_ways(packet: Packet, bytes: &[u8]) {
-    assert_eq!(&encode(V5, &packet).expect("encodes")[..], bytes, "encode {packet:?}");
+    assert_eq!(
+        &encode(V5, &packet).expect("encodes")[..],
+        bytes,
+        "encode {packet:?}"
+    );
     assert_eq!(decode(V5, bytes), Ok(Some(packet)), "decode {bytes:02x?}");
 }
 
@@ -63,7 +67,10 @@ fn success_without_properties_is_the_short_form_and_every_short_form_decodes() {
     // "The Reason Code and Property Length can be omitted" (§3.15.2.2.1): either may be.
     assert_eq!(decode(V5, &[0xF0, 0x01, 0x00]), Ok(Some(success.clone())));
     assert_eq!(decode(V5, &[0xF0, 0x02, 0x00, 0x00]), Ok(Some(success)));
-    assert_eq!(decode(V5, &[0xF0, 0x01, 0x18]), Ok(Some(auth(0x18, None, None, None))));
+    assert_eq!(
+        decode(V5, &[0xF0, 0x01, 0x18]),
+        Ok(Some(auth(0x18, None, None, None)))
+    );
 }
 
 #[test]

@@ -104,7 +104,10 @@ fn v5_auth_is_decoded_and_waits_for_its_body_like_any_packet() {
     assert_eq!(decode(V5, &[0xF0, 0x00]), Ok(Some(success)));
     assert_eq!(decode(V5, &[0xF0, 0x7F]), Ok(None));
     // Its flags are reserved: known wrong from the first byte.
-    assert!(matches!(decode(V5, &[0xF1, 0x7F]), Err(ProtocolError::Malformed(_))));
+    assert!(matches!(
+        decode(V5, &[0xF1, 0x7F]),
+        Err(ProtocolError::Malformed(_))
+    ));
 }
 
 #[test]

@@ -98,7 +98,9 @@ impl Session {
         self.v5_confirmed = true;
         let violation = |s: String| ProtocolError::Auth(s);
         let Some(client) = self.auth.exchange.as_mut() else {
-            return self.protocol_violation(violation("an AUTH packet, but no authentication was asked for".into()));
+            return self.protocol_violation(violation(
+                "an AUTH packet, but no authentication was asked for".into(),
+            ));
         };
         let ours = client.mechanism().name();
         if method.as_deref() != Some(ours) {
@@ -147,7 +149,9 @@ impl Session {
         let error = match e {
             ScramError::ServerSignature => return self.protocol_violation(ProtocolError::ServerNotProven),
             ScramError::Malformed(s) => return self.protocol_violation(ProtocolError::Auth(s)),
-            ScramError::OutOfOrder(s) => return self.protocol_violation(ProtocolError::Auth(format!("unexpected {s}"))),
+            ScramError::OutOfOrder(s) => {
+                return self.protocol_violation(ProtocolError::Auth(format!("unexpected {s}")))
+            }
             ScramError::Input(s) => Error::Usage(UsageError::InvalidOptions(s)),
             ScramError::Iterations { asked, max } => Error::Limit(LimitError::AuthIterations { asked, max }),
             ScramError::Rejected(text) => Error::Refused(Refusal {

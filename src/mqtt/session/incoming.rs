@@ -9,7 +9,9 @@ impl Session {
         if let State::AwaitConnAck { .. } = self.state {
             return match packet {
                 Packet::ConnAck(ack) => self.on_connack(ack),
-                Packet::Auth { code, method, data, .. } => self.on_auth(code, method, data),
+                Packet::Auth {
+                    code, method, data, ..
+                } => self.on_auth(code, method, data),
                 other => self.protocol_violation(ProtocolError::Unexpected(format!(
                     "{} before CONNACK",
                     other.name()
@@ -41,7 +43,9 @@ impl Session {
                 }
             }
             Packet::PingResp => self.ping_sent = None,
-            Packet::Auth { code, method, data, .. } => self.on_auth(code, method, data),
+            Packet::Auth {
+                code, method, data, ..
+            } => self.on_auth(code, method, data),
             Packet::Skipped {
                 topic,
                 size,
