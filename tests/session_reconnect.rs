@@ -338,7 +338,7 @@ fn v5_auth_from_the_broker_ends_the_connection() {
     pair.deliver_raw(&[0xF0, 0x00]);
     assert!(matches!(
         disconnects(&pair.events())[..],
-        [(Some(Error::Protocol(ProtocolError::UnsupportedAuth)), Some(_))]
+        [(Some(Error::Protocol(ProtocolError::Auth(_))), Some(_))]
     ));
 }
 

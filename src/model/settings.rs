@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::json::{Json, Num, Object};
+use crate::mqtt::auth::ScramMechanism;
+use crate::mqtt::session::Auth;
 use crate::mqtt::{Options, QoS, Version};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +19,10 @@ pub struct ConnectionSettings {
     pub keep_alive: u16,
     pub clean_start: bool,
     pub remember_password: bool,
+    /// SCRAM (MQTT 5 enhanced authentication) instead of sending the password; `None`
+    /// sends username and password. Left out of saved records when `None`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<ScramMechanism>,
 }
 
 impl Default for ConnectionSettings {
@@ -30,6 +36,7 @@ impl Default for ConnectionSettings {
             keep_alive: 30,
             clean_start: true,
             remember_password: false,
+            auth: None,
         }
     }
 }
@@ -60,6 +67,9 @@ impl ConnectionSettings {
         o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
         o.push("clean_start", s.clean_start.into());
         o.push("remember_password", s.remember_password.into());
+        if let Some(m) = s.auth {
+            o.push("auth", m.name().into());
+        }
         Json::Object(o).to_json_string()
     }
 
@@ -83,7 +93,8 @@ impl ConnectionSettings {
     /// nothing could ever resume.
     pub const KEPT_SESSION_EXPIRY_S: u32 = 86_400;
 
-    /// Checks the settings and turns them into session options.
+    /// Checks the settings and turns them into session options. With SCRAM the nonce is
+    /// left empty: the glue, which owns randomness, fills it in.
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
         validate_url(&self.url)?;
         let client_id = self.client_id.trim();
@@ -100,6 +111,10 @@ impl ConnectionSettings {
                 Self::KEPT_SESSION_EXPIRY_S
             },
             jitter_seed,
+            auth: self.auth.map(|mechanism| Auth {
+                mechanism,
+                nonce: String::new(),
+            }),
             ..Options::default()
         })
     }
@@ -143,6 +158,12 @@ fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
             }
             "clean_start" => s.clean_start = flag()?,
             "remember_password" => s.remember_password = flag()?,
+            "auth" if v.is_null() => s.auth = None,
+            "auth" => {
+                let named = v.as_str().and_then(ScramMechanism::from_name);
+                let expected = "\"SCRAM-SHA-1\", \"SCRAM-SHA-256\" or \"SCRAM-SHA-512\"";
+                s.auth = Some(named.ok_or_else(|| wrong(key, expected))?)
+            }
             _ => {}
         }
     }
@@ -252,6 +273,23 @@ mod tests {
         assert_eq!(o.session_expiry, 0);
     }
 
+    #[test]
+    fn scram_maps_to_session_auth_and_username_and_password_to_none() {
+        let s = ConnectionSettings {
+            username: "user".into(),
+            auth: Some(ScramMechanism::Sha256),
+            ..ConnectionSettings::default()
+        };
+        let auth = s.to_options(1).unwrap().auth.unwrap();
+        assert_eq!(auth.mechanism, ScramMechanism::Sha256);
+        assert_eq!(ConnectionSettings::default().to_options(1).unwrap().auth, None);
+        // Older records, without the field, and null read as username and password.
+        assert_eq!(ConnectionSettings::from_saved(r#"{"auth":null}"#).0.auth, None);
+        let saved = s.to_saved();
+        assert!(saved.ends_with(r#","auth":"SCRAM-SHA-256"}"#), "{saved}");
+        assert_eq!(ConnectionSettings::from_saved(&saved).0.auth, s.auth);
+    }
+
     fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
         q.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
@@ -313,6 +351,7 @@ mod tests {
                 keep_alive: 65535,
                 clean_start: false,
                 remember_password: true,
+                auth: Some(ScramMechanism::Sha512),
             },
         ];
         for s in samples {
@@ -330,6 +369,7 @@ mod tests {
             r#"{"version":"V4"}"#,
             r#"{"url":null}"#,
             r#"{"clean_start":"yes"}"#,
+            r#"{"auth":"SCRAM-MD5"}"#,
             "",
         ] {
             assert!(

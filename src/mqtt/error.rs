@@ -42,6 +42,8 @@ pub enum LimitError {
     QoSUnavailable { asked: u8, max: u8 },
     /// The broker announced that it does not support this optional feature.
     Unavailable(&'static str),
+    /// The broker asks for more SCRAM iterations than we compute: the work would freeze the page.
+    AuthIterations { asked: u32, max: u32 },
 }
 
 /// A violation by the broker: the connection cannot continue.
@@ -53,8 +55,11 @@ pub enum ProtocolError {
     PacketTooLarge { size: usize, max: usize },
     /// A valid packet that makes no sense in the current state.
     Unexpected(String),
-    /// AUTH (enhanced authentication) is not supported by this client.
-    UnsupportedAuth,
+    /// An enhanced authentication exchange (AUTH, SCRAM) that went wrong.
+    Auth(String),
+    /// The broker failed SCRAM's last step: it could not show that it knows the password,
+    /// so it may not be the broker the user meant. Retrying cannot fix that.
+    ServerNotProven,
     /// A text WebSocket message: MQTT over WebSocket uses binary messages only (§6.0).
     TextFrame,
     /// A PUBLISH whose topic name no client may receive (empty, wildcard, NUL).
@@ -102,6 +107,13 @@ impl Refusal {
     /// Refusals that retrying cannot fix: retrying them only hammers the broker.
     pub fn is_permanent(&self) -> bool {
         is_permanent_code(self.code)
+    }
+}
+
+impl ProtocolError {
+    /// Violations that retrying cannot fix and that must not be retried.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, ProtocolError::ServerNotProven)
     }
 }
 
@@ -156,6 +168,11 @@ impl fmt::Display for LimitError {
                 f,
                 "This broker accepts at most QoS {max}: QoS {asked} is not available, choose QoS {max} or lower"
             ),
+            LimitError::AuthIterations { asked, max } => write!(
+                f,
+                "The broker asks for {asked} SCRAM iterations; this client computes at most {max}: \
+                 lower the broker's iteration count or choose Username and password"
+            ),
         }
     }
 }
@@ -168,7 +185,8 @@ impl fmt::Display for ProtocolError {
                 write!(f, "packet of {size} bytes exceeds our maximum of {max} bytes")
             }
             ProtocolError::Unexpected(s) => write!(f, "unexpected {s}"),
-            ProtocolError::UnsupportedAuth => f.write_str("AUTH packets are not supported"),
+            ProtocolError::Auth(s) => write!(f, "authentication failed ({s})"),
+            ProtocolError::ServerNotProven => f.write_str("the broker could not prove it knows the password"),
             ProtocolError::TextFrame => {
                 f.write_str("a text WebSocket message (MQTT allows binary messages only)")
             }

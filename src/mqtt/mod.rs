@@ -1,6 +1,8 @@
-//! The sans-IO MQTT protocol core: codec, session, packet ids, backoff, topics, errors.
+//! The sans-IO MQTT protocol core: codec, session, packet ids, backoff, topics, errors,
+//! and SCRAM for MQTT 5 enhanced authentication.
 //! Nothing here touches web-sys, yew or a clock.
 
+pub mod auth;
 pub mod backoff;
 pub mod codec;
 pub mod error;

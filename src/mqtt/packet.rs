@@ -66,6 +66,10 @@ pub struct Connect {
     pub request_response_info: bool,
     /// MQTT 5 only.
     pub user_properties: Vec<(String, String)>,
+    /// MQTT 5 only: the enhanced authentication method (e.g. "SCRAM-SHA-256").
+    pub auth_method: Option<String>,
+    /// MQTT 5 only: the method's first message (SCRAM: client-first).
+    pub auth_data: Option<Bytes>,
 }
 
 /// What the broker told us in CONNACK. Limits are `None` when not sent (3.1.1 never sends them).
@@ -92,6 +96,8 @@ pub struct ConnAck {
     pub shared_available: Option<u8>,
     /// MQTT 5: what we may base response topics on, when we asked.
     pub response_information: Option<String>,
+    /// MQTT 5: the method's last message on success (SCRAM: server-final).
+    pub auth_data: Option<Bytes>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +207,14 @@ pub enum Packet {
         code: u8,
         reason: Option<String>,
     },
+    /// MQTT 5 enhanced authentication: 0x00 success, 0x18 continue, 0x19 re-authenticate.
+    /// User properties are read and dropped: nothing here acts on them.
+    Auth {
+        code: u8,
+        method: Option<String>,
+        data: Option<Bytes>,
+        reason: Option<String>,
+    },
     /// Not a wire packet: a PUBLISH larger than our maximum that the framer skipped
     /// without buffering it (3.1.1 only; MQTT 5 brokers must not send one). The session
     /// acknowledges it so that the broker does not send it again, and says so.
@@ -229,6 +243,7 @@ impl Packet {
             Packet::PingReq => "PINGREQ",
             Packet::PingResp => "PINGRESP",
             Packet::Disconnect { .. } => "DISCONNECT",
+            Packet::Auth { .. } => "AUTH",
             Packet::Skipped { .. } => "PUBLISH",
         }
     }

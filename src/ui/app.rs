@@ -33,8 +33,18 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 /// The settings as session options, starting with 3.1.1 for brokers known to need it.
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
     let mut opts = settings.to_options(jitter_seed)?;
+    if let Some(auth) = &mut opts.auth {
+        auth.nonce = scram_nonce();
+    }
     opts.known_v311 = V311Brokers::from_saved(&load(V311_BROKERS_KEY).unwrap_or_default()).knows(&settings.url);
     Ok(opts)
+}
+
+/// A SCRAM client nonce: three `random_seed`s (Math.random, about 53 random bits each,
+/// so 18+ bytes' worth in all) as Base64, which SCRAM allows in a nonce.
+fn scram_nonce() -> String {
+    let bytes: Vec<u8> = (0..3).flat_map(|_| random_seed().to_le_bytes()).collect();
+    crate::mqtt::auth::base64::encode(&bytes)
 }
 
 /// Remembers that the broker at `url` speaks only 3.1.1.

@@ -4,7 +4,11 @@ use yew::prelude::*;
 
 use super::fields::{Checkbox, Select, TextField};
 use crate::model::settings::{parse_version, version_label, ConnectionSettings};
+use crate::mqtt::auth::ScramMechanism;
 use crate::mqtt::Version;
+
+/// The authentication select's value for plain username and password.
+const PASSWORD: &str = "password";
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -48,6 +52,8 @@ pub fn connection_form(p: &Props) -> Html {
     };
     let s = &p.settings;
     let versions = vec![("3.1.1".into(), "3.1.1".into()), ("5.0".into(), "5.0".into())];
+    let mut methods = vec![(PASSWORD.into(), "Username and password".into())];
+    methods.extend(ScramMechanism::ALL.map(|m| (m.name().into(), m.name().into())));
     html! {
         <form class="panel connection" aria-label="Connection" {onsubmit}>
             <h2>{ "Connection" }</h2>
@@ -65,6 +71,9 @@ pub fn connection_form(p: &Props) -> Html {
                     on_input={edit(|s, v| s.username = v)} />
                 <TextField id="password" label="Password" kind="password" value={s.password.clone()}
                     autocomplete="current-password" on_input={edit(|s, v| s.password = v)} />
+                <Select id="auth-method" label="Authentication" aria_label="Authentication method"
+                    options={methods} value={s.auth.map_or(PASSWORD, ScramMechanism::name)}
+                    on_change={edit(|s, v| s.auth = ScramMechanism::from_name(&v))} />
             </div>
             <div class="row">
                 <TextField id="keep-alive" label="Keep alive" kind="number" value={s.keep_alive.to_string()}

@@ -7,6 +7,7 @@
 
 use bytes::Bytes;
 
+use crate::mqtt::auth::{base64, ScramMechanism};
 use crate::mqtt::codec::{encode, Framer};
 use crate::mqtt::packet::{ConnAck, Connect, Packet, Publish, QoS, Version};
 use crate::mqtt::session::{Event, Millis, Options, Session};
@@ -53,6 +54,83 @@ pub struct FakeBroker {
     pub closed: bool,
     /// The protocol level of every CONNECT received, in order.
     pub connect_levels: Vec<u8>,
+    /// Answer CONNECTs with an Authentication Method, and AUTH, with this SCRAM server.
+    pub scram: Option<ScramServer>,
+}
+
+/// A scripted SCRAM server (RFC 5802 §3) holding one user's password: server-first to a
+/// client-first, then server-final to a client-final whose proof checks out.
+#[derive(Debug, Clone)]
+pub struct ScramServer {
+    pub mechanism: ScramMechanism,
+    pub password: String,
+    pub salt: Vec<u8>,
+    pub iterations: u32,
+    pub server_nonce: String,
+    /// Sign server-final wrongly, as a broker that does not know the password would.
+    pub wrong_server_final: bool,
+    /// Exchanges whose client proof checked out, and those whose proof did not.
+    pub accepted: usize,
+    pub rejected: usize,
+    /// The exchange under way: client-first-bare, server-first, and whether it
+    /// re-authenticates (ends in AUTH) rather than connects (ends in CONNACK).
+    pending: Option<(String, String, bool)>,
+}
+
+impl ScramServer {
+    pub fn new(mechanism: ScramMechanism, password: &str) -> Self {
+        ScramServer {
+            mechanism,
+            password: password.into(),
+            salt: b"fake broker salt".to_vec(),
+            iterations: 4096,
+            server_nonce: "Br0k3rN0nc3".into(),
+            wrong_server_final: false,
+            accepted: 0,
+            rejected: 0,
+            pending: None,
+        }
+    }
+
+    /// server-first for a client-first ("n,,n=user,r=nonce").
+    fn server_first(&mut self, client_first: &[u8], reauth: bool) -> String {
+        let text = std::str::from_utf8(client_first).expect("client-first is UTF-8");
+        let bare = text.strip_prefix("n,,").expect("no channel binding").to_string();
+        let nonce = bare.split(",r=").nth(1).expect("client-first has a nonce");
+        let first = format!(
+            "r={nonce}{},s={},i={}",
+            self.server_nonce,
+            base64::encode(&self.salt),
+            self.iterations
+        );
+        self.pending = Some((bare, first.clone(), reauth));
+        first
+    }
+
+    /// server-final for a client-final whose proof is right (`None` for a wrong proof),
+    /// and whether the exchange re-authenticates.
+    fn server_final(&mut self, client_final: &[u8]) -> (Option<String>, bool) {
+        let m = self.mechanism;
+        let (bare, first, reauth) = self.pending.take().expect("client-final after server-first");
+        let text = std::str::from_utf8(client_final).expect("client-final is UTF-8");
+        let (without_proof, proof) = text.rsplit_once(",p=").expect("client-final has a proof");
+        let auth_message = format!("{bare},{first},{without_proof}");
+        let salted = m.hi(self.password.as_bytes(), &self.salt, self.iterations);
+        let stored_key = m.hash(&m.hmac(&salted, b"Client Key"));
+        let signature = m.hmac(&stored_key, auth_message.as_bytes());
+        let proof = base64::decode(proof).expect("the proof is Base64");
+        let client_key: Vec<u8> = proof.iter().zip(&signature).map(|(p, s)| p ^ s).collect();
+        if m.hash(&client_key) != stored_key {
+            self.rejected += 1;
+            return (None, reauth);
+        }
+        self.accepted += 1;
+        let mut server_signature = m.hmac(&m.hmac(&salted, b"Server Key"), auth_message.as_bytes());
+        if self.wrong_server_final {
+            server_signature[0] ^= 1;
+        }
+        (Some(format!("v={}", base64::encode(&server_signature))), reauth)
+    }
 }
 
 impl FakeBroker {
@@ -68,6 +146,7 @@ impl FakeBroker {
             v311_only: None,
             closed: false,
             connect_levels: Vec::new(),
+            scram: None,
         }
     }
 
@@ -119,6 +198,9 @@ impl FakeBroker {
     }
 
     fn react(&mut self, packet: &Packet) {
+        if self.react_auth(packet) {
+            return;
+        }
         match packet {
             Packet::Connect(_) => {
                 if let Some(ack) = self.connack.clone() {
@@ -150,6 +232,55 @@ impl FakeBroker {
             }),
             _ => {}
         }
+    }
+
+    /// Plays the SCRAM server's part; false when `packet` is none of its business.
+    fn react_auth(&mut self, packet: &Packet) -> bool {
+        let Some(scram) = self.scram.as_mut() else {
+            return false;
+        };
+        let method = Some(scram.mechanism.name().to_string());
+        let auth = |code: u8, data: String| Packet::Auth {
+            code,
+            method: method.clone(),
+            data: Some(Bytes::from(data)),
+            reason: None,
+        };
+        let reply = match packet {
+            Packet::Connect(c) if c.auth_method.is_none() => return false,
+            Packet::Connect(c) if c.auth_method != method => Packet::ConnAck(ConnAck {
+                code: 0x8C,
+                ..ConnAck::default()
+            }),
+            Packet::Connect(Connect { auth_data, .. }) => auth(
+                0x18,
+                scram.server_first(auth_data.as_deref().unwrap_or_default(), false),
+            ),
+            Packet::Auth { code: 0x19, data, .. } => auth(
+                0x18,
+                scram.server_first(data.as_deref().unwrap_or_default(), true),
+            ),
+            Packet::Auth { code: 0x18, data, .. } => {
+                match scram.server_final(data.as_deref().unwrap_or_default()) {
+                    (Some(server_final), false) => Packet::ConnAck(ConnAck {
+                        auth_data: Some(Bytes::from(server_final)),
+                        ..self.connack.clone().unwrap_or_default()
+                    }),
+                    (Some(server_final), true) => auth(0x00, server_final),
+                    (None, false) => Packet::ConnAck(ConnAck {
+                        code: 0x86,
+                        ..ConnAck::default()
+                    }),
+                    (None, true) => Packet::Disconnect {
+                        code: 0x87,
+                        reason: None,
+                    },
+                }
+            }
+            _ => return false,
+        };
+        self.send(reply);
+        true
     }
 
     /// Drains what the client sent since the last call.

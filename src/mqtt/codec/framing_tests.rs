@@ -25,6 +25,8 @@ fn connect() -> Packet {
         topic_alias_max: 0,
         request_response_info: false,
         user_properties: Vec::new(),
+        auth_method: None,
+        auth_data: None,
     })
 }
 
@@ -96,10 +98,20 @@ fn a_packet_and_the_start_of_the_next_yield_one_and_keep_the_rest() {
 }
 
 #[test]
-fn v5_auth_is_reported_as_unsupported() {
-    assert_eq!(decode(V5, &[0xF0, 0x00]), Err(ProtocolError::UnsupportedAuth));
-    // Known from the first byte: no need to wait for the body.
-    assert_eq!(decode(V5, &[0xF0, 0x7F]), Err(ProtocolError::UnsupportedAuth));
+fn v5_auth_is_decoded_and_waits_for_its_body_like_any_packet() {
+    let success = Packet::Auth {
+        code: 0,
+        method: None,
+        data: None,
+        reason: None,
+    };
+    assert_eq!(decode(V5, &[0xF0, 0x00]), Ok(Some(success)));
+    assert_eq!(decode(V5, &[0xF0, 0x7F]), Ok(None));
+    // Its flags are reserved: known wrong from the first byte.
+    assert!(matches!(
+        decode(V5, &[0xF1, 0x7F]),
+        Err(ProtocolError::Malformed(_))
+    ));
 }
 
 #[test]

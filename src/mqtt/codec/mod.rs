@@ -1,6 +1,7 @@
 //! Framing over mqttbytes: one receive buffer, packets split across or packed into
 //! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
 
+mod auth;
 mod peer;
 mod v4;
 mod v5;
@@ -58,7 +59,11 @@ impl Framer {
         // Reject by type before waiting for a body that may never be worth having.
         match kind {
             0 => return Err(ProtocolError::Malformed("reserved packet type 0".into())),
-            15 if self.version == Version::V5 => return Err(ProtocolError::UnsupportedAuth),
+            // AUTH's flags are reserved as 0 (§2.1.3).
+            15 if self.version == Version::V5 && self.buf[0] & 0x0F != 0 => {
+                return Err(ProtocolError::Malformed("AUTH with flags set".into()))
+            }
+            15 if self.version == Version::V5 => {}
             15 => return Err(ProtocolError::Malformed("reserved packet type 15".into())),
             _ => {}
         }
@@ -87,6 +92,10 @@ impl Framer {
         // about its own lengths, which is malformed, not a reason to wait.
         if remaining_len == 0 {
             return empty_body(kind).map(Some);
+        }
+        // mqttbytes knows no AUTH; only MQTT 5 gets here with type 15 (see above).
+        if kind == 15 {
+            return auth::decode(&frame[header_len..]).map(Some);
         }
         // MQTT 5 lets DISCONNECT stop after its reason code (§3.14.2.2.1); mqttbytes
         // insists on a property length. Mosquitto sends this form, e.g. for 0x8E.
@@ -186,6 +195,8 @@ fn empty_body(kind: u8) -> Result<Packet, ProtocolError> {
             code: 0,
             reason: None,
         }),
+        // MQTT 5 only (3.1.1 refuses type 15 earlier): success without properties.
+        15 => auth::decode(&[]),
         _ => Err(ProtocolError::Malformed(format!(
             "packet type {kind} with no body"
         ))),

@@ -78,6 +78,8 @@ mod full {
                     connect.topic_alias_max = p.topic_alias_max.unwrap_or(0);
                     connect.request_response_info = p.request_response_info == Some(1);
                     connect.user_properties = p.user_properties;
+                    connect.auth_method = p.authentication_method;
+                    connect.auth_data = p.authentication_data;
                 }
                 Packet::Connect(connect)
             }
@@ -140,6 +142,8 @@ mod full {
             topic_alias_max: 0,
             request_response_info: false,
             user_properties: Vec::new(),
+            auth_method: None,
+            auth_data: None,
         }
     }
 
@@ -205,6 +209,7 @@ mod full {
                 props.shared_subscription_available = a.shared_available;
                 props.response_information = a.response_information.clone();
                 props.server_reference = a.server_reference.clone();
+                props.authentication_data = a.auth_data.clone();
                 v5::ConnAck {
                     session_present: a.session_present,
                     code: connack_code(a.code),

@@ -177,6 +177,29 @@ proptest! {
     }
 
     #[test]
+    fn any_auth_survives_encode_then_decode(
+        code in prop_oneof![Just(0x00u8), Just(0x18), Just(0x19)],
+        method in proptest::option::of("[^\u{0}]{0,30}"),
+        data in proptest::collection::vec(any::<u8>(), 0..300),
+        reason in proptest::option::of("[^\u{0}]{0,30}"),
+    ) {
+        // Data needs a method (§3.15.2.2.3).
+        let data = method.as_ref().map(|_| Bytes::from(data));
+        let packet = Packet::Auth { code, method, data, reason };
+        prop_assert_eq!(round_trip(Version::V5, &packet), packet);
+    }
+
+    /// AUTH (type 15) exists only in 5.0; its bodies get the same junk.
+    #[test]
+    fn arbitrary_auth_bodies_never_panic_and_never_wait(
+        body in proptest::collection::vec(any::<u8>(), 0..100),
+    ) {
+        let mut wire = vec![0xF0, body.len() as u8];
+        wire.extend_from_slice(&body);
+        prop_assert!(!matches!(decode_one(Version::V5, &wire), Ok(None)));
+    }
+
+    #[test]
     fn packets_split_anywhere_come_out_whole_and_in_order(
         v in version(),
         ps in proptest::collection::vec(publish(), 1..5),

@@ -76,6 +76,8 @@ fn full_connect(session_expiry: u32, receive_maximum: u16, max_packet_size: u32)
         topic_alias_max: 0,
         request_response_info: false,
         user_properties: Vec::new(),
+        auth_method: None,
+        auth_data: None,
     })
 }
 
@@ -134,6 +136,8 @@ fn minimal_connect_has_no_flags_and_an_empty_v5_property_list() {
         topic_alias_max: 0,
         request_response_info: false,
         user_properties: Vec::new(),
+        auth_method: None,
+        auth_data: None,
     });
     #[rustfmt::skip]
     both_ways(V4, bare.clone(), &[

@@ -165,6 +165,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         }
         // Never sent: it stands for a PUBLISH the framer skipped.
         Packet::Skipped { .. } => return Err(mqttbytes::Error::InvalidPacketType(3)),
+        // 3.1.1 has no enhanced authentication: type 15 is reserved there.
+        Packet::Auth { .. } => return Err(mqttbytes::Error::InvalidPacketType(15)),
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, peer, qos_from_wire, qos_to_wire};
+use super::{auth, malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::{ConnAck, Packet, Publish, PublishProps, SubOptions};
 
@@ -38,6 +38,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 shared_available: p.as_ref().and_then(|p| p.shared_subscription_available),
                 response_information: p.as_ref().and_then(|p| p.response_information.clone()),
                 server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
+                auth_data: p.as_ref().and_then(|p| p.authentication_data.clone()),
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
@@ -199,8 +200,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
                 request_response_info: c.request_response_info.then_some(1),
                 request_problem_info: None,
                 user_properties: c.user_properties.clone(),
-                authentication_method: None,
-                authentication_data: None,
+                authentication_method: c.auth_method.clone(),
+                authentication_data: c.auth_data.clone(),
             };
             w::Connect {
                 protocol: mqttbytes::Protocol::V5,
@@ -311,6 +312,12 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
+        Packet::Auth {
+            code,
+            method,
+            data,
+            reason,
+        } => auth::encode(*code, method.as_deref(), data.as_deref(), reason.as_deref(), out)?,
         Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
             peer::encode_v5(packet, out)?;
         }

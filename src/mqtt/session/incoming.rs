@@ -10,6 +10,9 @@ impl Session {
         if let State::AwaitConnAck { .. } = self.state {
             return match packet {
                 Packet::ConnAck(ack) => self.on_connack(ack),
+                Packet::Auth {
+                    code, method, data, ..
+                } => self.on_auth(code, method, data),
                 other => self.protocol_violation(ProtocolError::Unexpected(format!(
                     "{} before CONNACK",
                     other.name()
@@ -46,6 +49,9 @@ impl Session {
                 }
             }
             Packet::PingResp => self.ping_sent = None,
+            Packet::Auth {
+                code, method, data, ..
+            } => self.on_auth(code, method, data),
             Packet::Skipped {
                 topic,
                 size,
@@ -125,6 +131,9 @@ impl Session {
         };
         if let Some(what) = invalid {
             return self.protocol_violation(ProtocolError::Unexpected(format!("CONNACK with {what}")));
+        }
+        if !self.connack_authenticated(&ack) {
+            return;
         }
         self.state = State::Connected;
         self.backoff.reset();

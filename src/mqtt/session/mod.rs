@@ -5,6 +5,7 @@
 //! with the current time in milliseconds), then drains `poll_transmit` and
 //! `poll_event`, and arms one timer at `poll_timeout`.
 
+mod auth;
 mod incoming;
 mod options;
 mod outgoing;
@@ -21,7 +22,7 @@ use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
 use options::{validate_options, validate_publish_props, validate_sub_options};
-pub use options::Options;
+pub use options::{Auth, Options};
 use outgoing::Outgoing;
 
 /// Topic aliases we let the broker use toward us: repeated topics then cost two bytes.
@@ -178,6 +179,8 @@ pub struct Session {
     /// Topic aliases the broker set on this connection (MQTT 5).
     aliases_in: SortedMap<u16, String>,
     pending_unsubscribes: SortedMap<u16, Vec<String>>,
+    /// The SCRAM exchange under way (see auth.rs).
+    auth: auth::AuthState,
 }
 
 impl Session {
@@ -214,6 +217,7 @@ impl Session {
             pending_subscribes: SortedMap::default(),
             pending_unsubscribes: SortedMap::default(),
             aliases_in: SortedMap::default(),
+            auth: auth::AuthState::default(),
         }
     }
 
@@ -309,7 +313,7 @@ impl Session {
         if let State::Opening { since } = self.state {
             self.state = State::AwaitConnAck { since };
             let o = &self.opts;
-            let connect = Connect {
+            let mut connect = Connect {
                 // After the broker assigned an id, reconnects reuse it: asking for a new
                 // one would orphan the session it keeps for us.
                 client_id: self.client_id.clone(),
@@ -324,7 +328,12 @@ impl Session {
                 topic_alias_max: TOPIC_ALIAS_MAX,
                 request_response_info: o.request_response_info,
                 user_properties: o.user_properties.clone(),
+                auth_method: None,
+                auth_data: None,
             };
+            if let Err(e) = self.start_auth(&mut connect) {
+                return self.fail(e, true);
+            }
             self.send(Packet::Connect(connect));
         }
     }
@@ -622,7 +631,9 @@ impl Session {
     /// close or silence instead of CONNACK): try once more at once with 3.1.1. False when
     /// that does not apply (already 3.1.1, 5.0 confirmed, or fallback turned off).
     pub(super) fn fall_back(&mut self) -> bool {
-        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback {
+        // SCRAM exists only in 5.0: a 3.1.1 CONNECT would drop it.
+        let scram = self.opts.auth.is_some();
+        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback || scram {
             return false;
         }
         if self.transport_open() {
@@ -661,7 +672,7 @@ impl Session {
             Error::Usage(_) | Error::Limit(_) => true,
             // A broker that breaks the protocol the same way on every connection would
             // otherwise be reconnected to forever (CONNACK resets the backoff).
-            Error::Protocol(_) => self.protocol_failures >= MAX_PROTOCOL_FAILURES,
+            Error::Protocol(e) => e.is_permanent() || self.protocol_failures >= MAX_PROTOCOL_FAILURES,
             Error::Transport(_) => false,
         };
         if self.opts.reconnect && !permanent {
