@@ -9,11 +9,13 @@ mod runtime;
 mod stored_form;
 mod template;
 
+use super::widget::read::{self, Obj};
 use super::widget::{
     Brightness, Channel, CommandBinding, CoverPosition, Ranged, StateBinding, WidgetDef, WidgetKind,
     KIND_NAMES,
 };
 use super::Extractor;
+use crate::model::json::Json;
 
 pub(super) const HA_FIXTURE: &str = include_str!("../../../../tests/fixtures/ha_discovery.json");
 pub(super) const Z2M_FIXTURE: &str = include_str!("../../../../tests/fixtures/z2m_bridge_devices.json");
@@ -34,8 +36,10 @@ pub(super) fn ha_messages() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A widget read from its stored JSON form, as panels read theirs.
 pub(super) fn widget_json(json: &str) -> WidgetDef {
-    serde_json::from_str(json).expect("test widget JSON")
+    let value = Json::parse(json.as_bytes()).expect("test widget JSON");
+    read::widget(&Obj::new(&value, "widget").expect("a JSON object")).expect("a valid widget")
 }
 
 /// Every widget kind: each with its form defaults, and the optional parts filled in as well.
