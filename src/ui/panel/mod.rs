@@ -1,5 +1,10 @@
 //! The Panel screen: the user's panels of widget cards, the devices found by discovery
-//! (ready to pin), and editing, import, export and sharing of panels.
+//! (ready to pin), and editing, import, export and sharing of panels (`PanelScreen`, here).
+//!
+//! - `hub`        — `PanelHub`: discovery, widget runtime and panels, fed by every message, saved.
+//! - `card`       — one widget as a tile card with one obvious control.
+//! - `editor`     — the "add widget" form.
+//! - `live_input` — an input showing a live value that never overwrites what the user types.
 
 mod card;
 mod editor;

@@ -1,5 +1,13 @@
 //! Native tests of the panel model, one file per area, with fixtures written from the published
 //! Home Assistant and Zigbee2MQTT documentation examples (`tests/fixtures/`).
+//!
+//! - `discovery_ha`  — Home Assistant discovery, from the docs' examples and each platform's options.
+//! - `discovery_z2m` — Zigbee2MQTT discovery from `bridge/devices`.
+//! - `panels`        — user panels: editing, storage, import rejection and sharing.
+//! - `runtime`       — the widget runtime: optimistic state, availability, commands, topic index.
+//! - `stored_form`   — the hand-written stored form against serde's derives, byte for byte.
+//! - `template`      — templates, JSON paths and extractors.
+//! - `robustness`    — no input may panic the model.
 
 mod discovery_ha;
 mod discovery_z2m;
