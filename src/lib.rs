@@ -1,14 +1,29 @@
 //! MQTT Deck: a browser MQTT client.
 //!
-//! Layout:
-//! - `mqtt`  — the sans-IO protocol core (codec over mqttbytes, session, packet ids,
-//!   backoff, topic rules, errors). No web-sys, no yew, no clock; tested natively.
-//! - `model` — the app model without yew: connection settings, message store,
-//!   subscriptions list, payload formatting. Tested natively.
-//! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that
-//!   runs the session with one timer, localStorage and the page's query string.
-//! - `ui`    — Yew components (wasm32 only): one reducer owns UI state.
+//! Layout, from the ground up: each module imports only those listed before it, and each
+//! folder's `mod.rs` lists its own files.
 //! - `sorted_map` — the small map the core and the model share instead of many map types.
+//! - `mqtt`  — the sans-IO protocol core: codec over mqttbytes, the session state machine,
+//!   packet ids, backoff, topic rules, errors. No web-sys, yew or clock; tested natively.
+//! - `model` — the app model without yew, tested natively:
+//!   - what the UI holds: connection `settings`, the message store (`messages`), the topic
+//!     `tree`, the `subscriptions` list, and `app` (UI state and the reducer that changes it);
+//!   - how messages are looked at: `payload` (text or hex), `json_view` (pretty JSON, Base64),
+//!     `json_path` (numbers for charts), `diff` (what changed on a topic), `export` (history as
+//!     JSON or CSV), `rate` (messages per second);
+//!   - `json` — the one JSON package: value, parser, writer, the viewer's scanner, paths;
+//!   - `number` and `fold` — decimal numbers and case-insensitive search without std's tables;
+//!   - `panel` — the device control panel: widget definitions and their stored form, their live
+//!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
+//! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
+//!   session with one timer, and page services (clock, localStorage, query string, frames).
+//! - `ui`    — Yew components (wasm32 only). State has three owners: a reducer over
+//!   `model::app::AppState` (connection, subscriptions, screen, errors), the `Feed` (the message
+//!   store, repainted at most once per animation frame) and the `PanelHub` (discovery, widget
+//!   runtime, panels); `ui::app` wires them to the driver.
+//!
+//! Binaries: `src/main.rs` mounts `ui` on the page; `src/bin/bench_core.rs` is the benchmark's
+//! bare page (a): the core and driver without UI, reporting to `bench/run.mjs`.
 
 pub mod model;
 pub mod mqtt;

@@ -1,7 +1,7 @@
 //! A map kept as a sorted `Vec`, for the small maps of the session (filters, packet ids in
 //! flight, requests awaiting their ack) and the model (discovered devices, a diff's paths):
-//! every distinct `BTreeMap` or `HashMap` type brings 1.5–4.5 KB of its own code into the
-//! bundle, and these hold tens of entries, not thousands.
+//! every distinct `BTreeMap` or `HashMap` type brings its own code into the bundle
+//! (BENCHMARKS.md), and these hold tens of entries, not thousands.
 
 use std::borrow::Borrow;
 

@@ -1,5 +1,5 @@
 //! Case-insensitive matching for the search fields, without the standard library's Unicode
-//! case tables: those are about 24 KB of the bundle, more than the Monitor's topic tree.
+//! case tables: they would weigh more in the bundle than the Monitor's topic tree (BENCHMARKS.md).
 //!
 //! Folding covers ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic, which is what device
 //! and topic names are written in; other letters match only in the case typed.

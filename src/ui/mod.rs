@@ -1,15 +1,18 @@
-//! Yew components (wasm32 only). One reducer (`UiState`) owns UI state; messages live in
-//! the shared `Feed`, whose views re-render at most once per animation frame.
+//! Yew components (wasm32 only). State has three owners, all made in `app`: a reducer
+//! (`UiState`, over `model::app`) for the connection, subscriptions, screen and errors; the shared
+//! `Feed` for messages, whose views re-render at most once per animation frame; and the
+//! `panel::hub::PanelHub` for discovery, the widget runtime and the user's panels. What the
+//! Monitor screen has selected and expanded (`monitor::MonitorState`) is kept by `app` as well.
 //!
-//! - `app`           — the page: wires the driver, the reducer and the feed together.
+//! - `app`           — the page: wires the driver, the reducer, the feed and the panel hub together.
 //! - `feed`          — the shared message store and its per-frame refresh.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
 //! - `theme`         — the Auto / Light / Dark control, under the connection settings.
 //! - `subscriptions` — subscribe form and the subscription list.
 //! - `messages`      — the message list (virtualized, filterable, pausable).
-//! - `monitor`       — the Monitor screen: topic tree and topic detail.
-//! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing.
+//! - `monitor`       — the Monitor screen: topic tree, topic detail, changes and charts.
+//! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing, the hub.
 //! - `virtual_list`  — a list that renders only the rows in view.
 //! - `publish`       — the publish form.
 //! - `fields`        — small labelled inputs shared by the forms.

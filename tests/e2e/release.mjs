@@ -2,7 +2,7 @@
 // - minifies the wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file) and
 //   updates its integrity hash in index.html, so the browser's subresource check still passes;
 // - writes a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
-//   standard gzip about 5 % smaller than zlib's best level. Hosts that serve precompressed files
+//   standard gzip smaller than zlib's best level (BENCHMARKS.md). Hosts that serve precompressed files
 //   (nginx `gzip_static on`, Caddy `precompressed gzip`) send these; others compress on the fly.
 // Lives here because terser comes with this folder's npm packages, next to the wasm-opt the
 // build already takes from them. Zopfli is Debian's `zopfli` (scripts/setup.sh installs it).

@@ -1,7 +1,7 @@
 //! The tokens both readers share: numbers and strings. The parser (`parse`) and the viewer's
 //! scanner (`scan`) both call these, so they cannot drift on what a number or an escape is.
 
-use super::parse::Problem;
+use super::error::Problem;
 use crate::model::number::parse_f64;
 
 /// What is wrong with a token and the byte offset where it was found. The text running out

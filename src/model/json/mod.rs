@@ -5,6 +5,8 @@
 //!
 //! - `value` — [`Json`], [`Num`] and [`Object`]: numbers keep the text they were written with (a
 //!   payload's `21.50` shows as the device sent it), objects keep document order.
+//! - `error` — [`Problem`], [`JsonError`] with where it was found, and the nesting cap
+//!   [`MAX_DEPTH`]: what both readers report, so neither takes it from the other.
 //! - `lex`   — numbers and strings, the tokens the parser and the scanner share, so both accept
 //!   exactly the same documents.
 //! - `parse` — text to [`Json`], depth-capped like serde_json, with errors that say where.
@@ -15,7 +17,9 @@
 //!   deep nesting cannot overflow the stack; the viewer (`model::json_view`) is its consumer.
 //! - `path`  — the one path dialect (`a.b[0]`, `$.a`, `value_json.a`, `a["k"]`) that charts and
 //!   widgets read values with.
+//! - `tests`, `agree_tests` — native tests: serde_json as the oracle, and scan against parse.
 
+mod error;
 mod lex;
 mod parse;
 pub mod path;
@@ -28,5 +32,5 @@ mod agree_tests;
 #[cfg(test)]
 mod tests;
 
-pub use parse::{JsonError, Problem, MAX_DEPTH};
+pub use error::{JsonError, Problem, MAX_DEPTH};
 pub use value::{Json, Num, Object};

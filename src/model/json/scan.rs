@@ -6,8 +6,8 @@
 //! Numbers and strings are read by `lex`, as the parser reads them, and [`accepts`] uses the
 //! parser's depth limit, so it says yes exactly when [`Json::parse`](super::Json::parse) does.
 
+use super::error::{Problem, MAX_DEPTH};
 use super::lex;
-use super::parse::{Problem, MAX_DEPTH};
 
 /// What a token of pretty-printed JSON is, for colouring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

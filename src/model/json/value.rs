@@ -1,7 +1,8 @@
 //! The value type: [`Json`], its numbers kept as text ([`Num`]) and its objects in document order
 //! ([`Object`]).
 
-use super::parse::{self, JsonError};
+use super::error::JsonError;
+use super::parse;
 use super::write;
 use crate::model::number::parse_f64;
 

@@ -1,4 +1,10 @@
-//! The Monitor screen: the topic tree on the left, the selected topic's detail on the right.
+//! The Monitor screen: the topic tree on the left, the selected topic's detail on the right;
+//! `Monitor` and the `MonitorState` the app keeps for it are here.
+//!
+//! - `tree`    — the topic tree view: filterable, virtualized, with live counts.
+//! - `detail`  — the selected topic: its payload in a chosen view, history, actions.
+//! - `changes` — the change from the previous message on a topic (from `model::diff`).
+//! - `chart`   — live charts of numeric payloads over a chosen window.
 
 mod changes;
 mod chart;

@@ -207,14 +207,13 @@ struct Numeric<'a, B> {
     make: fn(f64) -> WidgetInput,
 }
 
-impl<B> Numeric<'_, B> {
-    /// Sends the control's text as the widget's input when it reads as a number.
-    fn commit(&self) -> impl Fn(&str) + 'static {
-        let (send, make) = (self.send.clone(), self.make);
-        move |text: &str| {
-            if let Some(v) = parse_f64(text) {
-                send.emit(make(v));
-            }
+/// Sends a control's text as the widget's input when it reads as a number. One function for
+/// both kinds of bounds, so the bundle carries it once.
+fn commit(send: &Callback<WidgetInput>, make: fn(f64) -> WidgetInput) -> impl Fn(&str) + 'static {
+    let send = send.clone();
+    move |text: &str| {
+        if let Some(v) = parse_f64(text) {
+            send.emit(make(v));
         }
     }
 }
@@ -222,7 +221,7 @@ impl<B> Numeric<'_, B> {
 /// A slider that commands once, when the user lets go (the `change` event), so dragging
 /// does not flood the broker.
 fn range(n: Numeric<'_, f64>) -> Html {
-    let commit = n.commit();
+    let commit = commit(n.send, n.make);
     let onchange =
         Callback::from(move |e: Event| commit(&e.target_unchecked_into::<HtmlInputElement>().value()));
     html! {
@@ -232,7 +231,7 @@ fn range(n: Numeric<'_, f64>) -> Html {
 }
 
 fn number(n: Numeric<'_, Option<f64>>) -> Html {
-    let commit = n.commit();
+    let commit = commit(n.send, n.make);
     let on_commit = Callback::from(move |v: String| commit(&v));
     html! {
         <LiveInput label={n.label.to_string()} kind="number" min={n.min.map(|m| AttrValue::from(short(m)))}

@@ -1,13 +1,20 @@
 //! The Panel screen: the user's panels of widget cards, the devices found by discovery
-//! (ready to pin), and editing, import, export and sharing of panels.
+//! (ready to pin), and editing, import, export and sharing of panels (`PanelScreen`, here).
+//!
+//! - `hub`        — `PanelHub`: discovery, widget runtime and panels, fed by every message, saved.
+//! - `card`       — one widget as a tile card with one obvious control.
+//! - `editor`     — the "add widget" form.
+//! - `live_input` — an input showing a live value that never overwrites what the user types.
 
 mod card;
 mod editor;
 pub mod hub;
 mod live_input;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
+use gloo::timers::callback::Timeout;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -41,25 +48,17 @@ enum Shown {
 pub fn panel_screen(p: &Props) -> Html {
     use_feed(&p.feed);
     let repaint = use_force_update();
-    // Commands a device never confirmed stop showing "sending…" after a while. Rendering only
-    // reads the runtime: after a render that shows a waiting command, a timer ticks once a
-    // second, expires what is too old and repaints, since a quiet broker sends nothing to
-    // repaint for. The next render starts another tick while any command still waits.
-    let pending_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
-    {
+    // A sent command shows "sending…" until its device confirms it. After a send, a timer
+    // ticks once a second while any command waits: it drops those older than PENDING_MS and
+    // repaints, since a quiet broker sends nothing to repaint for. Rendering only reads.
+    let pending_timer = use_mut_ref(|| None::<Timeout>);
+    let on_sent = {
         let (hub, repaint, slot) = (p.hub.clone(), repaint.clone(), pending_timer.clone());
-        use_effect(move || {
-            let waiting = hub.runtime.borrow().widgets().any(|w| w.pending());
-            if waiting && slot.borrow().is_none() {
-                let tick = slot.clone();
-                *slot.borrow_mut() = Some(gloo::timers::callback::Timeout::new(1_000, move || {
-                    tick.borrow_mut().take();
-                    hub.expire_pending(PENDING_MS);
-                    repaint.force_update();
-                }));
-            }
-        });
-    }
+        Callback::from(move |()| {
+            repaint.force_update();
+            tick_while_pending(&hub, &slot, &repaint);
+        })
+    };
     let error = use_state(|| p.hub.load_error.clone());
     let shown = use_state(|| None::<Shown>);
     // The panel last looked at: pins from Discovered go there.
@@ -113,9 +112,9 @@ pub fn panel_screen(p: &Props) -> Html {
                 Some(Shown::Panel(id)) => Some(id.clone()),
                 _ => (*last_panel).clone(),
             };
-            discovered(&p.hub, &on_error, &repaint, target)
+            discovered(&p.hub, &on_error, &on_sent, &repaint, target)
         }
-        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &repaint, &import_text, &editing),
+        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &on_sent, &repaint, &import_text, &editing),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
@@ -134,9 +133,30 @@ pub fn panel_screen(p: &Props) -> Html {
     }
 }
 
+/// While any command waits for its device, ticks once a second: drops what waited longer than
+/// `PENDING_MS`, repaints, and ticks again if something still waits. Runs after sends and from
+/// its own timer, never during render.
+fn tick_while_pending(
+    hub: &Rc<PanelHub>,
+    slot: &Rc<RefCell<Option<Timeout>>>,
+    repaint: &UseForceUpdateHandle,
+) {
+    if slot.borrow().is_some() || !hub.runtime.borrow().widgets().any(|w| w.pending()) {
+        return;
+    }
+    let (hub, tick, repaint) = (hub.clone(), slot.clone(), repaint.clone());
+    *slot.borrow_mut() = Some(Timeout::new(1_000, move || {
+        tick.borrow_mut().take();
+        hub.expire_pending(PENDING_MS);
+        repaint.force_update();
+        tick_while_pending(&hub, &tick, &repaint);
+    }));
+}
+
 fn discovered(
     hub: &Rc<PanelHub>,
     on_error: &Callback<String>,
+    on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
     target: Option<String>,
 ) -> Html {
@@ -177,10 +197,6 @@ fn discovered(
             }
             repaint.force_update();
         })
-    };
-    let on_sent = {
-        let repaint = repaint.clone();
-        Callback::from(move |_| repaint.force_update())
     };
     html! {
         <>
@@ -224,6 +240,7 @@ fn user_panel(
     hub: &Rc<PanelHub>,
     id: &str,
     on_error: &Callback<String>,
+    on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
     import_text: &UseStateHandle<String>,
     editing: &UseStateHandle<Option<String>>,
@@ -245,10 +262,6 @@ fn user_panel(
         })
     };
     let pid = id.to_string();
-    let on_sent = {
-        let repaint = repaint.clone();
-        Callback::from(move |_| repaint.force_update())
-    };
     let export = {
         let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
         Callback::from(move |_| {

@@ -1,5 +1,13 @@
 //! Native tests of the panel model, one file per area, with fixtures written from the published
 //! Home Assistant and Zigbee2MQTT documentation examples (`tests/fixtures/`).
+//!
+//! - `discovery_ha`  — Home Assistant discovery, from the docs' examples and each platform's options.
+//! - `discovery_z2m` — Zigbee2MQTT discovery from `bridge/devices`.
+//! - `panels`        — user panels: editing, storage, import rejection and sharing.
+//! - `runtime`       — the widget runtime: optimistic state, availability, commands, topic index.
+//! - `stored_form`   — the hand-written stored form against serde's derives, byte for byte.
+//! - `template`      — templates, JSON paths and extractors.
+//! - `robustness`    — no input may panic the model.
 
 mod discovery_ha;
 mod discovery_z2m;
@@ -9,11 +17,13 @@ mod runtime;
 mod stored_form;
 mod template;
 
+use super::widget::read::{self, Obj};
 use super::widget::{
     Brightness, Channel, CommandBinding, CoverPosition, Ranged, StateBinding, WidgetDef, WidgetKind,
     KIND_NAMES,
 };
 use super::Extractor;
+use crate::model::json::Json;
 
 pub(super) const HA_FIXTURE: &str = include_str!("../../../../tests/fixtures/ha_discovery.json");
 pub(super) const Z2M_FIXTURE: &str = include_str!("../../../../tests/fixtures/z2m_bridge_devices.json");
@@ -34,8 +44,10 @@ pub(super) fn ha_messages() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// A widget read from its stored JSON form, as panels read theirs.
 pub(super) fn widget_json(json: &str) -> WidgetDef {
-    serde_json::from_str(json).expect("test widget JSON")
+    let value = Json::parse(json.as_bytes()).expect("test widget JSON");
+    read::widget(&Obj::new(&value, "widget").expect("a JSON object")).expect("a valid widget")
 }
 
 /// Every widget kind: each with its form defaults, and the optional parts filled in as well.

@@ -3,8 +3,6 @@
 //! in the bundle; these read the same documents from a [`Json`] with a few small helpers, and
 //! say which field of which widget is wrong. Writing is in `write`.
 
-use serde::{Deserialize, Deserializer};
-
 use super::binding::{
     Availability, AvailabilityMode, AvailabilityTopic, Channel, CommandBinding, DeviceInfo, StateBinding,
 };
@@ -13,17 +11,6 @@ use super::panel::Panel;
 use crate::model::json::{Json, Object};
 use crate::model::panel::extractor::Extractor;
 use crate::model::panel::template::Template;
-
-/// For tests and tools that hold widget JSON as serde data; the app itself reads through [`panel`].
-/// Never called by the app, so it costs the bundle nothing.
-impl<'de> Deserialize<'de> for WidgetDef {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = serde_json::Value::deserialize(d)?.to_string();
-        let value = Json::parse(text.as_bytes()).map_err(serde::de::Error::custom)?;
-        widget(&Obj::new(&value, "widget").map_err(serde::de::Error::custom)?)
-            .map_err(serde::de::Error::custom)
-    }
-}
 
 /// A panel as stored: `{"id", "name", "widgets": [...], "share_topic"}`.
 pub(in crate::model::panel) fn panel(o: &Obj) -> Result<Panel, String> {
@@ -42,7 +29,8 @@ pub(in crate::model::panel) fn panel(o: &Obj) -> Result<Panel, String> {
     })
 }
 
-fn widget(o: &Obj) -> Result<WidgetDef, String> {
+/// One widget: `{"id", "name", "kind": {"type", ...}, "state"?, "command"?, ...}`.
+pub(in crate::model::panel) fn widget(o: &Obj) -> Result<WidgetDef, String> {
     let id = o.string("id")?;
     let read = || -> Result<WidgetDef, String> {
         Ok(WidgetDef {
