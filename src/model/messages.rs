@@ -9,6 +9,7 @@ use super::fold::contains_folded;
 use super::tree::{NodeId, TopicTree};
 use crate::mqtt::topic::matches;
 use super::props::any_text;
+use super::requests::Requests;
 use crate::mqtt::{PublishProps, QoS};
 
 pub const DEFAULT_GLOBAL_CAP: usize = 20_000;
@@ -52,6 +53,17 @@ pub struct StoredMessage {
     pub node: Option<NodeId>,
     /// MQTT 5 properties, as received or sent.
     pub props: Option<Box<PublishProps>>,
+    /// Request / response: the other half of the pair and the round trip.
+    pub pairing: Option<Pairing>,
+}
+
+/// How a message takes part in an MQTT 5 request / response exchange.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Pairing {
+    /// A request (ours, with a Response Topic) answered by message `seq`.
+    AnsweredBy { seq: u64, round_trip_ms: f64 },
+    /// A response to our request `seq`.
+    Answers { seq: u64, round_trip_ms: f64 },
 }
 
 /// A message as it enters the store: received from the broker or published by us.
@@ -78,6 +90,7 @@ pub struct MessageStore {
     per_topic: Vec<VecDeque<u64>>,
     tree: TopicTree,
     next_seq: u64,
+    requests: Requests,
     received: u64,
 }
 
@@ -90,6 +103,7 @@ impl MessageStore {
             per_topic: Vec::new(),
             tree: TopicTree::default(),
             next_seq: 1,
+            requests: Requests::default(),
             received: 0,
         }
     }
@@ -170,6 +184,7 @@ impl MessageStore {
         if self.ring.len() == self.global_cap {
             self.evict_oldest();
         }
+        let pairing = self.pair(seq, direction, &topic, props.as_deref(), time_ms);
         self.ring.push_back(StoredMessage {
             seq,
             topic,
@@ -181,8 +196,40 @@ impl MessageStore {
             delivery,
             node,
             props,
+            pairing,
         });
         seq
+    }
+
+    /// Records our request, or matches a received message to one, marking the request too.
+    /// Costs nothing while no request waits.
+    fn pair(&mut self, seq: u64, direction: Direction, topic: &str, props: Option<&PublishProps>, at_ms: f64) -> Option<Pairing> {
+        match direction {
+            Direction::Published => {
+                if let Some(p) = props.filter(|p| p.response_topic.is_some()) {
+                    let response_topic = p.response_topic.as_deref().unwrap_or_default();
+                    self.requests.sent(seq, response_topic, p.correlation_data.clone(), at_ms);
+                }
+                None
+            }
+            Direction::Received => {
+                let correlation = props.and_then(|p| p.correlation_data.as_deref());
+                let answer = self.requests.received(topic, correlation, at_ms)?;
+                let round_trip_ms = answer.round_trip_ms;
+                if let Some(request) = self.get_mut(answer.request_seq) {
+                    request.pairing = Some(Pairing::AnsweredBy { seq, round_trip_ms });
+                }
+                Some(Pairing::Answers {
+                    seq: answer.request_seq,
+                    round_trip_ms,
+                })
+            }
+        }
+    }
+
+    /// True while a request of ours waits for an answer on `topic`.
+    pub fn awaits_response_on(&self, topic: &str) -> bool {
+        self.requests.awaits(topic)
     }
 
     fn evict_oldest(&mut self) {
@@ -199,6 +246,11 @@ impl MessageStore {
     pub fn get(&self, seq: u64) -> Option<&StoredMessage> {
         let first = self.ring.front()?.seq;
         self.ring.get(seq.checked_sub(first)? as usize)
+    }
+
+    fn get_mut(&mut self, seq: u64) -> Option<&mut StoredMessage> {
+        let first = self.ring.front()?.seq;
+        self.ring.get_mut(seq.checked_sub(first)? as usize)
     }
 
     /// Newest first.
@@ -442,6 +494,61 @@ mod tests {
             Delivery::Acknowledged { at_ms: 5.0 }
         );
         assert!(!store.settle(8, Delivery::Acknowledged { at_ms: 5.0 }));
+    }
+
+    fn message(topic: &str, direction: Direction, props: PublishProps, time_ms: f64) -> MessageIn {
+        MessageIn {
+            topic: topic.into(),
+            payload: Bytes::from_static(b"{}"),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            direction,
+            time_ms,
+            delivery: Delivery::None,
+            props: props.boxed(),
+        }
+    }
+
+    #[test]
+    fn a_response_is_paired_with_its_request_and_the_round_trip_is_kept() {
+        let mut store = MessageStore::new(10, 10);
+        let request = store.push(message(
+            "svc/lamp/get",
+            Direction::Published,
+            PublishProps {
+                response_topic: Some("reply/deck".into()),
+                correlation_data: Some(Bytes::from_static(b"42")),
+                ..PublishProps::default()
+            },
+            1_000.0,
+        ));
+        assert!(store.awaits_response_on("reply/deck"));
+        let other = store.push(message("reply/deck", Direction::Received, PublishProps::default(), 1_010.0));
+        let response = store.push(message(
+            "reply/deck",
+            Direction::Received,
+            PublishProps {
+                correlation_data: Some(Bytes::from_static(b"42")),
+                ..PublishProps::default()
+            },
+            1_037.0,
+        ));
+        assert_eq!(store.get(other).unwrap().pairing, None);
+        assert_eq!(
+            store.get(response).unwrap().pairing,
+            Some(Pairing::Answers {
+                seq: request,
+                round_trip_ms: 37.0
+            })
+        );
+        assert_eq!(
+            store.get(request).unwrap().pairing,
+            Some(Pairing::AnsweredBy {
+                seq: response,
+                round_trip_ms: 37.0
+            })
+        );
+        assert!(!store.awaits_response_on("reply/deck"));
     }
 
     #[test]

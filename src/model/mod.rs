@@ -3,6 +3,7 @@
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
+//! - `requests` — MQTT 5 request / response: which received message answers which request.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
 //! - `tree`     — the topic tree with counts, last values and retained markers.
@@ -34,6 +35,7 @@ pub mod number;
 pub mod panel;
 pub mod payload;
 pub mod props;
+pub mod requests;
 pub mod rate;
 pub mod settings;
 pub mod subscriptions;

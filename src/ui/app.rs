@@ -215,7 +215,7 @@ pub fn app() -> Html {
     let on_publish = {
         let (driver, dispatch, feed) = (driver.clone(), dispatch.clone(), feed.clone());
         Callback::from(move |req: PublishRequest| {
-            let result = publish(&driver, &feed, req);
+            let result = publish(&driver, &feed, &dispatch, req);
             dispatch.dispatch(Action::PublishError(result.err()));
         })
     };
@@ -343,7 +343,12 @@ fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: 
     }
 }
 
-fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), String> {
+fn publish(
+    driver: &Driver,
+    feed: &Rc<Feed>,
+    dispatch: &UseReducerDispatcher<UiState>,
+    req: PublishRequest,
+) -> Result<(), String> {
     let payload = if req.hex {
         parse_hex(&req.payload)?
     } else {
@@ -351,6 +356,13 @@ fn publish(driver: &Driver, feed: &Rc<Feed>, req: PublishRequest) -> Result<(), 
     };
     let payload = Bytes::from(payload);
     let props = req.props.to_props()?;
+    // A request: its answer must reach us, so subscribe to the response topic unless a
+    // subscription already covers it.
+    if let Some(topic) = props.as_ref().and_then(|p| p.response_topic.clone()) {
+        if !driver.is_subscribed_to(&topic) {
+            subscribe(driver, dispatch, topic, SubOptions::qos(QoS::AtLeastOnce));
+        }
+    }
     let id = driver
         .publish_with(&req.topic, payload.clone(), req.qos, req.retain, props.clone())
         .map_err(|e| e.to_string())?;

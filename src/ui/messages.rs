@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::feed::{use_feed, Feed};
 use super::fields::{flag, setter, Select, TextField};
 use super::virtual_list::VirtualList;
-use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, StoredMessage};
+use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, Pairing, StoredMessage};
 use crate::model::payload::{preview, PayloadKind};
 
 /// Row height in px; rows are one line of meta and one of payload.
@@ -139,6 +139,15 @@ pub fn message_row(m: &StoredMessage) -> Html {
             html! { <span class="delivery bad">{ format!("Failed: {reason}") }</span> }
         }
     };
+    let pairing = match m.pairing {
+        None => html! {},
+        Some(Pairing::AnsweredBy { round_trip_ms, .. }) => html! {
+            <span class="delivery ok">{ format!("Answered in {} ms", round_trip_ms.round()) }</span>
+        },
+        Some(Pairing::Answers { round_trip_ms, .. }) => html! {
+            <span class="badge">{ format!("Response after {} ms", round_trip_ms.round()) }</span>
+        },
+    };
     let payload = match p.kind {
         PayloadKind::Empty => html! { <div class="payload empty">{ "(empty)" }</div> },
         PayloadKind::Text => html! { <div class="payload mono">{ p.text }</div> },
@@ -156,7 +165,7 @@ pub fn message_row(m: &StoredMessage) -> Html {
                 if m.retain { <span class="badge retained">{ "Retained" }</span>{ " " } }
                 <time>{ clock(m.time_ms) }</time>{ " " }
                 if p.truncated { <span class="note">{ format!("{} bytes", p.size) }</span>{ " " } }
-                { delivery }
+                { delivery }{ " " }{ pairing }
             </div>
             { payload }
         </li>

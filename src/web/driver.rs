@@ -59,6 +59,13 @@ impl Driver {
         self.with_session(|s, _| s.subscribe_with(filter, options))
     }
 
+    /// True when a subscription of the session matches `topic`.
+    pub fn is_subscribed_to(&self, topic: &str) -> bool {
+        let inner = self.inner.borrow();
+        let matching = inner.session.subscriptions().keys().any(|f| crate::mqtt::topic::matches(f, topic));
+        matching
+    }
+
     pub fn unsubscribe(&self, filter: &str) -> Result<(), Error> {
         self.with_session(|s, _| s.unsubscribe(filter))
     }

@@ -3,6 +3,7 @@
 // mosquitto_sub, No Local, and Retain Handling "never".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import mqtt from 'mqtt';
 import * as h from './harness.mjs';
 
 const T = 15_000;
@@ -146,4 +147,31 @@ test('Retain Handling "never" gets no retained message; the default gets it', { 
   await page.getByRole('tab', { name: 'Messages', exact: true }).click();
   await waitFor(page, messages(page).filter({ hasText: 'kept' }).first(), 'the retained message via the second filter');
   assert.equal(await messages(page).filter({ hasText: 'kept' }).count(), 1, 'the retained message came twice');
+});
+
+test('a request with a response topic is answered: the response is paired with it and its round trip shown', { timeout: TEST_TIMEOUT }, async (t) => {
+  const base = `deck/${h.uid()}`;
+  // The service: answers every request on its response topic with the same correlation data.
+  const service = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.PORTS.mqtt}`, { protocolVersion: 5 });
+  t.after(() => service.endAsync());
+  await service.subscribeAsync(`${base}/get`);
+  service.on('message', (_topic, _payload, packet) => {
+    const p = packet.properties || {};
+    service.publish(p.responseTopic, 'state: on', { properties: { correlationData: p.correlationData } });
+  });
+  const page = await connected(t);
+  await page.getByLabel('Topic', { exact: true }).fill(`${base}/get`);
+  await page.getByLabel('Payload', { exact: true }).fill('?');
+  await page.getByText('MQTT 5 properties', { exact: true }).click();
+  await page.getByLabel('Response topic', { exact: true }).fill(`${base}/reply`);
+  await page.getByLabel('Correlation data', { exact: true }).fill('req-7');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  // The app subscribed to the response topic for the user.
+  await waitGranted(page, `${base}/reply`);
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+  const response = messages(page).filter({ hasText: 'state: on' });
+  await waitFor(page, response.filter({ hasText: /Response after \d+ ms/ }).first(), 'the paired response');
+  const request = messages(page).filter({ hasText: /\bPublished\b/ }).filter({ hasText: `${base}/get` });
+  await waitFor(page, request.filter({ hasText: /Answered in \d+ ms/ }).first(), 'the request marked answered');
+  assert.deepEqual(page.errors, []);
 });
