@@ -119,6 +119,23 @@ pub fn detect(payload: &[u8]) -> ViewKind {
     }
 }
 
+/// Why a payload that opens like JSON (`{` or `[`) is shown as text: the parser's reason, so
+/// that a user sees what is wrong with it. `None` for payloads that do not look like JSON or
+/// that are JSON. Past `REASON_BYTES` the reason is not worked out: a render must not parse
+/// megabytes to say so.
+pub fn not_json_reason(payload: &[u8]) -> Option<String> {
+    const REASON_BYTES: usize = 256 * 1024;
+    let start = payload.iter().find(|b| !b.is_ascii_whitespace())?;
+    if !matches!(start, b'{' | b'[') || scan::accepts(payload) {
+        return None;
+    }
+    if payload.len() > REASON_BYTES {
+        return Some("Shown as text: this is not JSON the app can read".into());
+    }
+    let e = super::json::Json::parse(payload).err()?;
+    Some(format!("Shown as text: not JSON the app can read ({e})"))
+}
+
 /// Standard Base64 with padding (RFC 4648), for binary payloads in exports and copies.
 pub fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -237,6 +254,17 @@ mod tests {
         let view = pretty(br#"{"a": [1, 2"#, Budget::default());
         assert!(!view.valid);
         assert_eq!(view.truncated, None);
+    }
+
+    #[test]
+    fn json_that_cannot_be_read_says_why_it_is_shown_as_text() {
+        let deep = "[".repeat(100_000);
+        let why = not_json_reason(deep.as_bytes()).unwrap();
+        assert!(why.contains("nested deeper than"), "{why}");
+        let broken = not_json_reason(br#"{"a": tru}"#).unwrap();
+        assert!(broken.starts_with("Shown as text"), "{broken}");
+        assert_eq!(not_json_reason(br#"{"a": true}"#), None);
+        assert_eq!(not_json_reason(b"plain words"), None);
     }
 
     #[test]

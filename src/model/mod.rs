@@ -1,6 +1,7 @@
 //! The app model without yew: what the UI shows, kept as plain Rust so it is tested natively.
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
+//! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
 //! - `requests` — MQTT 5 request / response: which received message answers which request.
@@ -22,6 +23,7 @@
 //! - `app`      — the UI state and the one reducer that changes it.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
+pub mod advanced;
 pub mod app;
 pub mod brokers;
 pub mod diff;

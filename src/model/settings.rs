@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::advanced::Advanced;
 use crate::model::json::{Json, Num, Object};
 use crate::mqtt::auth::ScramMechanism;
 use crate::mqtt::session::Auth;
@@ -23,6 +24,9 @@ pub struct ConnectionSettings {
     /// sends username and password. Left out of saved records when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<ScramMechanism>,
+    /// The MQTT 5 options under "Advanced".
+    #[serde(skip)]
+    pub advanced: Advanced,
 }
 
 impl Default for ConnectionSettings {
@@ -37,6 +41,7 @@ impl Default for ConnectionSettings {
             clean_start: true,
             remember_password: false,
             auth: None,
+            advanced: Advanced::default(),
         }
     }
 }
@@ -70,6 +75,9 @@ impl ConnectionSettings {
         if let Some(m) = s.auth {
             o.push("auth", m.name().into());
         }
+        if let Some(a) = s.advanced.to_json() {
+            o.push("advanced", a);
+        }
         Json::Object(o).to_json_string()
     }
 
@@ -98,7 +106,7 @@ impl ConnectionSettings {
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
         validate_url(&self.url)?;
         let client_id = self.client_id.trim();
-        Ok(Options {
+        let mut options = Options {
             version: self.version,
             client_id: client_id.to_string(),
             username: Some(self.username.clone()).filter(|u| !u.is_empty()),
@@ -116,7 +124,9 @@ impl ConnectionSettings {
                 nonce: String::new(),
             }),
             ..Options::default()
-        })
+        };
+        self.advanced.apply(&mut options, Self::KEPT_SESSION_EXPIRY_S)?;
+        Ok(options)
     }
 }
 
@@ -158,6 +168,7 @@ fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
             }
             "clean_start" => s.clean_start = flag()?,
             "remember_password" => s.remember_password = flag()?,
+            "advanced" => s.advanced = Advanced::from_json(v)?,
             "auth" if v.is_null() => s.auth = None,
             "auth" => {
                 let named = v.as_str().and_then(ScramMechanism::from_name);
@@ -336,6 +347,17 @@ mod tests {
         assert_eq!(ConnectionSettings::from_saved(&saved).0.client_id, "x");
     }
 
+    #[test]
+    fn advanced_options_are_saved_and_loaded_with_the_rest() {
+        let mut s = ConnectionSettings::default();
+        s.advanced.receive_maximum = Some(5);
+        s.advanced.user_properties = vec![("k".into(), "v".into())];
+        s.advanced.will.topic = "deck/status".into();
+        assert_eq!(ConnectionSettings::from_saved(&s.to_saved()), (s.clone(), None));
+        let (_, notice) = ConnectionSettings::from_saved(r#"{"advanced":{"receive_maximum":"ten"}}"#);
+        assert!(notice.unwrap().contains("advanced.receive_maximum"));
+    }
+
     /// Records saved before the hand-written reader and writer must load unchanged, and new
     /// ones must read exactly as serde wrote them.
     #[test]
@@ -352,6 +374,7 @@ mod tests {
                 clean_start: false,
                 remember_password: true,
                 auth: Some(ScramMechanism::Sha512),
+                advanced: Advanced::default(),
             },
         ];
         for s in samples {

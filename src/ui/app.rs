@@ -200,6 +200,10 @@ pub fn app() -> Html {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.disconnect())
     };
+    let on_disconnect_with_will = {
+        let driver = driver.clone();
+        Callback::from(move |_: ()| driver.disconnect_with_will())
+    };
     let on_subscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
         Callback::from(move |(filter, options): (String, SubOptions)| subscribe(&driver, &dispatch, filter, options))
@@ -297,7 +301,7 @@ pub fn app() -> Html {
                     <div class={side(View::Connection)}>
                         <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
                             error={s.connect_error.clone().map(AttrValue::from)}
-                            {on_change} {on_connect} {on_disconnect} />
+                            {on_change} {on_connect} {on_disconnect} {on_disconnect_with_will} />
                         <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
                             {on_subscribe} {on_unsubscribe} />
                         <ThemeChoice />

@@ -1,11 +1,12 @@
-//! The connection form: broker URL, identity, credentials and session options.
+//! The connection form: broker URL, identity, credentials, session options and, folded
+//! away, the MQTT 5 "Advanced" options (session expiry, limits, user properties, will).
 
 use yew::prelude::*;
 
-use super::fields::{Checkbox, Select, TextField};
+use super::fields::{qos_options, Checkbox, Select, TextField};
 use crate::model::settings::{parse_version, version_label, ConnectionSettings};
 use crate::mqtt::auth::ScramMechanism;
-use crate::mqtt::Version;
+use crate::mqtt::{QoS, Version};
 
 /// The authentication select's value for plain username and password.
 const PASSWORD: &str = "password";
@@ -18,6 +19,7 @@ pub struct Props {
     pub on_change: Callback<ConnectionSettings>,
     pub on_connect: Callback<()>,
     pub on_disconnect: Callback<()>,
+    pub on_disconnect_with_will: Callback<()>,
 }
 
 #[function_component(ConnectionForm)]
@@ -83,10 +85,133 @@ pub fn connection_form(p: &Props) -> Html {
                 <Checkbox id="remember-password" label="Remember password" checked={s.remember_password}
                     on_change={toggle(|s, v| s.remember_password = v)} />
             </div>
+            { advanced(p) }
             if let Some(error) = &p.error {
                 <p class="error" role="alert">{ error.clone() }</p>
             }
             <button type="submit" class="primary">{ if p.active { "Disconnect" } else { "Connect" } }</button>
+            if p.active && !s.advanced.will.topic.trim().is_empty() {
+                { " " }
+                <button type="button" onclick={p.on_disconnect_with_will.reform(|_| ())}>{ "Disconnect with will" }</button>
+            }
         </form>
+    }
+}
+
+/// A number field's text: empty for "the default".
+fn opt_text<T: ToString>(v: Option<T>) -> String {
+    v.map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// Empty text is "the default"; anything that does not parse keeps the last good value, as
+/// the keep-alive field does.
+fn opt_parse<T: std::str::FromStr + Copy>(text: &str, old: Option<T>) -> Option<T> {
+    match text.trim() {
+        "" => None,
+        t => t.parse().ok().or(old),
+    }
+}
+
+/// The folded "Advanced" section: MQTT 5 session, limits, CONNECT user properties and the
+/// will message. Each control names what it sets, unique on the page.
+fn advanced(p: &Props) -> Html {
+    let edit = |f: fn(&mut ConnectionSettings, String)| {
+        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+        Callback::from(move |v: String| {
+            let mut s = settings.clone();
+            f(&mut s, v);
+            on_change.emit(s);
+        })
+    };
+    let toggle = |f: fn(&mut ConnectionSettings, bool)| {
+        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+        Callback::from(move |v: bool| {
+            let mut s = settings.clone();
+            f(&mut s, v);
+            on_change.emit(s);
+        })
+    };
+    let a = &p.settings.advanced;
+    let w = &a.will;
+    let rows = a.user_properties.iter().enumerate().map(|(i, (k, v))| {
+        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+        let set = move |key: bool| {
+            let (settings, on_change) = (settings.clone(), on_change.clone());
+            Callback::from(move |text: String| {
+                let mut s = settings.clone();
+                if let Some(row) = s.advanced.user_properties.get_mut(i) {
+                    if key { row.0 = text } else { row.1 = text }
+                }
+                on_change.emit(s);
+            })
+        };
+        let remove = {
+            let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+            Callback::from(move |_| {
+                let mut s = settings.clone();
+                if i < s.advanced.user_properties.len() {
+                    s.advanced.user_properties.remove(i);
+                }
+                on_change.emit(s);
+            })
+        };
+        let n = i + 1;
+        html! {
+            <div class="row user-prop" key={i}>
+                <TextField id={format!("conn-up-key-{n}")} label={format!("Connect user property {n} key")}
+                    value={k.clone()} on_input={set(true)} />
+                <TextField id={format!("conn-up-value-{n}")} label={format!("Connect user property {n} value")}
+                    value={v.clone()} on_input={set(false)} />
+                <button type="button" onclick={remove}>{ format!("Remove connect user property {n}") }</button>
+            </div>
+        }
+    });
+    let add = {
+        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+        Callback::from(move |_| {
+            let mut s = settings.clone();
+            s.advanced.user_properties.push((String::new(), String::new()));
+            on_change.emit(s);
+        })
+    };
+    html! {
+        <details class="advanced">
+            <summary>{ "Advanced" }</summary>
+            <div class="row">
+                <TextField id="session-expiry" label="Session expiry (seconds)" kind="number"
+                    value={opt_text(a.session_expiry)} placeholder="0 with clean start, else 86400"
+                    on_input={edit(|s, v| s.advanced.session_expiry = opt_parse(&v, s.advanced.session_expiry))} />
+                <TextField id="receive-maximum" label="Receive maximum" kind="number"
+                    value={opt_text(a.receive_maximum)} placeholder="65535"
+                    on_input={edit(|s, v| s.advanced.receive_maximum = opt_parse(&v, s.advanced.receive_maximum))} />
+                <TextField id="max-packet-size" label="Maximum packet size (bytes)" kind="number"
+                    value={opt_text(a.max_packet_size)} placeholder="16777216"
+                    on_input={edit(|s, v| s.advanced.max_packet_size = opt_parse(&v, s.advanced.max_packet_size))} />
+            </div>
+            <Checkbox id="request-response-info" label="Request response information" checked={a.request_response_info}
+                on_change={toggle(|s, v| s.advanced.request_response_info = v)} />
+            { for rows }
+            <button type="button" onclick={add}>{ "Add connect user property" }</button>
+            <h3>{ "Will message" }</h3>
+            <div class="row">
+                <TextField id="will-topic" label="Will topic" value={w.topic.clone()} placeholder="no will when empty"
+                    on_input={edit(|s, v| s.advanced.will.topic = v)} />
+                <TextField id="will-payload" label="Will payload" value={w.payload.clone()}
+                    on_input={edit(|s, v| s.advanced.will.payload = v)} />
+            </div>
+            <div class="row">
+                <Select id="will-qos" label="QoS" aria_label="Will QoS" options={qos_options()}
+                    value={(w.qos as u8).to_string()}
+                    on_change={edit(|s, v| s.advanced.will.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())} />
+                <Checkbox id="will-retain" label="Retain will" checked={w.retain}
+                    on_change={toggle(|s, v| s.advanced.will.retain = v)} />
+                <TextField id="will-delay" label="Will delay (seconds)" kind="number" value={w.delay.to_string()}
+                    on_input={edit(|s, v| s.advanced.will.delay = v.trim().parse().unwrap_or(s.advanced.will.delay))} />
+                <TextField id="will-expiry" label="Will expiry (seconds)" kind="number" value={opt_text(w.expiry)}
+                    on_input={edit(|s, v| s.advanced.will.expiry = opt_parse(&v, s.advanced.will.expiry))} />
+                <TextField id="will-content-type" label="Will content type" value={w.content_type.clone()}
+                    on_input={edit(|s, v| s.advanced.will.content_type = v)} />
+            </div>
+        </details>
     }
 }

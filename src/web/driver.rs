@@ -51,6 +51,11 @@ impl Driver {
         self.with_session(|s, now| s.disconnect(now));
     }
 
+    /// Leaves so that the broker publishes the will message.
+    pub fn disconnect_with_will(&self) {
+        self.with_session(|s, now| s.disconnect_with_will(now));
+    }
+
     pub fn subscribe(&self, filter: &str, qos: QoS) -> Result<(), Error> {
         self.with_session(|s, _| s.subscribe(filter, qos))
     }

@@ -175,3 +175,29 @@ test('a request with a response topic is answered: the response is paired with i
   await waitFor(page, request.filter({ hasText: /Answered in \d+ ms/ }).first(), 'the request marked answered');
   assert.deepEqual(page.errors, []);
 });
+
+test('a will set under Advanced, with its properties, is published by "Disconnect with will"', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(env.browser);
+  t.after(() => page.context().close());
+  await page.goto(h.appUrl({ client_id: h.uid('deck-') }));
+  const topic = `deck/${h.uid()}/status`;
+  await page.getByText('Advanced', { exact: true }).click();
+  await page.getByLabel('Will topic', { exact: true }).fill(topic);
+  await page.getByLabel('Will payload', { exact: true }).fill('offline');
+  await page.getByLabel('Will content type', { exact: true }).fill('text/plain');
+  await page.getByLabel('Will expiry (seconds)', { exact: true }).fill('300');
+  await page.getByRole('button', { name: 'Add connect user property', exact: true }).click();
+  await page.getByLabel('Connect user property 1 key', { exact: true }).fill('device');
+  await page.getByLabel('Connect user property 1 value', { exact: true }).fill('tablet');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitFor(page, page.getByRole('button', { name: 'Disconnect', exact: true }), 'connected');
+  const sub = h.mosquittoSub(['-V', 'mqttv5', '-t', topic, '-F', '%t|%p|%C'], { count: 1, timeout: 15 });
+  t.after(() => sub.kill?.());
+  await sub.ready;
+  await page.getByRole('button', { name: 'Disconnect with will', exact: true }).click();
+  assert.deepEqual(await sub.done, [`${topic}|offline|text/plain`]);
+  await waitFor(page, page.getByRole('button', { name: 'Connect', exact: true }), 'disconnected');
+  // A plain Disconnect would not have published it: the broker says the client left with its will.
+  await h.waitForLog((log) => /Received DISCONNECT from deck-/.test(log), { what: 'the DISCONNECT in the broker log' });
+  assert.deepEqual(page.errors, []);
+});

@@ -11,7 +11,7 @@ use super::changes::Changes;
 use super::chart::Chart;
 use super::{export, MonitorState, RawPublish};
 use crate::model::json_path::{extract_number, numeric_paths};
-use crate::model::json_view::{base64, detect, pretty, Budget, TokenKind, ViewKind};
+use crate::model::json_view::{base64, detect, not_json_reason, pretty, Budget, TokenKind, ViewKind};
 use crate::model::messages::StoredMessage;
 use crate::model::payload::{hex, preview, PayloadKind};
 use crate::mqtt::QoS;
@@ -255,6 +255,7 @@ pub fn topic_detail(p: &Props) -> Html {
 }
 
 fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
+    let auto = view == PayloadView::Auto;
     let view = match view {
         PayloadView::Auto => match detect(payload) {
             ViewKind::Json => PayloadView::Json,
@@ -295,7 +296,9 @@ fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
             } else {
                 p.text
             };
-            (html! { { text } }, cut)
+            // Auto chose text for something that opens like JSON: say why.
+            let why = if auto { not_json_reason(payload) } else { None };
+            (html! { { text } }, cut.or(why))
         }
     };
     html! {
