@@ -213,3 +213,24 @@ fn a_broker_breaking_the_protocol_on_every_connection_is_given_up_on() {
     assert_eq!(retries, 2);
     assert_eq!(pair.session.status(), Status::Idle);
 }
+
+#[test]
+fn after_a_fallback_publishes_are_framed_as_3_1_1() {
+    use bytes::Bytes;
+    use mqtt::packet::QoS;
+    let mut pair = Pair::idle(options(Version::V5));
+    pair.broker.only_v311(Refuse5::Close);
+    pair.start();
+    pair.events();
+    pair.broker.take();
+    for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
+        pair.session
+            .publish("porch/lamp", Bytes::from_static(b"on"), qos, false)
+            .unwrap();
+        pair.pump();
+    }
+    let sent = support::fake_broker::publishes(&pair.broker.take());
+    // A 5.0 frame read as 3.1.1 would carry its property length as a payload byte.
+    assert!(sent.iter().all(|p| &p.payload[..] == b"on"), "{sent:?}");
+    assert_eq!(sent.len(), 3);
+}

@@ -310,3 +310,60 @@ fn features_the_broker_lacks_are_refused_before_sending_with_what_is_missing() {
     pair.session.subscribe("home/lamp", QoS::AtMostOnce).unwrap();
     assert!(!pair.session.broker().wildcards);
 }
+
+fn aliases_sent(sent: &[mqtt::Publish]) -> Vec<(String, Option<u16>)> {
+    sent.iter()
+        .map(|p| (p.topic.clone(), p.props.as_ref().and_then(|pr| pr.topic_alias)))
+        .collect()
+}
+
+#[test]
+fn repeated_topics_go_out_as_aliases_while_the_broker_allows_them() {
+    let mut pair = support::fake_broker::connected_with(
+        Version::V5,
+        mqtt::packet::ConnAck {
+            topic_alias_max: Some(2),
+            ..Default::default()
+        },
+    );
+    for topic in ["a/long/topic", "a/long/topic", "b", "c", "b"] {
+        pair.publish(topic, b"x", QoS::AtLeastOnce);
+    }
+    let sent = publishes(&pair.broker.take());
+    assert_eq!(
+        aliases_sent(&sent),
+        [
+            ("a/long/topic".to_string(), Some(1)),
+            (String::new(), Some(1)),
+            ("b".to_string(), Some(2)),
+            ("c".to_string(), None),
+            (String::new(), Some(2)),
+        ]
+    );
+    // A new connection starts with no aliases: the first use names the topic again.
+    pair.drop_link();
+    pair.step();
+    pair.broker.take();
+    pair.publish("b", b"y", QoS::AtMostOnce);
+    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("b".to_string(), Some(1))]);
+}
+
+#[test]
+fn without_a_broker_alias_maximum_or_with_aliases_off_topics_go_whole() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.publish("a", b"x", QoS::AtMostOnce);
+    pair.publish("a", b"x", QoS::AtMostOnce);
+    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("a".to_string(), None), ("a".to_string(), None)]);
+    let mut pair = Pair::idle(mqtt::Options {
+        topic_aliases: false,
+        ..options(Version::V5)
+    });
+    pair.broker.connack = Some(mqtt::packet::ConnAck {
+        topic_alias_max: Some(10),
+        ..Default::default()
+    });
+    pair.start();
+    pair.broker.take();
+    pair.publish("a", b"x", QoS::AtMostOnce);
+    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("a".to_string(), None)]);
+}

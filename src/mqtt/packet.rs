@@ -96,6 +96,8 @@ pub struct ConnAck {
     pub shared_available: Option<u8>,
     /// MQTT 5: what we may base response topics on, when we asked.
     pub response_information: Option<String>,
+    /// MQTT 5: how many topic aliases we may use toward the broker.
+    pub topic_alias_max: Option<u16>,
     /// MQTT 5: the method's last message on success (SCRAM: server-final).
     pub auth_data: Option<Bytes>,
 }

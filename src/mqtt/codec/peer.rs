@@ -208,6 +208,7 @@ mod full {
                 props.subscription_identifiers_available = a.sub_ids_available;
                 props.shared_subscription_available = a.shared_available;
                 props.response_information = a.response_information.clone();
+                props.topic_alias_max = a.topic_alias_max;
                 props.server_reference = a.server_reference.clone();
                 props.authentication_data = a.auth_data.clone();
                 v5::ConnAck {

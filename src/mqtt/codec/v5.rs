@@ -37,6 +37,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 sub_ids_available: p.as_ref().and_then(|p| p.subscription_identifiers_available),
                 shared_available: p.as_ref().and_then(|p| p.shared_subscription_available),
                 response_information: p.as_ref().and_then(|p| p.response_information.clone()),
+                topic_alias_max: p.as_ref().and_then(|p| p.topic_alias_max),
                 server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
                 auth_data: p.as_ref().and_then(|p| p.authentication_data.clone()),
                 reason_string: p.and_then(|p| p.reason_string),

@@ -138,6 +138,7 @@ impl Session {
         self.state = State::Connected;
         self.backoff.reset();
         self.retain_available = ack.retain_available != Some(0);
+        self.alias_max_out = ack.topic_alias_max.unwrap_or(0);
         self.caps = super::BrokerCaps {
             wildcards: ack.wildcard_available != Some(0),
             subscription_ids: ack.sub_ids_available != Some(0),

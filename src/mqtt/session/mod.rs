@@ -178,6 +178,9 @@ pub struct Session {
     pending_subscribes: SortedMap<u16, Vec<(String, SubOptions)>>,
     /// Topic aliases the broker set on this connection (MQTT 5).
     aliases_in: SortedMap<u16, String>,
+    /// Topic aliases we set on this connection, and how many the broker allows.
+    aliases_out: SortedMap<String, u16>,
+    alias_max_out: u16,
     pending_unsubscribes: SortedMap<u16, Vec<String>>,
     /// The SCRAM exchange under way (see auth.rs).
     auth: auth::AuthState,
@@ -217,6 +220,8 @@ impl Session {
             pending_subscribes: SortedMap::default(),
             pending_unsubscribes: SortedMap::default(),
             aliases_in: SortedMap::default(),
+            aliases_out: SortedMap::default(),
+            alias_max_out: 0,
             auth: auth::AuthState::default(),
         }
     }
@@ -551,7 +556,7 @@ impl Session {
         let id = self.next_publish_id;
         self.next_publish_id += 1;
         if qos == QoS::AtMostOnce {
-            let bytes = encode(self.version, &Packet::Publish(publish))?;
+            let bytes = encode(self.version, &self.wire_form(&publish))?;
             self.check_size(bytes.len())?;
             self.push_transmit(bytes);
         } else {
@@ -698,6 +703,7 @@ impl Session {
         self.framer = Framer::new(self.version, self.opts.max_packet_size as usize);
         // Aliases live as long as one connection (§3.3.2.3.4).
         self.aliases_in = SortedMap::default();
+        self.aliases_out = SortedMap::default();
         self.ping_sent = None;
         for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
             self.ids.release(pkid);

@@ -30,6 +30,9 @@ pub struct Options {
     pub receive_maximum: u16,
     /// MQTT 5: ask the broker for Response Information (a base for response topics).
     pub request_response_info: bool,
+    /// MQTT 5: replace repeated topics by aliases when the broker allows them (floods of
+    /// publishes to a few topics then cost two bytes of topic each).
+    pub topic_aliases: bool,
     /// MQTT 5: user properties of CONNECT, in order.
     pub user_properties: Vec<(String, String)>,
     /// Our own cap on QoS 1/2 publishes awaiting acknowledgement.
@@ -72,6 +75,7 @@ impl Default for Options {
             max_packet_size: 16 * 1024 * 1024,
             receive_maximum: u16::MAX,
             request_response_info: false,
+            topic_aliases: true,
             user_properties: Vec::new(),
             max_inflight: 100,
             connect_timeout_ms: 10_000,

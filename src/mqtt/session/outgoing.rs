@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
 use crate::mqtt::error::{reason_text, LimitError};
-use crate::mqtt::packet::{Packet, Publish, QoS};
+use crate::mqtt::packet::{Packet, Publish, QoS, Version};
 use crate::sorted_map::SortedMap;
 
 /// What a QoS 2 message whose session was lost between PUBREC and PUBCOMP reports.
@@ -58,6 +58,32 @@ impl Outgoing {
 }
 
 impl Session {
+    /// What goes on the wire for `p`: with a topic alias when the broker allows them. A
+    /// known topic goes as an empty name and its alias; a new one takes the next free alias
+    /// while there is one. Aliases belong to the connection, so what is kept for a replay
+    /// always has the whole topic.
+    pub(super) fn wire_form(&mut self, p: &Publish) -> Packet {
+        if self.version != Version::V5 || !self.opts.topic_aliases || self.alias_max_out == 0 {
+            return Packet::Publish(p.clone());
+        }
+        let (alias, topic) = match self.aliases_out.get(p.topic.as_str()) {
+            Some(&a) => (a, String::new()),
+            None if self.aliases_out.len() < self.alias_max_out as usize => {
+                let a = self.aliases_out.len() as u16 + 1;
+                self.aliases_out.insert(p.topic.clone(), a);
+                (a, p.topic.clone())
+            }
+            None => return Packet::Publish(p.clone()),
+        };
+        let mut props = p.props.as_deref().cloned().unwrap_or_default();
+        props.topic_alias = Some(alias);
+        Packet::Publish(Publish {
+            topic,
+            props: Some(Box::new(props)),
+            ..p.clone()
+        })
+    }
+
     /// Refuses a packet larger than the broker accepts (its Maximum Packet Size).
     pub(super) fn check_size(&self, size: usize) -> Result<(), LimitError> {
         if size > self.max_packet_out {
@@ -103,7 +129,7 @@ impl Session {
                 continue;
             }
             publish.pkid = pkid;
-            let bytes = match encode(self.opts.version, &Packet::Publish(publish.clone())) {
+            let bytes = match encode(self.version, &self.wire_form(&publish)) {
                 Ok(b) => b,
                 Err(e) => {
                     self.ids.release(pkid);
