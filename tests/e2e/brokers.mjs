@@ -110,3 +110,125 @@ export async function startMosquitto({ globalLines = [], tcpPort, listeners }) {
     },
   };
 }
+
+async function waitPort(port, child, what, logText, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portOpen(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+      throw new Error(`${what} did not listen on ${port}:\n${logText()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Stops a process group started with `detached: true`, waiting for its leader to exit. */
+async function stopGroup(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch {}
+  const timer = setTimeout(() => { try { process.kill(-child.pid, 'SIGKILL'); } catch {} }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** amqtt (PyPI, MQTT 3.1.1) with its websockets listener on ws://127.0.0.1:{wsPort}. */
+export async function startAmqtt({ tcpPort, wsPort }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-amqtt-'));
+  const conf = [
+    'listeners:',
+    '  default:', '    type: tcp', `    bind: 127.0.0.1:${tcpPort}`,
+    '  ws:', '    type: ws', `    bind: 127.0.0.1:${wsPort}`,
+    'plugins:',
+    '  amqtt.plugins.authentication.AnonymousAuthPlugin:',
+    '    allow_anonymous: true',
+  ].join('\n');
+  fs.writeFileSync(path.join(dir, 'broker.yaml'), conf + '\n');
+  const log = fs.openSync(path.join(dir, 'amqtt.log'), 'w');
+  const child = spawn('amqtt', ['-c', path.join(dir, 'broker.yaml')], { stdio: ['ignore', log, log], detached: true });
+  const logText = () => fs.readFileSync(path.join(dir, 'amqtt.log'), 'utf8');
+  await waitPort(wsPort, child, 'amqtt', logText, 20_000);
+  return {
+    url: `ws://127.0.0.1:${wsPort}`,
+    tcpUrl: `mqtt://127.0.0.1:${tcpPort}`,
+    async close() {
+      await stopGroup(child);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Stops every process whose environment holds `entry`, SIGKILL after 10 s. */
+async function killByEnv(entry) {
+  const find = () =>
+    fs.readdirSync('/proc').filter((p) => {
+      if (!/^\d+$/.test(p)) return false;
+      try {
+        return fs.readFileSync(`/proc/${p}/environ`, 'latin1').split('\0').includes(entry);
+      } catch {
+        return false;
+      }
+    });
+  const deadline = Date.now() + 10_000;
+  for (let pids = find(), signal = 'SIGTERM'; pids.length; pids = find()) {
+    for (const pid of pids) {
+      try { process.kill(Number(pid), signal); } catch {}
+    }
+    if (Date.now() > deadline) signal = 'SIGKILL';
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * RabbitMQ (Debian's rabbitmq-server) with the Web MQTT plugin on ws://127.0.0.1:{wsPort}/ws,
+ * its own node name, ports and data directory, so that it never meets a system broker.
+ * It boots in about 20 s: start it once per run.
+ */
+export async function startRabbit({ amqpPort, mqttPort, wsPort, distPort }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-rabbit-'));
+  fs.chmodSync(dir, 0o777);
+  fs.writeFileSync(
+    path.join(dir, 'rabbitmq.conf'),
+    [
+      `listeners.tcp.default = 127.0.0.1:${amqpPort}`,
+      `mqtt.listeners.tcp.default = 127.0.0.1:${mqttPort}`,
+      `web_mqtt.tcp.port = ${wsPort}`,
+      'web_mqtt.tcp.ip = 127.0.0.1',
+      'mqtt.allow_anonymous = true',
+      'loopback_users = none',
+    ].join('\n') + '\n',
+  );
+  fs.writeFileSync(path.join(dir, 'enabled_plugins'), '[rabbitmq_web_mqtt].\n');
+  for (const sub of ['mnesia', 'log']) fs.mkdirSync(path.join(dir, sub));
+  // The server drops to the rabbitmq user when started as root: it must own its files.
+  try {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('chown', ['-R', 'rabbitmq:rabbitmq', dir]);
+  } catch {}
+  const node = `deck${process.pid}@localhost`;
+  const env = {
+    ...process.env,
+    HOME: dir,
+    RABBITMQ_NODENAME: node,
+    RABBITMQ_CONFIG_FILE: path.join(dir, 'rabbitmq'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: path.join(dir, 'enabled_plugins'),
+    RABBITMQ_MNESIA_BASE: path.join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: path.join(dir, 'log'),
+    RABBITMQ_DIST_PORT: String(distPort),
+  };
+  const out = fs.openSync(path.join(dir, 'out.log'), 'w');
+  const bin = fs.existsSync('/usr/sbin/rabbitmq-server') ? '/usr/sbin/rabbitmq-server' : 'rabbitmq-server';
+  const child = spawn(bin, [], { env, stdio: ['ignore', out, out], detached: true });
+  const logText = () => fs.readFileSync(path.join(dir, 'out.log'), 'utf8');
+  await waitPort(wsPort, child, 'rabbitmq-server', logText, 90_000);
+  return {
+    url: `ws://127.0.0.1:${wsPort}/ws`,
+    tcpUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    async close() {
+      await stopGroup(child);
+      // The server runs as the rabbitmq user in a session of its own: find it by node name.
+      await killByEnv(`RABBITMQ_NODENAME=${node}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

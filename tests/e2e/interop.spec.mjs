@@ -1,31 +1,46 @@
-// The app at its default settings (MQTT 5.0) against brokers that cannot take all of it: aedes,
-// which speaks only 3.1.1, and a Mosquitto that keeps no retained messages and caps QoS at 1.
-// A new user presses nothing but Connect (here: a connect=1 link) and must never land in a
-// reconnect loop.
+// The app at its default settings (MQTT 5.0) against brokers that cannot take all of it: aedes
+// (npm), amqtt (PyPI) and RabbitMQ's Web MQTT plugin (Debian), which speak only 3.1.1, and a
+// Mosquitto that keeps no retained messages and caps QoS at 1. A new user presses nothing but
+// Connect (here: a connect=1 link) and must never land in a reconnect loop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import * as h from './harness.mjs';
-import { startAedes, startMosquitto } from './brokers.mjs';
+import { startAedes, startAmqtt, startMosquitto, startRabbit } from './brokers.mjs';
 
 const T = 15_000;
 const TEST_TIMEOUT = 60_000;
-const PORTS = { aedes: h.BASE + 10, tcp: h.BASE + 11, noRetain: h.BASE + 12 };
+const PORTS = {
+  aedes: h.BASE + 10,
+  tcp: h.BASE + 11,
+  noRetain: h.BASE + 12,
+  amqtt: { tcpPort: h.BASE + 13, wsPort: h.BASE + 14 },
+  rabbit: { amqpPort: h.BASE + 15, mqttPort: h.BASE + 16, wsPort: h.BASE + 17, distPort: h.BASE + 18 },
+};
 const FALLBACK = /Connected with MQTT 3\.1\.1 as \S+: this broker does not speak 5\.0/;
 
 let browser;
 let aedes;
+let amqtt;
+let rabbit;
 
 before(async () => {
+  // RabbitMQ boots slowly: once per run, while the others start.
+  const booting = startRabbit(PORTS.rabbit);
+  booting.catch(() => {});
   aedes = await startAedes(PORTS.aedes);
+  amqtt = await startAmqtt(PORTS.amqtt);
   await h.serveDist();
   browser = await h.launchBrowser();
+  rabbit = await booting;
 });
 
 after(async () => {
   await browser?.close();
   await h.stopServing();
   await aedes?.close();
+  await amqtt?.close();
+  await rabbit?.close();
 });
 
 async function openApp(t, context, params) {
@@ -84,6 +99,44 @@ test('aedes (3.1.1 only) at the default settings: one fallback, said in the stat
   assert.equal(aedes.protocolLevels.length, levels + 1, 'the reload sent exactly one CONNECT');
   assert.deepEqual(page.errors, []);
 });
+
+// Each broker as its own publisher sees it: an MQTT.js client over plain MQTT 3.1.1.
+const THREE_ONE_ONE = [
+  { name: 'aedes', broker: () => aedes, tcpUrl: () => aedes.url },
+  { name: 'amqtt', broker: () => amqtt, tcpUrl: () => amqtt.tcpUrl },
+  { name: 'RabbitMQ Web MQTT', broker: () => rabbit, tcpUrl: () => rabbit.tcpUrl },
+];
+
+for (const b of THREE_ONE_ONE) {
+  test(`${b.name} at the default settings: connects with the fallback, receives, publishes at QoS 1`, { timeout: TEST_TIMEOUT }, async (t) => {
+    const context = await browser.newContext();
+    t.after(() => context.close());
+    const base = `deck/${h.uid()}`;
+    const page = await openApp(t, context, { url: b.broker().url, sub: `${base}/#`, sub_qos: 1, connect: 1 });
+    await waitStatus(page, FALLBACK, 'the fallback notice');
+    await page
+      .getByRole('list', { name: 'Subscriptions', exact: true })
+      .getByRole('listitem')
+      .filter({ hasText: `${base}/#` })
+      .filter({ hasText: /granted QoS 1/ })
+      .first()
+      .waitFor();
+    const peer = await mqtt.connectAsync(b.tcpUrl(), { protocolVersion: 4 });
+    t.after(() => peer.endAsync());
+    await peer.publishAsync(`${base}/in`, `hello from ${b.name}`, { qos: 1 });
+    await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+    const list = page.getByRole('list', { name: 'Messages', exact: true }).locator('li.message');
+    await list.filter({ hasText: `hello from ${b.name}` }).first().waitFor();
+
+    await page.getByLabel('Topic', { exact: true }).fill(`${base}/out`);
+    await page.getByLabel('Payload', { exact: true }).fill('from the deck');
+    await page.getByLabel('Publish QoS').selectOption('1');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await list.filter({ hasText: /\bPublished\b/ }).filter({ hasText: /\bAcknowledged\b/ }).first().waitFor();
+    assert.match(await statusText(page), FALLBACK, 'still connected, no reconnect');
+    assert.deepEqual(page.errors, []);
+  });
+}
 
 test('a Mosquitto without retained messages and with max_qos 1: the publish form says why, the link stays up', { timeout: TEST_TIMEOUT }, async (t) => {
   const mosq = await startMosquitto({

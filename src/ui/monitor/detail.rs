@@ -298,7 +298,11 @@ fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
             };
             // Auto chose text for something that opens like JSON: say why.
             let why = if auto { not_json_reason(payload) } else { None };
-            (html! { { text } }, cut.or(why))
+            let note = match (cut, why) {
+                (Some(cut), Some(why)) => Some(format!("{why}. {cut}")),
+                (cut, why) => cut.or(why),
+            };
+            (html! { { text } }, note)
         }
     };
     html! {
