@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::{encode, Framer};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{Packet, Publish, QoS, SubOptions, Version};
+use crate::mqtt::packet::{Packet, Publish, PublishProps, QoS, SubOptions, Version};
 
 const MAX: usize = 1024 * 1024;
 
@@ -98,8 +98,42 @@ fn drain(framer: &mut Framer, out: &mut Vec<Packet>) -> Result<(), ProtocolError
     Ok(())
 }
 
+/// Any properties a PUBLISH may carry from a client (no subscription identifiers, which
+/// only brokers send), including repeated user property keys and none at all.
+fn props() -> impl Strategy<Value = Option<Box<PublishProps>>> {
+    let text = "[^\u{0}]{0,12}";
+    (
+        proptest::option::of(0u8..=1),
+        proptest::option::of(any::<u32>()),
+        proptest::option::of(text),
+        proptest::option::of(topic()),
+        proptest::option::of(proptest::collection::vec(any::<u8>(), 0..16)),
+        proptest::collection::vec((text, text), 0..4),
+        proptest::option::of(1u16..=u16::MAX),
+    )
+        .prop_map(|(payload_format, message_expiry, content_type, response_topic, corr, user, alias)| {
+            PublishProps {
+                payload_format,
+                message_expiry,
+                content_type,
+                response_topic,
+                correlation_data: corr.map(Bytes::from),
+                user_properties: user,
+                subscription_ids: Vec::new(),
+                topic_alias: alias,
+            }
+            .boxed()
+        })
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn any_v5_publish_properties_survive_encode_then_decode(p in publish(), props in props()) {
+        let packet = Packet::Publish(Publish { props, ..p });
+        prop_assert_eq!(round_trip(Version::V5, &packet), packet);
+    }
 
     #[test]
     fn any_publish_survives_encode_then_decode(v in version(), p in publish()) {
