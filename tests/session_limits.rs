@@ -160,7 +160,7 @@ fn a_qos2_message_whose_session_was_lost_after_pubrec_is_delivery_unknown_not_ac
     pair.broker.auto_ack = false;
     let id = pair.publish("door/lock", b"locked", QoS::ExactlyOnce);
     let pkid = publishes(&pair.broker.take())[0].pkid;
-    pair.deliver(Packet::PubRec { pkid, code: 0 });
+    pair.deliver(Packet::PubRec { pkid, code: 0, reason: None });
     assert_eq!(names(&pair.broker.take()), ["PUBREL"]);
     pair.broker.auto_ack = true;
     pair.drop_link(); // the broker forgets the session (no Session Present)

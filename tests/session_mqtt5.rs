@@ -224,7 +224,7 @@ fn an_unsuback_refusal_is_reported_per_filter() {
     };
     pair.deliver(Packet::UnsubAck {
         pkid,
-        codes: vec![0x87],
+        codes: vec![0x87], reason: None
     });
     assert_eq!(
         pair.events(),
@@ -366,4 +366,37 @@ fn without_a_broker_alias_maximum_or_with_aliases_off_topics_go_whole() {
     pair.broker.take();
     pair.publish("a", b"x", QoS::AtMostOnce);
     assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("a".to_string(), None)]);
+}
+
+#[test]
+fn the_brokers_reason_strings_are_shown_on_refused_publishes_and_subscriptions() {
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.broker.auto_ack = false;
+    let id = pair.publish("plant/valve", b"open", QoS::AtLeastOnce);
+    let pkid = publishes(&pair.broker.take())[0].pkid;
+    pair.deliver(Packet::PubAck {
+        pkid,
+        code: 0x87,
+        reason: Some("valves are read-only for you".into()),
+    });
+    assert!(pair.events().contains(&Event::PublishFailed {
+        id,
+        reason: "Not authorized: check the username, the password and the broker's ACL (valves are read-only for you)"
+            .into()
+    }));
+    pair.session.subscribe("plant/#", QoS::AtMostOnce).unwrap();
+    pair.pump();
+    let Some(Packet::Subscribe { pkid, .. }) = pair.broker.take().pop() else {
+        panic!("no SUBSCRIBE");
+    };
+    pair.deliver(Packet::SubAck {
+        pkid,
+        codes: vec![0x87],
+        reason: Some("ACL: plant/# is not yours".into()),
+    });
+    let events = pair.events();
+    assert!(
+        events.iter().any(|e| matches!(e, Event::Subscribed { result: Err(r), .. } if r.ends_with("(ACL: plant/# is not yours)"))),
+        "{events:?}"
+    );
 }

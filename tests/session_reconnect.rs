@@ -144,7 +144,7 @@ fn a_resumed_session_resends_unacknowledged_publishes_with_dup_and_the_same_id()
         let first = publishes(&pair.broker.take());
         pair.deliver(Packet::PubRec {
             pkid: first[1].pkid,
-            code: 0,
+            code: 0, reason: None
         });
         pair.broker.take();
         pair.broker.connack = resumed();
@@ -246,7 +246,7 @@ fn incoming_qos2_resent_after_a_resumed_reconnect_is_not_delivered_twice() {
         // The broker never saw our PUBREC, so it sends the message again.
         pair.deliver(Packet::Publish(Publish { dup: true, ..p }));
         assert!(pair.events().is_empty(), "{v:?}: delivered twice");
-        assert_eq!(pair.broker.take(), vec![Packet::PubRec { pkid: 5, code: 0 }]);
+        assert_eq!(pair.broker.take(), vec![Packet::PubRec { pkid: 5, code: 0, reason: None }]);
     }
 }
 

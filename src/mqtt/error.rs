@@ -226,6 +226,14 @@ impl From<ProtocolError> for Error {
     }
 }
 
+/// A reason code in words, with the broker's own Reason String after it when it sent one.
+pub fn with_reason(code: u8, reason: Option<&str>) -> String {
+    match reason.filter(|r| !r.is_empty()) {
+        Some(r) => format!("{} ({r})", reason_text(code)),
+        None => reason_text(code).to_string(),
+    }
+}
+
 /// Names a CONNACK/DISCONNECT/SUBACK reason code the way a user can act on.
 pub fn reason_text(code: u8) -> &'static str {
     match code {

@@ -173,10 +173,14 @@ pub enum Packet {
     PubAck {
         pkid: u16,
         code: u8,
+        /// MQTT 5: the broker's Reason String, when it sent one.
+        reason: Option<String>,
     },
     PubRec {
         pkid: u16,
         code: u8,
+        /// MQTT 5: the broker's Reason String, when it sent one.
+        reason: Option<String>,
     },
     PubRel {
         pkid: u16,
@@ -185,6 +189,8 @@ pub enum Packet {
     PubComp {
         pkid: u16,
         code: u8,
+        /// MQTT 5: the broker's Reason String, when it sent one.
+        reason: Option<String>,
     },
     Subscribe {
         pkid: u16,
@@ -194,6 +200,8 @@ pub enum Packet {
     SubAck {
         pkid: u16,
         codes: Vec<u8>,
+        /// MQTT 5: the broker's Reason String, when it sent one.
+        reason: Option<String>,
     },
     Unsubscribe {
         pkid: u16,
@@ -202,6 +210,8 @@ pub enum Packet {
     UnsubAck {
         pkid: u16,
         codes: Vec<u8>,
+        /// MQTT 5: the broker's Reason String, when it sent one.
+        reason: Option<String>,
     },
     PingReq,
     PingResp,

@@ -213,22 +213,22 @@ impl FakeBroker {
                 QoS::AtMostOnce => {}
                 QoS::AtLeastOnce => self.send(Packet::PubAck {
                     pkid: p.pkid,
-                    code: 0,
+                    code: 0, reason: None
                 }),
                 QoS::ExactlyOnce => self.send(Packet::PubRec {
                     pkid: p.pkid,
-                    code: 0,
+                    code: 0, reason: None
                 }),
             },
             Packet::PubRec { pkid, .. } => self.send(Packet::PubRel { pkid: *pkid, code: 0 }),
-            Packet::PubRel { pkid, .. } => self.send(Packet::PubComp { pkid: *pkid, code: 0 }),
+            Packet::PubRel { pkid, .. } => self.send(Packet::PubComp { pkid: *pkid, code: 0, reason: None }),
             Packet::Subscribe { pkid, filters } => self.send(Packet::SubAck {
                 pkid: *pkid,
-                codes: filters.iter().map(|(_, o)| o.qos as u8).collect(),
+                codes: filters.iter().map(|(_, o)| o.qos as u8).collect(), reason: None
             }),
             Packet::Unsubscribe { pkid, filters } => self.send(Packet::UnsubAck {
                 pkid: *pkid,
-                codes: vec![0; filters.len()],
+                codes: vec![0; filters.len()], reason: None
             }),
             _ => {}
         }

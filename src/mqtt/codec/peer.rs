@@ -173,7 +173,7 @@ mod full {
                 };
                 v4::ConnAck::new(code, a.session_present).write(out)?;
             }
-            Packet::SubAck { pkid, codes } => {
+            Packet::SubAck { pkid, codes, .. } => {
                 let codes = codes
                     .iter()
                     .map(|c| match mqttbytes::qos(*c).ok() {
@@ -218,16 +218,21 @@ mod full {
                 }
                 .write(out)?;
             }
-            Packet::SubAck { pkid, codes } => {
+            Packet::SubAck { pkid, codes, reason } => {
                 let codes = codes
                     .iter()
                     .map(|c| {
                         v5::SubscribeReasonCode::try_from(*c).unwrap_or(v5::SubscribeReasonCode::Unspecified)
                     })
                     .collect();
-                v5::SubAck::new(*pkid, codes).write(out)?;
+                let mut suback = v5::SubAck::new(*pkid, codes);
+                suback.properties = reason.clone().map(|r| v5::SubAckProperties {
+                    reason_string: Some(r),
+                    user_properties: Vec::new(),
+                });
+                suback.write(out)?;
             }
-            Packet::UnsubAck { pkid, codes } => {
+            Packet::UnsubAck { pkid, codes, reason } => {
                 let reasons = codes
                     .iter()
                     .map(|c| match c {
@@ -240,7 +245,10 @@ mod full {
                 v5::UnsubAck {
                     pkid: *pkid,
                     reasons,
-                    properties: None,
+                    properties: reason.clone().map(|r| v5::UnsubAckProperties {
+                        reason_string: Some(r),
+                        user_properties: Vec::new(),
+                    }),
                 }
                 .write(out)?;
             }

@@ -187,10 +187,10 @@ proptest! {
             (Version::V5, _, true) => 0x92,
         };
         let packet = match kind {
-            0 => Packet::PubAck { pkid, code },
-            1 => Packet::PubRec { pkid, code },
+            0 => Packet::PubAck { pkid, code, reason: None },
+            1 => Packet::PubRec { pkid, code, reason: None },
             2 => Packet::PubRel { pkid, code },
-            _ => Packet::PubComp { pkid, code },
+            _ => Packet::PubComp { pkid, code, reason: None },
         };
         prop_assert_eq!(round_trip(v, &packet), packet);
     }
@@ -206,7 +206,7 @@ proptest! {
             // 0x80 is "unspecified error" in 5.0 too; add the 5.0-only refusal.
             Version::V5 => codes.into_iter().map(|c| if c == 0x80 { 0x87 } else { c }).collect(),
         };
-        let packet = Packet::SubAck { pkid, codes };
+        let packet = Packet::SubAck { pkid, codes, reason: None };
         prop_assert_eq!(round_trip(v, &packet), packet);
     }
 

@@ -365,11 +365,11 @@ fn v5_subscribe_options_and_identifier_are_on_the_wire() {
 #[test]
 fn publish_acks_in_3_1_1_are_type_and_packet_id() {
     let cases = [
-        (Packet::PubAck { pkid: 10, code: 0 }, 0x40),
-        (Packet::PubRec { pkid: 10, code: 0 }, 0x50),
+        (Packet::PubAck { pkid: 10, code: 0, reason: None }, 0x40),
+        (Packet::PubRec { pkid: 10, code: 0, reason: None }, 0x50),
         // PUBREL has the reserved flags 0b0010.
         (Packet::PubRel { pkid: 10, code: 0 }, 0x62),
-        (Packet::PubComp { pkid: 10, code: 0 }, 0x70),
+        (Packet::PubComp { pkid: 10, code: 0, reason: None }, 0x70),
     ];
     for (packet, first) in cases {
         both_ways(V4, packet.clone(), &[first, 0x02, 0x00, 0x0A]);
@@ -382,12 +382,12 @@ fn publish_acks_in_3_1_1_are_type_and_packet_id() {
 fn v5_publish_acks_carry_failure_reason_codes() {
     both_ways(
         V5,
-        Packet::PubAck { pkid: 10, code: 0x87 },
+        Packet::PubAck { pkid: 10, code: 0x87, reason: None },
         &[0x40, 0x03, 0x00, 0x0A, 0x87],
     );
     both_ways(
         V5,
-        Packet::PubRec { pkid: 10, code: 0x97 },
+        Packet::PubRec { pkid: 10, code: 0x97, reason: None },
         &[0x50, 0x03, 0x00, 0x0A, 0x97],
     );
     both_ways(
@@ -397,14 +397,14 @@ fn v5_publish_acks_carry_failure_reason_codes() {
     );
     both_ways(
         V5,
-        Packet::PubComp { pkid: 10, code: 0x92 },
+        Packet::PubComp { pkid: 10, code: 0x92, reason: None },
         &[0x70, 0x03, 0x00, 0x0A, 0x92],
     );
     // Reason code followed by an empty property list.
     decodes_to(
         V5,
         &[0x40, 0x04, 0x00, 0x0A, 0x10, 0x00],
-        Packet::PubAck { pkid: 10, code: 0x10 },
+        Packet::PubAck { pkid: 10, code: 0x10, reason: None },
     );
 }
 
@@ -432,11 +432,13 @@ fn suback_grants_qos_or_refuses_per_filter() {
     let v4 = Packet::SubAck {
         pkid: 1,
         codes: vec![0, 2, 0x80],
+        reason: None,
     };
     both_ways(V4, v4, &[0x90, 0x05, 0x00, 0x01, 0x00, 0x02, 0x80]);
     let v5 = Packet::SubAck {
         pkid: 1,
         codes: vec![0, 2, 0x87],
+        reason: None,
     };
     both_ways(V5, v5, &[0x90, 0x06, 0x00, 0x01, 0x00, 0x00, 0x02, 0x87]);
 }
@@ -453,12 +455,14 @@ fn unsubscribe_and_unsuback() {
     let v4 = Packet::UnsubAck {
         pkid: 2,
         codes: vec![],
+        reason: None,
     };
     both_ways(V4, v4, &[0xB0, 0x02, 0x00, 0x02]);
     for code in [0x00, 0x11] {
         let v5 = Packet::UnsubAck {
             pkid: 2,
             codes: vec![code],
+            reason: None,
         };
         both_ways(V5, v5, &[0xB0, 0x04, 0x00, 0x02, 0x00, code]);
     }

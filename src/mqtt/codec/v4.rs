@@ -46,10 +46,12 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         PacketType::PubAck => Packet::PubAck {
             pkid: w::PubAck::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
+            reason: None,
         },
         PacketType::PubRec => Packet::PubRec {
             pkid: w::PubRec::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
+            reason: None,
         },
         PacketType::PubRel => Packet::PubRel {
             pkid: w::PubRel::read(fixed, frame).map_err(malformed)?.pkid,
@@ -58,6 +60,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         PacketType::PubComp => Packet::PubComp {
             pkid: w::PubComp::read(fixed, frame).map_err(malformed)?.pkid,
             code: 0,
+            reason: None,
         },
         PacketType::SubAck => {
             let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
@@ -71,11 +74,13 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                         w::SubscribeReasonCode::Failure => 0x80,
                     })
                     .collect(),
+                reason: None,
             }
         }
         PacketType::UnsubAck => Packet::UnsubAck {
             pkid: w::UnsubAck::read(fixed, frame).map_err(malformed)?.pkid,
             codes: Vec::new(),
+            reason: None,
         },
         // These have no body in 3.1.1; one that comes with a body is read for its type.
         PacketType::PingResp => Packet::PingResp,

@@ -10,13 +10,14 @@ use crate::mqtt::packet::{ConnAck, Packet, Publish, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
-    // The four acknowledgements differ only in their mqttbytes type.
+    // The three acknowledgements of our publishes differ only in their mqttbytes type.
     macro_rules! ack {
         ($kind:ident) => {{
             let a = w::$kind::read(fixed, frame).map_err(malformed)?;
             Packet::$kind {
                 pkid: a.pkid,
                 code: a.reason as u8,
+                reason: a.properties.and_then(|p| p.reason_string),
             }
         }};
     }
@@ -57,13 +58,20 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         }
         PacketType::PubAck => ack!(PubAck),
         PacketType::PubRec => ack!(PubRec),
-        PacketType::PubRel => ack!(PubRel),
+        PacketType::PubRel => {
+            let a = w::PubRel::read(fixed, frame).map_err(malformed)?;
+            Packet::PubRel {
+                pkid: a.pkid,
+                code: a.reason as u8,
+            }
+        }
         PacketType::PubComp => ack!(PubComp),
         PacketType::SubAck => {
             let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
             Packet::SubAck {
                 pkid: s.pkid,
                 codes: s.return_codes.into_iter().map(|c| c as u8).collect(),
+                reason: s.properties.and_then(|p| p.reason_string),
             }
         }
         PacketType::UnsubAck => {
@@ -71,6 +79,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
             Packet::UnsubAck {
                 pkid: u.pkid,
                 codes: u.reasons.into_iter().map(|c| c as u8).collect(),
+                reason: u.properties.and_then(|p| p.reason_string),
             }
         }
         PacketType::Disconnect => {
@@ -233,19 +242,25 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::PubAck { pkid, code } => {
+        Packet::PubAck { pkid, code, reason } => {
             w::PubAck {
                 pkid: *pkid,
                 reason: puback_reason(*code),
-                properties: None,
+                properties: reason.clone().map(|r| w::PubAckProperties {
+                    reason_string: Some(r),
+                    user_properties: Vec::new(),
+                }),
             }
             .write(out)?;
         }
-        Packet::PubRec { pkid, code } => {
+        Packet::PubRec { pkid, code, reason } => {
             w::PubRec {
                 pkid: *pkid,
                 reason: pubrec_reason(*code),
-                properties: None,
+                properties: reason.clone().map(|r| w::PubRecProperties {
+                    reason_string: Some(r),
+                    user_properties: Vec::new(),
+                }),
             }
             .write(out)?;
         }
@@ -262,7 +277,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::PubComp { pkid, code } => {
+        Packet::PubComp { pkid, code, .. } => {
             let reason = if *code == 0 {
                 w::PubCompReason::Success
             } else {

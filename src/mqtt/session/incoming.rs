@@ -1,7 +1,7 @@
 //! Packets from the broker: CONNACK, deliveries (QoS 2 exactly once), acks and DISCONNECT.
 
 use super::{Event, Session, State};
-use crate::mqtt::error::{reason_text, Error, ProtocolError, Refusal};
+use crate::mqtt::error::{reason_text, with_reason, Error, ProtocolError, Refusal};
 use super::TOPIC_ALIAS_MAX;
 use crate::mqtt::packet::{ConnAck, Packet, Publish, QoS, SubOptions, Version};
 
@@ -21,21 +21,21 @@ impl Session {
         }
         match packet {
             Packet::Publish(p) => self.on_publish(p),
-            Packet::PubAck { pkid, code } => self.on_puback(pkid, code),
-            Packet::PubRec { pkid, code } => self.on_pubrec(pkid, code),
-            Packet::PubComp { pkid, code } => self.on_pubcomp(pkid, code),
+            Packet::PubAck { pkid, code, reason } => self.on_puback(pkid, code, reason),
+            Packet::PubRec { pkid, code, reason } => self.on_pubrec(pkid, code, reason),
+            Packet::PubComp { pkid, code, reason } => self.on_pubcomp(pkid, code, reason),
             Packet::PubRel { pkid, .. } => {
                 let known = self.incoming_qos2.remove(&pkid).is_some();
                 // MQTT 5 says why when the id is unknown; 3.1.1 just completes.
-                let code = if known || self.opts.version == Version::V311 {
+                let code = if known || self.version == Version::V311 {
                     0
                 } else {
                     0x92
                 };
-                self.send(Packet::PubComp { pkid, code });
+                self.send(Packet::PubComp { pkid, code, reason: None });
             }
-            Packet::SubAck { pkid, codes } => self.on_suback(pkid, codes),
-            Packet::UnsubAck { pkid, codes } => {
+            Packet::SubAck { pkid, codes, reason } => self.on_suback(pkid, codes, reason),
+            Packet::UnsubAck { pkid, codes, reason } => {
                 if let Some(filters) = self.pending_unsubscribes.remove(&pkid) {
                     self.ids.release(pkid);
                     for (i, filter) in filters.into_iter().enumerate() {
@@ -43,7 +43,7 @@ impl Session {
                         let error = codes
                             .get(i)
                             .filter(|&&c| c >= 0x80)
-                            .map(|&c| reason_text(c).to_string());
+                            .map(|&c| with_reason(c, reason.as_deref()));
                         self.events.push_back(Event::Unsubscribed { filter, error });
                     }
                 }
@@ -61,10 +61,10 @@ impl Session {
                 // Acknowledged so that the broker does not send it again on every reconnect.
                 match qos {
                     QoS::AtMostOnce => {}
-                    QoS::AtLeastOnce => self.send(Packet::PubAck { pkid, code: 0 }),
+                    QoS::AtLeastOnce => self.send(Packet::PubAck { pkid, code: 0, reason: None }),
                     QoS::ExactlyOnce => {
                         self.incoming_qos2.insert(pkid, ());
-                        self.send(Packet::PubRec { pkid, code: 0 });
+                        self.send(Packet::PubRec { pkid, code: 0, reason: None });
                     }
                 }
                 let max = self.opts.max_packet_size as usize;
@@ -216,7 +216,7 @@ impl Session {
             QoS::AtLeastOnce => {
                 let pkid = p.pkid;
                 self.events.push_back(Event::Message(p));
-                self.send(Packet::PubAck { pkid, code: 0 });
+                self.send(Packet::PubAck { pkid, code: 0, reason: None });
             }
             QoS::ExactlyOnce => {
                 let pkid = p.pkid;
@@ -224,7 +224,7 @@ impl Session {
                 if self.incoming_qos2.insert(pkid, ()).is_none() {
                     self.events.push_back(Event::Message(p));
                 }
-                self.send(Packet::PubRec { pkid, code: 0 });
+                self.send(Packet::PubRec { pkid, code: 0, reason: None });
             }
         }
     }
@@ -248,7 +248,7 @@ impl Session {
         Ok(())
     }
 
-    fn on_suback(&mut self, pkid: u16, codes: Vec<u8>) {
+    fn on_suback(&mut self, pkid: u16, codes: Vec<u8>, reason: Option<String>) {
         let Some(filters) = self.pending_subscribes.remove(&pkid) else {
             return;
         };
@@ -266,7 +266,7 @@ impl Session {
                 None => {
                     // A refused filter is not restored after a reconnect.
                     self.subscriptions.remove(&filter);
-                    Err(reason_text(code).to_string())
+                    Err(with_reason(code, reason.as_deref()))
                 }
             };
             self.events.push_back(Event::Subscribed { filter, result });

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 
 use super::{Event, Session};
 use crate::mqtt::codec::encode;
-use crate::mqtt::error::{reason_text, LimitError};
+use crate::mqtt::error::{with_reason, LimitError};
 use crate::mqtt::packet::{Packet, Publish, QoS, Version};
 use crate::sorted_map::SortedMap;
 
@@ -193,7 +193,7 @@ impl Session {
         self.flush_outgoing();
     }
 
-    pub(super) fn on_puback(&mut self, pkid: u16, code: u8) {
+    pub(super) fn on_puback(&mut self, pkid: u16, code: u8, reason: Option<String>) {
         // An ack for nothing we sent is harmless; ignoring it keeps the link up.
         let Some((_, f)) = self.outgoing.find(pkid) else {
             return;
@@ -203,12 +203,12 @@ impl Session {
         }
         if let Some(id) = self.outgoing.remove(pkid) {
             self.ids.release(pkid);
-            self.events.push_back(ack_event(id, code));
+            self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
         }
     }
 
-    pub(super) fn on_pubrec(&mut self, pkid: u16, code: u8) {
+    pub(super) fn on_pubrec(&mut self, pkid: u16, code: u8, reason: Option<String>) {
         let Some((id, f)) = self.outgoing.find(pkid) else {
             return;
         };
@@ -218,7 +218,7 @@ impl Session {
         if code >= 0x80 {
             self.outgoing.remove(pkid);
             self.ids.release(pkid);
-            self.events.push_back(ack_event(id, code));
+            self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
             return;
         }
@@ -226,7 +226,7 @@ impl Session {
         self.send(Packet::PubRel { pkid, code: 0 });
     }
 
-    pub(super) fn on_pubcomp(&mut self, pkid: u16, code: u8) {
+    pub(super) fn on_pubcomp(&mut self, pkid: u16, code: u8, reason: Option<String>) {
         let Some((_, f)) = self.outgoing.find(pkid) else {
             return;
         };
@@ -235,17 +235,17 @@ impl Session {
         }
         if let Some(id) = self.outgoing.remove(pkid) {
             self.ids.release(pkid);
-            self.events.push_back(ack_event(id, code));
+            self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
         }
     }
 }
 
-fn ack_event(id: u64, code: u8) -> Event {
+fn ack_event(id: u64, code: u8, reason: Option<&str>) -> Event {
     if code >= 0x80 {
         Event::PublishFailed {
             id,
-            reason: reason_text(code).to_string(),
+            reason: with_reason(code, reason),
         }
     } else {
         Event::PublishAcked { id }
