@@ -63,12 +63,17 @@ impl PropsForm {
     }
 }
 
-/// A received message's properties as (label, value) rows, user properties last and in
-/// their order, each as "key = value".
-pub fn rows(p: &PublishProps) -> Vec<(&'static str, String)> {
+/// A message's properties as (label, value) rows, user properties last and in their order,
+/// each as "key = value". A payload marked as UTF-8 text is checked, and said when it is not.
+pub fn rows(p: &PublishProps, payload: &[u8]) -> Vec<(&'static str, String)> {
     let mut rows = Vec::new();
     if let Some(f) = p.payload_format {
-        rows.push(("Payload format", if f == 1 { "UTF-8 text" } else { "bytes" }.to_string()));
+        let text = match f {
+            1 if std::str::from_utf8(payload).is_err() => "UTF-8 text, but the payload is not valid UTF-8",
+            1 => "UTF-8 text",
+            _ => "bytes",
+        };
+        rows.push(("Payload format", text.to_string()));
     }
     if let Some(s) = p.message_expiry {
         rows.push(("Message expiry", format!("{s} s")));
@@ -93,6 +98,18 @@ pub fn rows(p: &PublishProps) -> Vec<(&'static str, String)> {
         rows.push(("User property", format!("{k} = {v}")));
     }
     rows
+}
+
+/// For one line of the message list: "N properties", and every row as text (for the
+/// badge's accessible name and tooltip).
+pub fn summary(p: &PublishProps, payload: &[u8]) -> (String, String) {
+    let rows = rows(p, payload);
+    let count = match rows.len() {
+        1 => "1 property".to_string(),
+        n => format!("{n} properties"),
+    };
+    let all: Vec<String> = rows.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    (count, all.join("; "))
 }
 
 /// True when `found` is true of any property's text (user property keys and values, content
@@ -160,6 +177,30 @@ mod tests {
     }
 
     #[test]
+    fn a_payload_marked_utf8_that_is_not_is_flagged() {
+        let p = PublishProps {
+            payload_format: Some(1),
+            ..PublishProps::default()
+        };
+        assert_eq!(rows(&p, &[0xFF])[0].1, "UTF-8 text, but the payload is not valid UTF-8");
+        assert_eq!(rows(&p, "é".as_bytes())[0].1, "UTF-8 text");
+    }
+
+    /// A summary for the message list's one line: how many properties, and what they are.
+    #[test]
+    fn the_list_summary_counts_and_names_them() {
+        let p = PublishProps {
+            content_type: Some("text/plain".into()),
+            user_properties: vec![("room".into(), "hall".into())],
+            ..PublishProps::default()
+        };
+        assert_eq!(
+            summary(&p, b"x"),
+            ("2 properties".to_string(), "Content type: text/plain; User property: room = hall".to_string())
+        );
+    }
+
+    #[test]
     fn received_properties_read_as_labelled_rows() {
         let p = PublishProps {
             payload_format: Some(1),
@@ -171,7 +212,7 @@ mod tests {
             ..PublishProps::default()
         };
         assert_eq!(
-            rows(&p),
+            rows(&p, b"hi"),
             vec![
                 ("Payload format", "UTF-8 text".to_string()),
                 ("Content type", "text/plain".to_string()),

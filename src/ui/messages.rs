@@ -166,10 +166,20 @@ pub fn message_row(m: &StoredMessage) -> Html {
                 <time>{ clock(m.time_ms) }</time>{ " " }
                 if p.truncated { <span class="note">{ format!("{} bytes", p.size) }</span>{ " " } }
                 { delivery }{ " " }{ pairing }
+                if let Some(props) = m.props.as_deref() {
+                    { " " }{ properties_badge(props, &m.payload) }
+                }
             </div>
             { payload }
         </li>
     }
+}
+
+/// The message's MQTT 5 properties on the row's one line: a count, with all of them in the
+/// accessible name and tooltip (the topic detail shows them as a table).
+fn properties_badge(props: &crate::mqtt::PublishProps, payload: &[u8]) -> Html {
+    let (count, all) = crate::model::props::summary(props, payload);
+    html! { <span class="badge props" title={all.clone()} aria-label={format!("{count}: {all}")}>{ count }</span> }
 }
 
 /// Local time of day with milliseconds, as people compare message times.

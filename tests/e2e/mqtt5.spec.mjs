@@ -77,7 +77,11 @@ test('properties from mosquitto_pub are shown in the topic detail and found by t
 
   await page.getByRole('tab', { name: 'Messages', exact: true }).click();
   await page.getByLabel('Payload contains', { exact: true }).fill('KITCHEN');
-  await waitFor(page, messages(page).filter({ hasText: topic }).first(), 'the message found by its user property');
+  const row = messages(page).filter({ hasText: topic }).first();
+  await waitFor(page, row, 'the message found by its user property');
+  // The row says how many properties the message has and names them to screen readers.
+  const badge = row.getByText('4 properties', { exact: true });
+  assert.match(await badge.getAttribute('aria-label'), /User property: room = kitchen; User property: room = hall/);
   assert.deepEqual(page.errors, []);
 });
 

@@ -236,7 +236,7 @@ pub fn topic_detail(p: &Props) -> Html {
                 </div>
                 { payload_view(&m.payload, *view) }
                 if let Some(props) = m.props.as_deref() {
-                    { properties(props) }
+                    { properties(props, &m.payload) }
                 }
                 <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
                 if let Some(old) = previous {
@@ -314,12 +314,12 @@ fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
 }
 
 /// The MQTT 5 properties of the shown message, one row each (user properties in order).
-fn properties(props: &crate::mqtt::PublishProps) -> Html {
+fn properties(props: &crate::mqtt::PublishProps, payload: &[u8]) -> Html {
     html! {
         <table class="props" aria-label="Message properties">
             <caption>{ "MQTT 5 properties" }</caption>
             <tbody>
-                { for crate::model::props::rows(props).into_iter().map(|(name, value)| html! {
+                { for crate::model::props::rows(props, payload).into_iter().map(|(name, value)| html! {
                     <tr><th scope="row">{ name }</th><td class="mono">{ value }</td></tr>
                 }) }
             </tbody>
