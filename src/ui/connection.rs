@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Checkbox, Select, TextField};
+use super::fields::{qos_options, Checkbox, KeyValueRows, Select, TextField};
 use crate::model::settings::{parse_version, version_label, ConnectionSettings};
 use crate::mqtt::auth::ScramMechanism;
 use crate::mqtt::{QoS, Version};
@@ -22,25 +22,20 @@ pub struct Props {
     pub on_disconnect_with_will: Callback<()>,
 }
 
+/// A control's callback: each edits a copy of the settings with `f` and hands the whole back.
+fn editor<V: 'static>(p: &Props, f: fn(&mut ConnectionSettings, V)) -> Callback<V> {
+    let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
+    Callback::from(move |v: V| {
+        let mut s = settings.clone();
+        f(&mut s, v);
+        on_change.emit(s);
+    })
+}
+
 #[function_component(ConnectionForm)]
 pub fn connection_form(p: &Props) -> Html {
-    // Each field edits a copy of the settings and hands the whole back.
-    let edit = |f: fn(&mut ConnectionSettings, String)| {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        Callback::from(move |v: String| {
-            let mut s = settings.clone();
-            f(&mut s, v);
-            on_change.emit(s);
-        })
-    };
-    let toggle = |f: fn(&mut ConnectionSettings, bool)| {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        Callback::from(move |v: bool| {
-            let mut s = settings.clone();
-            f(&mut s, v);
-            on_change.emit(s);
-        })
-    };
+    let edit = |f: fn(&mut ConnectionSettings, String)| editor(p, f);
+    let toggle = |f: fn(&mut ConnectionSettings, bool)| editor(p, f);
     let onsubmit = {
         let (active, on_connect, on_disconnect) = (p.active, p.on_connect.clone(), p.on_disconnect.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -115,65 +110,11 @@ fn opt_parse<T: std::str::FromStr + Copy>(text: &str, old: Option<T>) -> Option<
 /// The folded "Advanced" section: MQTT 5 session, limits, CONNECT user properties and the
 /// will message. Each control names what it sets, unique on the page.
 fn advanced(p: &Props) -> Html {
-    let edit = |f: fn(&mut ConnectionSettings, String)| {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        Callback::from(move |v: String| {
-            let mut s = settings.clone();
-            f(&mut s, v);
-            on_change.emit(s);
-        })
-    };
-    let toggle = |f: fn(&mut ConnectionSettings, bool)| {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        Callback::from(move |v: bool| {
-            let mut s = settings.clone();
-            f(&mut s, v);
-            on_change.emit(s);
-        })
-    };
+    let edit = |f: fn(&mut ConnectionSettings, String)| editor(p, f);
+    let toggle = |f: fn(&mut ConnectionSettings, bool)| editor(p, f);
     let a = &p.settings.advanced;
     let w = &a.will;
-    let rows = a.user_properties.iter().enumerate().map(|(i, (k, v))| {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        let set = move |key: bool| {
-            let (settings, on_change) = (settings.clone(), on_change.clone());
-            Callback::from(move |text: String| {
-                let mut s = settings.clone();
-                if let Some(row) = s.advanced.user_properties.get_mut(i) {
-                    if key { row.0 = text } else { row.1 = text }
-                }
-                on_change.emit(s);
-            })
-        };
-        let remove = {
-            let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-            Callback::from(move |_| {
-                let mut s = settings.clone();
-                if i < s.advanced.user_properties.len() {
-                    s.advanced.user_properties.remove(i);
-                }
-                on_change.emit(s);
-            })
-        };
-        let n = i + 1;
-        html! {
-            <div class="row user-prop" key={i}>
-                <TextField id={format!("conn-up-key-{n}")} label={format!("Connect user property {n} key")}
-                    value={k.clone()} on_input={set(true)} />
-                <TextField id={format!("conn-up-value-{n}")} label={format!("Connect user property {n} value")}
-                    value={v.clone()} on_input={set(false)} />
-                <button type="button" onclick={remove}>{ format!("Remove connect user property {n}") }</button>
-            </div>
-        }
-    });
-    let add = {
-        let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-        Callback::from(move |_| {
-            let mut s = settings.clone();
-            s.advanced.user_properties.push((String::new(), String::new()));
-            on_change.emit(s);
-        })
-    };
+    let on_user = editor(p, |s, rows| s.advanced.user_properties = rows);
     html! {
         <details class="advanced">
             <summary>{ "Advanced" }</summary>
@@ -190,8 +131,7 @@ fn advanced(p: &Props) -> Html {
             </div>
             <Checkbox id="request-response-info" label="Request response information" checked={a.request_response_info}
                 on_change={toggle(|s, v| s.advanced.request_response_info = v)} />
-            { for rows }
-            <button type="button" onclick={add}>{ "Add connect user property" }</button>
+            <KeyValueRows id="conn-up" label="Connect user property" rows={a.user_properties.clone()} on_change={on_user} />
             <h3>{ "Will message" }</h3>
             <div class="row">
                 <TextField id="will-topic" label="Will topic" value={w.topic.clone()} placeholder="no will when empty"

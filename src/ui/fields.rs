@@ -130,3 +130,71 @@ pub fn setter<T: Clone + 'static, V: 'static>(state: &UseStateHandle<T>, edit: f
 pub fn flag(on: bool) -> AttrValue {
     AttrValue::Static(if on { "true" } else { "false" })
 }
+
+#[derive(Properties, PartialEq)]
+pub struct KeyValueRowsProps {
+    /// Prefix of the inputs' ids, e.g. "pub-up".
+    pub id: AttrValue,
+    /// What one row is called, e.g. "User property": rows are named "User property 1 key" and
+    /// so on, and the buttons "Add user property" and "Remove user property 1".
+    pub label: AttrValue,
+    pub rows: Vec<(String, String)>,
+    pub on_change: Callback<Vec<(String, String)>>,
+}
+
+/// An editable list of key/value pairs in order (MQTT 5 user properties): each row numbered
+/// so that every control has its own name.
+#[function_component(KeyValueRows)]
+pub fn key_value_rows(p: &KeyValueRowsProps) -> Html {
+    let edit = |i: usize, key: bool| {
+        let (rows, on_change) = (p.rows.clone(), p.on_change.clone());
+        Callback::from(move |text: String| {
+            let mut rows = rows.clone();
+            if let Some(row) = rows.get_mut(i) {
+                if key {
+                    row.0 = text
+                } else {
+                    row.1 = text
+                }
+            }
+            on_change.emit(rows);
+        })
+    };
+    let remove = |i: usize| {
+        let (rows, on_change) = (p.rows.clone(), p.on_change.clone());
+        Callback::from(move |_| {
+            let mut rows = rows.clone();
+            if i < rows.len() {
+                rows.remove(i);
+            }
+            on_change.emit(rows);
+        })
+    };
+    let add = {
+        let (rows, on_change) = (p.rows.clone(), p.on_change.clone());
+        Callback::from(move |_| {
+            let mut rows = rows.clone();
+            rows.push((String::new(), String::new()));
+            on_change.emit(rows);
+        })
+    };
+    let lower = p.label.to_lowercase();
+    let rows = p.rows.iter().enumerate().map(|(i, (k, v))| {
+        let n = i + 1;
+        html! {
+            <div class="row user-prop" key={i}>
+                <TextField id={format!("{}-key-{n}", p.id)} label={format!("{} {n} key", p.label)}
+                    value={k.clone()} on_input={edit(i, true)} />
+                <TextField id={format!("{}-value-{n}", p.id)} label={format!("{} {n} value", p.label)}
+                    value={v.clone()} on_input={edit(i, false)} />
+                <button type="button" onclick={remove(i)}>{ format!("Remove {lower} {n}") }</button>
+            </div>
+        }
+    });
+    html! {
+        <>
+            { for rows }
+            <button type="button" onclick={add}>{ format!("Add {lower}") }</button>
+        </>
+    }
+}

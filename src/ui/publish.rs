@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, setter, Checkbox, Select, TextArea, TextField};
+use super::fields::{qos_options, setter, Checkbox, KeyValueRows, Select, TextArea, TextField};
 use crate::model::props::PropsForm;
 use crate::mqtt::QoS;
 
@@ -73,46 +73,14 @@ fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
     let set = |f: fn(&mut PublishRequest, String)| setter(req, f);
     let flag = |f: fn(&mut PublishRequest, bool)| setter(req, f);
     let f = &req.props;
-    let add = {
+    let on_user = {
         let req = req.clone();
-        Callback::from(move |_| {
+        Callback::from(move |rows: Vec<(String, String)>| {
             let mut r = (*req).clone();
-            r.props.user.push((String::new(), String::new()));
+            r.props.user = rows;
             req.set(r);
         })
     };
-    let rows = f.user.iter().enumerate().map(|(i, (k, v))| {
-        let edit = |key: bool| {
-            let req = req.clone();
-            Callback::from(move |text: String| {
-                let mut r = (*req).clone();
-                if let Some(row) = r.props.user.get_mut(i) {
-                    if key { row.0 = text } else { row.1 = text }
-                }
-                req.set(r);
-            })
-        };
-        let remove = {
-            let req = req.clone();
-            Callback::from(move |_| {
-                let mut r = (*req).clone();
-                if i < r.props.user.len() {
-                    r.props.user.remove(i);
-                }
-                req.set(r);
-            })
-        };
-        let n = i + 1;
-        html! {
-            <div class="row user-prop" key={i}>
-                <TextField id={format!("pub-up-key-{n}")} label={format!("User property {n} key")}
-                    value={k.clone()} on_input={edit(true)} />
-                <TextField id={format!("pub-up-value-{n}")} label={format!("User property {n} value")}
-                    value={v.clone()} on_input={edit(false)} />
-                <button type="button" onclick={remove}>{ format!("Remove user property {n}") }</button>
-            </div>
-        }
-    });
     html! {
         <details class="advanced">
             <summary>{ "MQTT 5 properties" }</summary>
@@ -130,8 +98,7 @@ fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
                 <Checkbox id="pub-correlation-hex" label="Correlation data is hex" checked={f.correlation_hex}
                     on_change={flag(|r, v| r.props.correlation_hex = v)} />
             </div>
-            { for rows }
-            <button type="button" onclick={add}>{ "Add user property" }</button>
+            <KeyValueRows id="pub-up" label="User property" rows={f.user.clone()} on_change={on_user} />
         </details>
     }
 }
