@@ -178,7 +178,8 @@ pub fn key_value_rows(p: &KeyValueRowsProps) -> Html {
             on_change.emit(rows);
         })
     };
-    let lower = p.label.to_lowercase();
+    // ASCII only: the labels are ours, and std's Unicode case tables would weigh on the bundle.
+    let lower = p.label.to_ascii_lowercase();
     let rows = p.rows.iter().enumerate().map(|(i, (k, v))| {
         let n = i + 1;
         html! {

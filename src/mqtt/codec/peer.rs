@@ -194,7 +194,30 @@ mod full {
     }
 
     pub fn encode_v5(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+        use crate::mqtt::codec::v5::{puback_reason, pubrec_reason};
         match packet {
+            Packet::PubAck { pkid, code, reason } => {
+                v5::PubAck {
+                    pkid: *pkid,
+                    reason: puback_reason(*code),
+                    properties: reason.clone().map(|r| v5::PubAckProperties {
+                        reason_string: Some(r),
+                        user_properties: Vec::new(),
+                    }),
+                }
+                .write(out)?;
+            }
+            Packet::PubRec { pkid, code, reason } => {
+                v5::PubRec {
+                    pkid: *pkid,
+                    reason: pubrec_reason(*code),
+                    properties: reason.clone().map(|r| v5::PubRecProperties {
+                        reason_string: Some(r),
+                        user_properties: Vec::new(),
+                    }),
+                }
+                .write(out)?;
+            }
             Packet::ConnAck(a) => {
                 let mut props = v5::ConnAckProperties::new();
                 props.receive_max = a.receive_maximum;

@@ -161,7 +161,7 @@ fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
     }
 }
 
-fn puback_reason(code: u8) -> w::PubAckReason {
+pub(super) fn puback_reason(code: u8) -> w::PubAckReason {
     use w::PubAckReason as R;
     match code {
         0x00 => R::Success,
@@ -176,7 +176,7 @@ fn puback_reason(code: u8) -> w::PubAckReason {
     }
 }
 
-fn pubrec_reason(code: u8) -> w::PubRecReason {
+pub(super) fn pubrec_reason(code: u8) -> w::PubRecReason {
     use w::PubRecReason as R;
     match code {
         0x00 => R::Success,
@@ -242,25 +242,24 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::PubAck { pkid, code, reason } => {
+        // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
+        // of the codec writes those, so the browser build leaves that code out.
+        Packet::PubAck { reason: Some(_), .. } | Packet::PubRec { reason: Some(_), .. } => {
+            peer::encode_v5(packet, out)?;
+        }
+        Packet::PubAck { pkid, code, .. } => {
             w::PubAck {
                 pkid: *pkid,
                 reason: puback_reason(*code),
-                properties: reason.clone().map(|r| w::PubAckProperties {
-                    reason_string: Some(r),
-                    user_properties: Vec::new(),
-                }),
+                properties: None,
             }
             .write(out)?;
         }
-        Packet::PubRec { pkid, code, reason } => {
+        Packet::PubRec { pkid, code, .. } => {
             w::PubRec {
                 pkid: *pkid,
                 reason: pubrec_reason(*code),
-                properties: reason.clone().map(|r| w::PubRecProperties {
-                    reason_string: Some(r),
-                    user_properties: Vec::new(),
-                }),
+                properties: None,
             }
             .write(out)?;
         }
