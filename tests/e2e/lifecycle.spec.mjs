@@ -1,4 +1,5 @@
-// Browser specs for a phone's life: the network drops and returns, and two tabs share a client ID.
+// Browser specs for a phone's life: the network drops and returns, a link dies while the page sleeps,
+// and two tabs share a client ID.
 //
 // The network: Chromium's offline emulation does not close an open WebSocket, so the spec puts a
 // TCP proxy between the app and the broker's websockets listener and cuts it with the network,
@@ -22,10 +23,12 @@ after(async () => {
   await h.teardown(env?.browser);
 });
 
-/** A TCP proxy to the broker's websockets listener that can be cut and restored on one port. */
+/** A TCP proxy to the broker's websockets listener that can be cut, restored on the same port, or frozen. */
 async function cuttableLink() {
   const sockets = new Set();
   let server = null;
+  // Frozen connections stay open and carry nothing, as a link that died while the phone slept.
+  const frozen = new WeakSet();
   const track = (s) => {
     sockets.add(s);
     s.on('error', () => {});
@@ -37,8 +40,8 @@ async function cuttableLink() {
         const upstream = net.connect(h.PORTS.ws, '127.0.0.1');
         track(client);
         track(upstream);
-        client.pipe(upstream);
-        upstream.pipe(client);
+        client.on('data', (d) => frozen.has(client) || upstream.write(d));
+        upstream.on('data', (d) => frozen.has(client) || client.write(d));
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       });
@@ -54,6 +57,10 @@ async function cuttableLink() {
       for (const s of sockets) s.destroy();
     },
     restore: () => listen(port),
+    /** The open connections go silent; new ones work. */
+    freeze: () => {
+      for (const s of sockets) frozen.add(s);
+    },
     close: () => {
       server.close();
       for (const s of sockets) s.destroy();
@@ -114,6 +121,29 @@ test('when the network returns the app reconnects at once instead of waiting out
   const took = Date.now() - back;
   assert.ok(took < 2000, `reconnected ${took} ms after the network came back`);
   assert.ok(took < (wait - 1) * 1000, `the backoff (${wait} s left) would have reconnected as soon (${took} ms)`);
+});
+
+test('a link that died while the page slept is noticed at wake-up and replaced', { timeout: TEST_TIMEOUT }, async (t) => {
+  const link = await cuttableLink();
+  t.after(() => link.close());
+  const context = await env.browser.newContext();
+  t.after(() => context.close());
+  const id = h.uid('deck-stale-');
+  const page = await openIn(context, { url: link.url, connect: 1, client_id: id });
+  await waitStatus(page, CONNECTED, 'the first connection');
+
+  link.freeze();
+  // The phone comes back to the page: a network blip ends in `online`.
+  await context.setOffline(true);
+  await context.setOffline(false);
+  const woke = Date.now();
+  await waitStatus(page, /went stale/, 'the app noticing the dead link');
+  await waitStatus(page, CONNECTED, 'a new connection');
+  const took = Date.now() - woke;
+  // Keep-alive alone (30 s, then the ping's own wait) would have taken far longer.
+  assert.ok(took < 10_000, `a new connection ${took} ms after waking`);
+  const log = h.brokerLog();
+  assert.equal((log.match(new RegExp(`New client connected from \\S+ as ${id} `, 'g')) || []).length, 2);
 });
 
 for (const version of ['3.1.1', '5']) {
