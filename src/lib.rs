@@ -16,7 +16,8 @@
 //!   - `panel` — the device control panel: widget definitions and their stored form, their live
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
-//!   session with one timer, and page services (clock, localStorage, query string, frames).
+//!   session with one timer (on a Worker), wake-ups, the channel to other tabs, and page
+//!   services (clock, localStorage, query string, frames).
 //! - `ui`    — Yew components (wasm32 only). State has three owners: a reducer over
 //!   `model::app::AppState` (connection, subscriptions, screen, errors), the `Feed` (the message
 //!   store, repainted at most once per animation frame) and the `PanelHub` (discovery, widget

@@ -125,6 +125,8 @@ pub struct AppState {
     pub connect_error: Option<String>,
     pub subscribe_error: Option<String>,
     pub publish_error: Option<String>,
+    /// Another tab uses this client ID on this broker (see `model::tabs`).
+    pub client_id_conflict: Option<String>,
 }
 
 impl AppState {
@@ -139,6 +141,7 @@ impl AppState {
             connect_error: None,
             subscribe_error: None,
             publish_error: None,
+            client_id_conflict: None,
         }
     }
 }
@@ -175,6 +178,10 @@ pub enum Action {
     /// Something the user should know that belongs to no form (e.g. a skipped message).
     Notice(String),
     DismissNotice,
+    /// Another tab connected with our client ID (or we took it from one).
+    ClientIdConflict(String),
+    /// A fresh client ID replaces the one in conflict.
+    NewClientId(String),
 }
 
 pub fn reduce(state: &AppState, action: Action) -> AppState {
@@ -188,6 +195,11 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         }
         Action::EditSettings(settings) => s.settings = settings,
         Action::ConnectError(e) => s.connect_error = e,
+        Action::ClientIdConflict(id) => s.client_id_conflict = Some(id),
+        Action::NewClientId(id) => {
+            s.settings.client_id = id;
+            s.client_id_conflict = None;
+        }
         Action::Connecting => {
             s.status = ConnStatus::Connecting;
             s.connect_error = None;
@@ -262,6 +274,19 @@ mod tests {
             },
         );
         assert!(s.status.text().starts_with("Disconnected: Not authorized"));
+    }
+
+    #[test]
+    fn a_client_id_conflict_is_shown_until_a_new_id_replaces_the_old_one() {
+        let settings = ConnectionSettings {
+            client_id: "kitchen".into(),
+            ..ConnectionSettings::default()
+        };
+        let s = reduce(&AppState::new(settings, None), Action::ClientIdConflict("kitchen".into()));
+        assert_eq!(s.client_id_conflict.as_deref(), Some("kitchen"));
+        let s = reduce(&s, Action::NewClientId("mqtt-deck-abc123".into()));
+        assert_eq!(s.client_id_conflict, None);
+        assert_eq!(s.settings.client_id, "mqtt-deck-abc123");
     }
 
     #[test]

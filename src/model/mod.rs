@@ -3,6 +3,7 @@
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
+//! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
 //! - `requests` — MQTT 5 request / response: which received message answers which request.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
@@ -37,6 +38,7 @@ pub mod number;
 pub mod panel;
 pub mod payload;
 pub mod props;
+pub mod tabs;
 pub mod requests;
 pub mod rate;
 pub mod settings;

@@ -125,6 +125,8 @@ pub enum TransportError {
     ConnAckTimeout,
     /// No PINGRESP arrived in time.
     KeepAliveTimeout,
+    /// No answer to the ping sent when the page woke up: the link died while it slept.
+    WakeTimeout,
 }
 
 impl fmt::Display for Error {
@@ -202,6 +204,7 @@ impl fmt::Display for TransportError {
             TransportError::Closed(s) => f.write_str(s),
             TransportError::ConnAckTimeout => f.write_str("The broker did not answer CONNECT in time"),
             TransportError::KeepAliveTimeout => f.write_str("The broker stopped answering pings"),
+            TransportError::WakeTimeout => f.write_str("The link went stale while the page was asleep"),
         }
     }
 }

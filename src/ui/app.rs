@@ -10,6 +10,7 @@ use super::feed::Feed;
 use super::fields::flag;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
+use super::other_tabs::{ConflictNotice, OtherTabs};
 use super::panel::hub::PanelHub;
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
@@ -21,8 +22,10 @@ use crate::model::brokers::V311Brokers;
 use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
+use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::{Event, QoS, SubOptions};
+use crate::web::lifecycle::on_wake;
 use crate::web::page::{load, now_ms, query_pairs, random_seed, save, wall_ms};
 use crate::web::Driver;
 
@@ -74,7 +77,7 @@ fn initial_state(prefill: &Prefill) -> UiState {
     };
     let mut settings = prefill.apply(saved);
     if settings.client_id.is_empty() {
-        settings.client_id = format!("mqtt-deck-{:06x}", random_seed() & 0xff_ffff);
+        settings.client_id = fresh_client_id(random_seed());
     }
     let mut state = AppState::new(settings, notice);
     if starts_connected(prefill, &state.settings) {
@@ -98,7 +101,12 @@ fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
 
 /// Routes the driver's events: messages to the feed (repainted per frame), the rest
 /// to the reducer.
-fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHub>) -> impl Fn(Event) {
+fn sink(
+    dispatch: UseReducerDispatcher<UiState>,
+    feed: Rc<Feed>,
+    hub: Rc<PanelHub>,
+    tabs: Rc<OtherTabs>,
+) -> impl Fn(Event) {
     move |event| match event {
         Event::Message(p) => {
             let now = wall_ms();
@@ -129,6 +137,7 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
             client_id, version, ..
         } => {
             hub.on_connected();
+            tabs.connected(client_id.clone());
             dispatch.dispatch(Action::Connected { client_id, version })
         }
         Event::MessageSkipped { topic, size, max } => dispatch.dispatch(Action::Notice(format!(
@@ -137,10 +146,13 @@ fn sink(dispatch: UseReducerDispatcher<UiState>, feed: Rc<Feed>, hub: Rc<PanelHu
         Event::Disconnected {
             error,
             reconnect_in_ms,
-        } => dispatch.dispatch(Action::Disconnected {
-            reason: error.map(|e| e.to_string()),
-            reconnect_at_ms: reconnect_in_ms.map(|ms| now_ms() + ms),
-        }),
+        } => {
+            tabs.disconnected(error.as_ref());
+            dispatch.dispatch(Action::Disconnected {
+                reason: error.map(|e| e.to_string()),
+                reconnect_at_ms: reconnect_in_ms.map(|ms| now_ms() + ms),
+            })
+        }
         Event::Subscribed { filter, result } => dispatch.dispatch(Action::Subscribed { filter, result }),
         Event::Unsubscribed { filter, error } => {
             if let Some(reason) = error {
@@ -167,7 +179,9 @@ pub fn app() -> Html {
         let (dispatch, feed, hub) = (state.dispatcher(), feed.clone(), hub.clone());
         let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
         use_memo((), move |_| {
-            let driver = Driver::new(sink(dispatch, feed, hub.clone()));
+            let tabs = Rc::new(OtherTabs::default());
+            let driver = Driver::new(sink(dispatch.clone(), feed, hub.clone(), tabs.clone()));
+            tabs.listen(driver.clone(), move |action| dispatch.dispatch(action));
             hub.attach(driver.clone());
             if starts_connected(&prefill, &settings) {
                 if let Ok(opts) = options_for(&settings, random_seed()) {
@@ -253,6 +267,32 @@ pub fn app() -> Html {
         });
     }
 
+    // A phone's page wakes up after sleeping through network changes: reconnect or check now.
+    {
+        let (driver, dispatch) = (driver.clone(), dispatch.clone());
+        use_effect_with((), move |_| {
+            let listener = on_wake(move || {
+                if driver.wake() {
+                    dispatch.dispatch(Action::Connecting);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let on_new_client_id = {
+        let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        Callback::from(move |_: ()| {
+            let id = fresh_client_id(random_seed());
+            let settings = ConnectionSettings {
+                client_id: id.clone(),
+                ..state.0.settings.clone()
+            };
+            dispatch.dispatch(Action::NewClientId(id));
+            connect(&settings, &driver, &dispatch);
+        })
+    };
+
     // A fallback to 3.1.1 is remembered for that broker, so that the next connection to
     // it starts with 3.1.1 (the status keeps saying so).
     {
@@ -294,6 +334,9 @@ pub fn app() -> Html {
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
+            }
+            if let Some(id) = &s.client_id_conflict {
+                <ConflictNotice client_id={id.clone()} on_new_id={on_new_client_id} />
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
             <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>

@@ -8,6 +8,7 @@
 //! - `feed`          — the shared message store and its per-frame refresh.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
+//! - `other_tabs`    — other tabs with the same client ID: who yields, and the notice both show.
 //! - `theme`         — the Auto / Light / Dark control, under the connection settings.
 //! - `subscriptions` — subscribe form and the subscription list.
 //! - `messages`      — the message list (virtualized, filterable, pausable).
@@ -23,6 +24,7 @@ mod feed;
 mod fields;
 mod messages;
 mod monitor;
+mod other_tabs;
 mod panel;
 mod publish;
 mod status;

@@ -5,9 +5,9 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use bytes::Bytes;
-use gloo::timers::callback::Timeout;
 
 use super::page::now_ms;
+use super::timer::Timer;
 use super::transport::Socket;
 use crate::mqtt::{Error, Event, Options, PublishProps, QoS, Session, Status, SubOptions};
 
@@ -21,8 +21,8 @@ struct Inner {
     session: Session,
     url: String,
     socket: Option<Socket>,
-    /// The armed timer and the deadline it fires at.
-    timer: Option<(u64, Timeout)>,
+    /// Made with the driver (it needs the driver's address), so always there after `new`.
+    timer: Option<Timer>,
     sink: Rc<dyn Fn(Event)>,
 }
 
@@ -36,9 +36,23 @@ impl Driver {
             timer: None,
             sink: Rc::new(sink),
         };
-        Driver {
-            inner: Rc::new(RefCell::new(inner)),
-        }
+        let inner = Rc::new(RefCell::new(inner));
+        let weak = Rc::downgrade(&inner);
+        inner.borrow_mut().timer = Some(Timer::new(move |deadline| on_timer(&weak, deadline)));
+        Driver { inner }
+    }
+
+    /// The page woke up (back online, visible, restored, focused): reconnect now when
+    /// waiting to, or check that the link survived. True when a reconnect started.
+    pub fn wake(&self) -> bool {
+        let waiting = matches!(self.status(), Status::Reconnecting { .. });
+        self.with_session(|s, now| s.handle_wake(now));
+        waiting
+    }
+
+    /// The client ID of the current (or last) connection.
+    pub fn client_id(&self) -> String {
+        self.inner.borrow().session.client_id().to_string()
     }
 
     pub fn connect(&self, url: &str, opts: Options) -> Result<(), Error> {
@@ -142,7 +156,7 @@ fn pump(inner_rc: &Rc<RefCell<Inner>>) {
                 other => for_app.push(other),
             }
         }
-        arm_timer(inner_rc, &mut inner);
+        arm_timer(&mut inner);
         inner.sink.clone()
     };
     for event in for_app {
@@ -171,24 +185,27 @@ fn feed(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Session, u64)) {
 
 /// One timer at the core's next deadline. A timer that would fire earlier than needed
 /// is kept (the core ignores early calls), so a busy link does not churn timers.
-fn arm_timer(inner_rc: &Rc<RefCell<Inner>>, inner: &mut Inner) {
-    let Some(deadline) = inner.session.poll_timeout() else {
-        inner.timer = None;
-        return;
+fn arm_timer(inner: &mut Inner) {
+    let deadline = inner.session.poll_timeout();
+    let Some(timer) = &mut inner.timer else { return };
+    let Some(deadline) = deadline else {
+        return timer.cancel();
     };
-    if matches!(inner.timer, Some((armed, _)) if armed <= deadline) {
+    if matches!(timer.armed(), Some(armed) if armed <= deadline) {
         return;
     }
-    let weak = Rc::downgrade(inner_rc);
     let delay = deadline.saturating_sub(now_ms()).min(u32::MAX as u64) as u32;
-    let timeout = Timeout::new(delay, move || {
-        let Some(inner) = weak.upgrade() else { return };
-        {
-            let mut i = inner.borrow_mut();
-            i.timer = None;
-            i.session.handle_timeout(now_ms());
+    timer.arm(deadline, delay);
+}
+
+fn on_timer(weak: &Weak<RefCell<Inner>>, deadline: u64) {
+    let Some(inner) = weak.upgrade() else { return };
+    {
+        let mut i = inner.borrow_mut();
+        if !i.timer.as_mut().is_some_and(|t| t.fired(deadline)) {
+            return;
         }
-        pump(&inner);
-    });
-    inner.timer = Some((deadline, timeout));
+        i.session.handle_timeout(now_ms());
+    }
+    pump(&inner);
 }

@@ -2,10 +2,16 @@
 //!
 //! - `transport` — one WebSocket with the `mqtt` subprotocol, binary frames, close reasons.
 //! - `driver`    — owns the session, the socket and the one timer; feeds the core.
+//! - `timer`     — the driver's one timer, run by a Worker that background tabs do not throttle.
+//! - `lifecycle` — wake-ups (online, visible, restored, focused) the driver passes to the core.
+//! - `tabs`      — a BroadcastChannel to the app's other tabs.
 //! - `page`      — the clock, the query string, localStorage and animation frames.
 
 pub mod driver;
+pub mod lifecycle;
 pub mod page;
+pub mod tabs;
+pub mod timer;
 pub mod transport;
 
 pub use driver::Driver;

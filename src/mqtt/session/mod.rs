@@ -9,6 +9,7 @@ mod auth;
 mod incoming;
 mod options;
 mod outgoing;
+mod wake;
 
 use std::collections::VecDeque;
 
@@ -167,6 +168,8 @@ pub struct Session {
     keep_alive_ms: u64,
     last_sent: Millis,
     ping_sent: Option<Millis>,
+    /// When the ping sent on waking up must have been answered (see wake.rs).
+    wake_deadline: Option<Millis>,
     // Durable state: what must survive a reconnect.
     subscriptions: SortedMap<String, SubOptions>,
     unsent_subscribes: Vec<(String, SubOptions)>,
@@ -211,6 +214,7 @@ impl Session {
             max_qos: QoS::ExactlyOnce,
             last_sent: 0,
             ping_sent: None,
+            wake_deadline: None,
             subscriptions: SortedMap::default(),
             unsent_subscribes: Vec::new(),
             unsent_unsubscribes: Vec::new(),
@@ -373,6 +377,9 @@ impl Session {
         if !bytes.is_empty() && self.ping_sent.is_some() {
             self.ping_sent = Some(now);
         }
+        if !bytes.is_empty() {
+            self.wake_deadline = None;
+        }
         loop {
             match self.framer.next_packet() {
                 Ok(Some(packet)) => {
@@ -395,6 +402,9 @@ impl Session {
             }
             State::Opening { since } if now >= since + self.opts.connect_timeout_ms => {
                 self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
+            }
+            State::Connected if self.wake_deadline.is_some_and(|at| now >= at) => {
+                self.fail(Error::Transport(TransportError::WakeTimeout), true)
             }
             State::Connected if self.keep_alive_ms > 0 => {
                 if let Some(since) = self.ping_sent {
@@ -428,13 +438,13 @@ impl Session {
             State::Opening { since } | State::AwaitConnAck { since } => {
                 Some(since + self.opts.connect_timeout_ms)
             }
-            State::Connected if self.keep_alive_ms == 0 => None,
+            State::Connected if self.keep_alive_ms == 0 => self.wake_deadline,
             State::Connected => {
                 let ping = self.last_sent + self.keep_alive_ms;
-                Some(
-                    self.ping_sent
-                        .map_or(ping, |since| ping.min(since + self.ping_timeout())),
-                )
+                let keep_alive = self
+                    .ping_sent
+                    .map_or(ping, |since| ping.min(since + self.ping_timeout()));
+                Some(self.wake_deadline.map_or(keep_alive, |at| at.min(keep_alive)))
             }
             State::Backoff { until } => Some(until),
         }
@@ -705,6 +715,7 @@ impl Session {
         self.aliases_in = SortedMap::default();
         self.aliases_out = SortedMap::default();
         self.ping_sent = None;
+        self.wake_deadline = None;
         for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
             self.ids.release(pkid);
             self.unsent_subscribes.extend(filters);

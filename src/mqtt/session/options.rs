@@ -41,6 +41,9 @@ pub struct Options {
     pub connect_timeout_ms: u64,
     /// How long to wait for PINGRESP.
     pub ping_timeout_ms: u64,
+    /// How long to wait for an answer to the ping sent when the page wakes up (see
+    /// `Session::handle_wake`): short, because the user is looking at the page.
+    pub wake_ping_timeout_ms: u64,
     pub reconnect: bool,
     pub backoff_min_ms: u64,
     pub backoff_max_ms: u64,
@@ -80,6 +83,7 @@ impl Default for Options {
             max_inflight: 100,
             connect_timeout_ms: 10_000,
             ping_timeout_ms: 30_000,
+            wake_ping_timeout_ms: 3_000,
             reconnect: true,
             backoff_min_ms: 1_000,
             backoff_max_ms: 30_000,

@@ -1,0 +1,95 @@
+//! Other tabs of the app with the same client ID: tells them which ID this tab connected
+//! with, yields when another tab took ours, and shows the conflict with a way out.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::model::app::Action;
+use crate::model::tabs::{conflict_notice, react, OurLink, Reaction, TabMessage};
+use crate::mqtt::{Error, Status};
+use crate::web::tabs::TabChannel;
+use crate::web::Driver;
+
+/// DISCONNECT reason: another client connected with our client ID.
+const SESSION_TAKEN_OVER: u8 = 0x8E;
+
+#[derive(Default)]
+pub struct OtherTabs {
+    channel: RefCell<Option<TabChannel>>,
+    /// Set by `listen`; the driver's events reach `connected` only after that. The driver's
+    /// sink holds this in turn: both live as long as the page, so the cycle is harmless.
+    driver: RefCell<Option<Driver>>,
+    /// The broker just gave our session to another client: the tab that did it may say so
+    /// only after the broker did.
+    taken_over: Cell<bool>,
+}
+
+impl OtherTabs {
+    /// Starts listening to the other tabs on behalf of `driver`.
+    pub fn listen(self: &Rc<Self>, driver: Driver, dispatch: impl Fn(Action) + 'static) {
+        *self.driver.borrow_mut() = Some(driver.clone());
+        let weak = Rc::downgrade(self);
+        let channel = TabChannel::open(move |heard| {
+            let Some(tabs) = weak.upgrade() else { return };
+            let (url, client_id) = (driver.url(), driver.client_id());
+            let in_use = driver.status() != Status::Idle || tabs.taken_over.get();
+            let ours = OurLink {
+                url: &url,
+                client_id: &client_id,
+                in_use,
+            };
+            match react(ours, &heard) {
+                Reaction::Yield => {
+                    tabs.taken_over.set(false);
+                    // Reconnecting would take the ID back and start the loop.
+                    driver.disconnect();
+                    tabs.post(&TabMessage::Yielded {
+                        url: url.clone(),
+                        client_id: client_id.clone(),
+                    });
+                    dispatch(Action::ClientIdConflict(client_id));
+                }
+                Reaction::SaySo => dispatch(Action::ClientIdConflict(client_id)),
+                Reaction::Ignore => {}
+            }
+        });
+        *self.channel.borrow_mut() = channel;
+    }
+
+    pub fn connected(&self, client_id: String) {
+        self.taken_over.set(false);
+        let url = self.driver.borrow().as_ref().map(Driver::url).unwrap_or_default();
+        self.post(&TabMessage::Connected { url, client_id });
+    }
+
+    pub fn disconnected(&self, error: Option<&Error>) {
+        let code = match error {
+            Some(Error::ServerDisconnect { code, .. }) => Some(*code),
+            _ => None,
+        };
+        self.taken_over.set(code == Some(SESSION_TAKEN_OVER));
+    }
+
+    fn post(&self, message: &TabMessage) {
+        if let Some(channel) = &*self.channel.borrow() {
+            channel.post(message);
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NoticeProps {
+    pub client_id: AttrValue,
+    pub on_new_id: Callback<()>,
+}
+
+#[function_component(ConflictNotice)]
+pub fn conflict(p: &NoticeProps) -> Html {
+    let on_click = p.on_new_id.reform(|_: MouseEvent| ());
+    html! {
+        <p class="notice" role="alert">{ conflict_notice(&p.client_id) }
+            <button type="button" onclick={on_click}>{ "Use a new client ID" }</button></p>
+    }
+}
