@@ -10,6 +10,7 @@ use super::feed::{use_feed, Feed};
 use super::fields::{flag, setter, Select, TextField};
 use super::virtual_list::VirtualList;
 use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, Pairing, StoredMessage};
+use crate::model::number::fixed;
 use crate::model::payload::{preview, PayloadKind};
 
 /// Row height in px; rows are one line of meta and one of payload.
@@ -142,10 +143,10 @@ pub fn message_row(m: &StoredMessage) -> Html {
     let pairing = match m.pairing {
         None => html! {},
         Some(Pairing::AnsweredBy { round_trip_ms, .. }) => html! {
-            <span class="delivery ok">{ format!("Answered in {} ms", round_trip_ms.round()) }</span>
+            <span class="delivery ok">{ format!("Answered in {} ms", fixed(round_trip_ms.round(), 0)) }</span>
         },
         Some(Pairing::Answers { round_trip_ms, .. }) => html! {
-            <span class="badge">{ format!("Response after {} ms", round_trip_ms.round()) }</span>
+            <span class="badge">{ format!("Response after {} ms", fixed(round_trip_ms.round(), 0)) }</span>
         },
     };
     let payload = match p.kind {
