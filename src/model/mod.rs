@@ -21,11 +21,14 @@
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `connection/` — the sans-IO connection core: one session, its store and tree, its panel
+//!   side and its one subscription list; user actions and transport events in, effects out.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
 pub mod advanced;
 pub mod app;
 pub mod brokers;
+pub mod connection;
 pub mod diff;
 pub mod export;
 pub mod fold;

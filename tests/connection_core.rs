@@ -1,0 +1,180 @@
+//! The connection core end to end against the fake broker on a virtual clock: messages into
+//! the store, tree and panel; widget commands onto the wire; one subscription list shared by
+//! the user, the panel and discovery.
+
+mod support;
+
+use mqtt_deck::mqtt;
+
+use bytes::Bytes;
+use mqtt_deck::model::connection::{Edited, Effect, Origin, PanelEdit};
+use mqtt_deck::model::panel::{CommandBinding, Extractor, StateBinding, WidgetDef, WidgetInput, WidgetKind};
+use mqtt_deck::model::subscriptions::SubState;
+use mqtt::packet::{Packet, Publish, QoS, SubOptions, Version};
+use support::core_pair::CorePair;
+use support::fake_broker::{names, publishes};
+
+fn incoming(topic: &str, payload: &'static [u8]) -> Packet {
+    Packet::Publish(Publish {
+        topic: topic.into(),
+        payload: Bytes::from_static(payload),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        pkid: 0,
+        props: None,
+    })
+}
+
+fn plug() -> WidgetDef {
+    let mut def = WidgetDef::new("plug", "Plug", WidgetKind::with_defaults("switch").unwrap());
+    def.state = Some(StateBinding::new("plug/state", Extractor::Whole));
+    def.command = Some(CommandBinding::new("plug/set"));
+    def
+}
+
+/// A core with one panel holding the plug widget; returns the panel's and the widget's ids.
+fn with_plug(pair: &mut CorePair) -> (String, String) {
+    let Ok(Edited::AddedPanel(panel)) = pair.core.edit_panels(pair.at(), PanelEdit::AddPanel { name: "Home".into() })
+    else {
+        panic!("a panel is added");
+    };
+    pair.core
+        .edit_panels(pair.at(), PanelEdit::AddWidget { panel: panel.clone(), def: plug() })
+        .unwrap();
+    pair.pump();
+    let widget = pair.core.panels().panel(&panel).unwrap().widgets[0].id.clone();
+    (panel, widget)
+}
+
+fn subscribed_filters(packets: &[Packet]) -> Vec<String> {
+    packets
+        .iter()
+        .filter_map(|p| match p {
+            Packet::Subscribe { filters, .. } => Some(filters.iter().map(|(f, _)| f.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+fn unsubscribed_filters(packets: &[Packet]) -> Vec<String> {
+    packets
+        .iter()
+        .filter_map(|p| match p {
+            Packet::Unsubscribe { filters, .. } => Some(filters.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn a_message_lands_in_the_store_the_tree_and_the_widget_and_asks_for_a_repaint() {
+    for v in [Version::V311, Version::V5] {
+        let mut pair = CorePair::connected(v);
+        let (_, plug) = with_plug(&mut pair);
+        assert!(pair.core.poll_repaint(), "adding a widget repaints");
+        pair.deliver(incoming("plug/state", b"ON"));
+        assert!(pair.core.poll_repaint(), "a message asks the views to repaint");
+        assert!(!pair.core.poll_repaint(), "once");
+        let store = pair.core.store();
+        assert_eq!(store.received_total(), 1);
+        assert!(store.tree().find("plug/state").is_some(), "the topic is in the tree");
+        assert_eq!(store.iter().next().map(|m| m.payload.clone()), Some(Bytes::from_static(b"ON")));
+        assert_eq!(pair.core.runtime().widget(&plug).and_then(|w| w.is_on()), Some(true));
+    }
+}
+
+#[test]
+fn a_widget_command_goes_on_the_wire() {
+    let mut pair = CorePair::connected(Version::V5);
+    let (_, plug) = with_plug(&mut pair);
+    pair.broker.take();
+    pair.core.command(pair.at(), &plug, WidgetInput::Set(false)).unwrap();
+    pair.pump();
+    let sent = publishes(&pair.broker.take());
+    assert_eq!(sent.len(), 1);
+    assert_eq!((sent[0].topic.as_str(), &sent[0].payload[..]), ("plug/set", &b"OFF"[..]));
+}
+
+#[test]
+fn removing_the_last_widget_on_a_topic_unsubscribes_it() {
+    let mut pair = CorePair::connected(Version::V5);
+    let (panel, plug) = with_plug(&mut pair);
+    assert!(subscribed_filters(&pair.broker.take()).contains(&"plug/state".to_string()));
+    pair.core
+        .edit_panels(pair.at(), PanelEdit::RemoveWidget { panel, widget: plug })
+        .unwrap();
+    pair.pump();
+    assert_eq!(unsubscribed_filters(&pair.broker.take()), vec!["plug/state".to_string()]);
+    assert!(!pair.core.holds("plug/state", Origin::Panel));
+    // Removal saved the panels for the next visit.
+    assert!(pair
+        .effects()
+        .iter()
+        .any(|e| matches!(e, Effect::Save { key, value } if *key == "mqtt-deck.panels" && !value.contains("plug/state"))));
+}
+
+#[test]
+fn a_filter_the_user_and_a_widget_share_is_subscribed_once_and_kept_until_both_let_go() {
+    let mut pair = CorePair::connected(Version::V5);
+    let (panel, plug) = with_plug(&mut pair);
+    pair.broker.take();
+    pair.core
+        .subscribe(pair.at(), "plug/state", SubOptions::qos(QoS::AtLeastOnce))
+        .unwrap();
+    pair.pump();
+    assert!(subscribed_filters(&pair.broker.take()).is_empty(), "already on the wire");
+    let entry = &pair.core.user_subscriptions()[0];
+    assert_eq!((entry.filter.as_str(), &entry.state), ("plug/state", &SubState::Granted(QoS::AtLeastOnce)));
+
+    // The user lets go: the widget still needs it.
+    pair.core.unsubscribe(pair.at(), "plug/state").unwrap();
+    pair.pump();
+    assert!(names(&pair.broker.take()).iter().all(|n| *n != "UNSUBSCRIBE"));
+    assert!(pair.core.user_subscriptions().is_empty(), "gone from the user's list");
+    pair.deliver(incoming("plug/state", b"ON"));
+    assert_eq!(pair.core.runtime().widget(&plug).and_then(|w| w.is_on()), Some(true));
+
+    // The user again, then the widget goes: the user's subscription stays on the wire.
+    pair.core
+        .subscribe(pair.at(), "plug/state", SubOptions::qos(QoS::AtLeastOnce))
+        .unwrap();
+    pair.core
+        .edit_panels(pair.at(), PanelEdit::RemoveWidget { panel, widget: plug })
+        .unwrap();
+    pair.pump();
+    assert!(unsubscribed_filters(&pair.broker.take()).is_empty());
+    assert_eq!(pair.core.user_subscriptions().len(), 1);
+}
+
+#[test]
+fn discovery_config_messages_show_devices_ready_to_pin() {
+    let mut pair = CorePair::connected(Version::V311);
+    pair.deliver(incoming(
+        "homeassistant/switch/garden/pump/config",
+        br#"{"name":"Pump","command_topic":"garden/pump/set","state_topic":"garden/pump/state","unique_id":"pump1","device":{"identifiers":["g1"],"name":"Garden"}}"#,
+    ));
+    let devices = pair.core.discovery().devices();
+    assert_eq!(devices.len(), 1);
+    assert_eq!((devices[0].name, devices[0].widgets[0].name.as_str()), ("Garden", "Pump"));
+    assert!(pair.core.poll_repaint());
+    // The discovered widget follows its state topic.
+    assert!(subscribed_filters(&pair.broker.take()).contains(&"garden/pump/state".to_string()));
+}
+
+#[test]
+fn a_link_lost_sets_the_users_subscriptions_pending_and_says_so() {
+    let mut pair = CorePair::connected(Version::V5);
+    pair.core.subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtLeastOnce)).unwrap();
+    pair.pump();
+    assert_eq!(pair.core.user_subscriptions()[0].state, SubState::Granted(QoS::AtLeastOnce));
+    pair.broker.closed = true;
+    pair.open = false;
+    pair.core.handle_transport_closed(pair.at(), "network went away".into());
+    assert_eq!(pair.core.user_subscriptions()[0].state, SubState::Pending);
+    pair.pump();
+    assert!(pair.effects().iter().any(|e| matches!(e,
+        Effect::Status(mqtt_deck::model::connection::StatusChange::Disconnected { reconnect_at_ms: Some(_), .. }))));
+}
