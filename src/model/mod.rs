@@ -8,7 +8,7 @@
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
 //! - `tree`     — the topic tree with counts, last values and retained markers.
-//! - `subscriptions` — the subscription list with each filter's outcome.
+//! - `subscriptions` — the user's subscriptions as the form lists them, with each filter's outcome.
 //! - `json`     — all of JSON: the value payloads, discovery and stored panels are read into and
 //!   written from, its parser and writer, the iterative scanner the viewer uses, paths into values.
 //! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget
