@@ -178,3 +178,112 @@ fn a_link_lost_sets_the_users_subscriptions_pending_and_says_so() {
     assert!(pair.effects().iter().any(|e| matches!(e,
         Effect::Status(mqtt_deck::model::connection::StatusChange::Disconnected { reconnect_at_ms: Some(_), .. }))));
 }
+
+#[test]
+fn a_request_subscribes_to_its_response_topic_once_and_is_paired_with_the_answer() {
+    let mut pair = CorePair::connected(Version::V5);
+    let props = mqtt::PublishProps {
+        response_topic: Some("svc/reply".into()),
+        correlation_data: Some(Bytes::from_static(b"42")),
+        ..Default::default()
+    };
+    let request = mqtt_deck::model::connection::Outgoing {
+        topic: "svc/ask".into(),
+        payload: Bytes::from_static(b"?"),
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        props: Some(Box::new(props.clone())),
+    };
+    pair.now = 1_000;
+    pair.core.publish(pair.at(), request.clone()).unwrap();
+    pair.pump();
+    // The second request finds the response topic covered.
+    pair.core.publish(pair.at(), request).unwrap();
+    pair.pump();
+    assert_eq!(subscribed_filters(&pair.broker.take()), vec!["svc/reply".to_string()]);
+    assert_eq!(pair.core.user_subscriptions()[0].filter, "svc/reply", "listed as the user's");
+
+    pair.now = 1_250;
+    pair.deliver(Packet::Publish(Publish {
+        props: Some(Box::new(mqtt::PublishProps {
+            correlation_data: Some(Bytes::from_static(b"42")),
+            ..Default::default()
+        })),
+        ..match incoming("svc/reply", b"!") {
+            Packet::Publish(p) => p,
+            _ => unreachable!(),
+        }
+    }));
+    let answer = pair.core.store().iter().next().cloned().unwrap();
+    assert_eq!(answer.topic, "svc/reply");
+    assert!(
+        matches!(answer.pairing, Some(mqtt_deck::model::messages::Pairing::Answers { round_trip_ms, .. }) if round_trip_ms == 250.0),
+        "{:?}",
+        answer.pairing
+    );
+}
+
+#[test]
+fn a_filter_only_the_user_holds_leaves_the_wire_and_the_list_on_unsubscribe() {
+    let mut pair = CorePair::connected(Version::V311);
+    pair.core.subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtMostOnce)).unwrap();
+    pair.pump();
+    pair.broker.take();
+    pair.core.unsubscribe(pair.at(), "a/#").unwrap();
+    pair.pump();
+    assert_eq!(unsubscribed_filters(&pair.broker.take()), vec!["a/#".to_string()]);
+    assert!(pair.core.user_subscriptions().is_empty());
+    assert!(pair.effects().contains(&Effect::Subscriptions), "the list is redrawn");
+}
+
+#[test]
+fn a_shared_panel_arriving_on_its_topic_is_saved_and_its_widgets_followed() {
+    let mut sender = CorePair::connected(Version::V5);
+    let (panel, _) = with_plug(&mut sender);
+    sender
+        .core
+        .edit_panels(sender.at(), PanelEdit::SetShareTopic { panel: panel.clone(), topic: Some("deck/panels/home".into()) })
+        .unwrap();
+    sender.pump();
+    sender.broker.take();
+    sender.core.share_panel(sender.at(), &panel).unwrap();
+    sender.pump();
+    let shared = publishes(&sender.broker.take()).pop().expect("the panel went out");
+    assert_eq!(shared.topic, "deck/panels/home");
+
+    // Another deck that shares the same topic receives it.
+    let mut receiver = CorePair::connected(Version::V5);
+    let (home, _) = with_plug(&mut receiver);
+    receiver
+        .core
+        .edit_panels(receiver.at(), PanelEdit::RemoveWidget { panel: home.clone(), widget: receiver.core.panels().panels()[0].widgets[0].id.clone() })
+        .unwrap();
+    receiver
+        .core
+        .edit_panels(receiver.at(), PanelEdit::SetShareTopic { panel: home, topic: Some("deck/panels/home".into()) })
+        .unwrap();
+    receiver.pump();
+    assert!(receiver.core.holds("deck/panels/home", Origin::Shared));
+    receiver.broker.take();
+    receiver.effects();
+    receiver.deliver(Packet::Publish(shared));
+    let names: Vec<String> = receiver.core.panels().all_widgets().map(|w| w.name.clone()).collect();
+    assert_eq!(names, vec!["Plug".to_string()], "the shared widget arrived");
+    assert!(subscribed_filters(&receiver.broker.take()).contains(&"plug/state".to_string()));
+    assert!(receiver.effects().iter().any(|e| matches!(e, Effect::Save { key, .. } if *key == "mqtt-deck.panels")));
+}
+
+#[test]
+fn a_fallback_to_3_1_1_reaches_the_status_with_the_version_spoken() {
+    let mut pair = CorePair::connected(Version::V5);
+    pair.broker.only_v311(support::fake_broker::Refuse5::ReturnCode1);
+    pair.core.connect(pair.at(), "ws://broker", support::fake_broker::options(Version::V5)).unwrap();
+    pair.pump();
+    while pair.core.status() != mqtt::Status::Connected {
+        pair.now = pair.core.poll_timeout().expect("a deadline");
+        pair.core.handle_timeout(pair.at());
+        pair.pump();
+    }
+    assert!(pair.effects().iter().any(|e| matches!(e,
+        Effect::Status(mqtt_deck::model::connection::StatusChange::Connected { version: Version::V311, .. }))));
+}
