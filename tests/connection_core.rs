@@ -7,10 +7,10 @@ mod support;
 use mqtt_deck::mqtt;
 
 use bytes::Bytes;
+use mqtt::packet::{Packet, Publish, QoS, SubOptions, Version};
 use mqtt_deck::model::connection::{Edited, Effect, Origin, PanelEdit};
 use mqtt_deck::model::panel::{CommandBinding, Extractor, StateBinding, WidgetDef, WidgetInput, WidgetKind};
 use mqtt_deck::model::subscriptions::SubState;
-use mqtt::packet::{Packet, Publish, QoS, SubOptions, Version};
 use support::core_pair::CorePair;
 use support::fake_broker::{names, publishes};
 
@@ -35,12 +35,20 @@ fn plug() -> WidgetDef {
 
 /// A core with one panel holding the plug widget; returns the panel's and the widget's ids.
 fn with_plug(pair: &mut CorePair) -> (String, String) {
-    let Ok(Edited::AddedPanel(panel)) = pair.core.edit_panels(pair.at(), PanelEdit::AddPanel { name: "Home".into() })
+    let Ok(Edited::AddedPanel(panel)) = pair
+        .core
+        .edit_panels(pair.at(), PanelEdit::AddPanel { name: "Home".into() })
     else {
         panic!("a panel is added");
     };
     pair.core
-        .edit_panels(pair.at(), PanelEdit::AddWidget { panel: panel.clone(), def: plug() })
+        .edit_panels(
+            pair.at(),
+            PanelEdit::AddWidget {
+                panel: panel.clone(),
+                def: plug(),
+            },
+        )
         .unwrap();
     pair.pump();
     let widget = pair.core.panels().panel(&panel).unwrap().widgets[0].id.clone();
@@ -80,9 +88,18 @@ fn a_message_lands_in_the_store_the_tree_and_the_widget_and_asks_for_a_repaint()
         assert!(!pair.core.poll_repaint(), "once");
         let store = pair.core.store();
         assert_eq!(store.received_total(), 1);
-        assert!(store.tree().find("plug/state").is_some(), "the topic is in the tree");
-        assert_eq!(store.iter().next().map(|m| m.payload.clone()), Some(Bytes::from_static(b"ON")));
-        assert_eq!(pair.core.runtime().widget(&plug).and_then(|w| w.is_on()), Some(true));
+        assert!(
+            store.tree().find("plug/state").is_some(),
+            "the topic is in the tree"
+        );
+        assert_eq!(
+            store.iter().next().map(|m| m.payload.clone()),
+            Some(Bytes::from_static(b"ON"))
+        );
+        assert_eq!(
+            pair.core.runtime().widget(&plug).and_then(|w| w.is_on()),
+            Some(true)
+        );
     }
 }
 
@@ -91,11 +108,16 @@ fn a_widget_command_goes_on_the_wire() {
     let mut pair = CorePair::connected(Version::V5);
     let (_, plug) = with_plug(&mut pair);
     pair.broker.take();
-    pair.core.command(pair.at(), &plug, WidgetInput::Set(false)).unwrap();
+    pair.core
+        .command(pair.at(), &plug, WidgetInput::Set(false))
+        .unwrap();
     pair.pump();
     let sent = publishes(&pair.broker.take());
     assert_eq!(sent.len(), 1);
-    assert_eq!((sent[0].topic.as_str(), &sent[0].payload[..]), ("plug/set", &b"OFF"[..]));
+    assert_eq!(
+        (sent[0].topic.as_str(), &sent[0].payload[..]),
+        ("plug/set", &b"OFF"[..])
+    );
 }
 
 #[test]
@@ -107,7 +129,10 @@ fn removing_the_last_widget_on_a_topic_unsubscribes_it() {
         .edit_panels(pair.at(), PanelEdit::RemoveWidget { panel, widget: plug })
         .unwrap();
     pair.pump();
-    assert_eq!(unsubscribed_filters(&pair.broker.take()), vec!["plug/state".to_string()]);
+    assert_eq!(
+        unsubscribed_filters(&pair.broker.take()),
+        vec!["plug/state".to_string()]
+    );
     assert!(!pair.core.holds("plug/state", Origin::Panel));
     // Removal saved the panels for the next visit.
     assert!(pair
@@ -125,17 +150,29 @@ fn a_filter_the_user_and_a_widget_share_is_subscribed_once_and_kept_until_both_l
         .subscribe(pair.at(), "plug/state", SubOptions::qos(QoS::AtLeastOnce))
         .unwrap();
     pair.pump();
-    assert!(subscribed_filters(&pair.broker.take()).is_empty(), "already on the wire");
+    assert!(
+        subscribed_filters(&pair.broker.take()).is_empty(),
+        "already on the wire"
+    );
     let entry = &pair.core.user_subscriptions()[0];
-    assert_eq!((entry.filter.as_str(), &entry.state), ("plug/state", &SubState::Granted(QoS::AtLeastOnce)));
+    assert_eq!(
+        (entry.filter.as_str(), &entry.state),
+        ("plug/state", &SubState::Granted(QoS::AtLeastOnce))
+    );
 
     // The user lets go: the widget still needs it.
     pair.core.unsubscribe(pair.at(), "plug/state").unwrap();
     pair.pump();
     assert!(names(&pair.broker.take()).iter().all(|n| *n != "UNSUBSCRIBE"));
-    assert!(pair.core.user_subscriptions().is_empty(), "gone from the user's list");
+    assert!(
+        pair.core.user_subscriptions().is_empty(),
+        "gone from the user's list"
+    );
     pair.deliver(incoming("plug/state", b"ON"));
-    assert_eq!(pair.core.runtime().widget(&plug).and_then(|w| w.is_on()), Some(true));
+    assert_eq!(
+        pair.core.runtime().widget(&plug).and_then(|w| w.is_on()),
+        Some(true)
+    );
 
     // The user again, then the widget goes: the user's subscription stays on the wire.
     pair.core
@@ -158,7 +195,10 @@ fn discovery_config_messages_show_devices_ready_to_pin() {
     ));
     let devices = pair.core.discovery().devices();
     assert_eq!(devices.len(), 1);
-    assert_eq!((devices[0].name, devices[0].widgets[0].name.as_str()), ("Garden", "Pump"));
+    assert_eq!(
+        (devices[0].name, devices[0].widgets[0].name.as_str()),
+        ("Garden", "Pump")
+    );
     assert!(pair.core.poll_repaint());
     // The discovered widget follows its state topic.
     assert!(subscribed_filters(&pair.broker.take()).contains(&"garden/pump/state".to_string()));
@@ -167,16 +207,27 @@ fn discovery_config_messages_show_devices_ready_to_pin() {
 #[test]
 fn a_link_lost_sets_the_users_subscriptions_pending_and_says_so() {
     let mut pair = CorePair::connected(Version::V5);
-    pair.core.subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtLeastOnce)).unwrap();
+    pair.core
+        .subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtLeastOnce))
+        .unwrap();
     pair.pump();
-    assert_eq!(pair.core.user_subscriptions()[0].state, SubState::Granted(QoS::AtLeastOnce));
+    assert_eq!(
+        pair.core.user_subscriptions()[0].state,
+        SubState::Granted(QoS::AtLeastOnce)
+    );
     pair.broker.closed = true;
     pair.open = false;
-    pair.core.handle_transport_closed(pair.at(), "network went away".into());
+    pair.core
+        .handle_transport_closed(pair.at(), "network went away".into());
     assert_eq!(pair.core.user_subscriptions()[0].state, SubState::Pending);
     pair.pump();
-    assert!(pair.effects().iter().any(|e| matches!(e,
-        Effect::Status(mqtt_deck::model::connection::StatusChange::Disconnected { reconnect_at_ms: Some(_), .. }))));
+    assert!(pair.effects().iter().any(|e| matches!(
+        e,
+        Effect::Status(mqtt_deck::model::connection::StatusChange::Disconnected {
+            reconnect_at_ms: Some(_),
+            ..
+        })
+    )));
 }
 
 #[test]
@@ -200,8 +251,15 @@ fn a_request_subscribes_to_its_response_topic_once_and_is_paired_with_the_answer
     // The second request finds the response topic covered.
     pair.core.publish(pair.at(), request).unwrap();
     pair.pump();
-    assert_eq!(subscribed_filters(&pair.broker.take()), vec!["svc/reply".to_string()]);
-    assert_eq!(pair.core.user_subscriptions()[0].filter, "svc/reply", "listed as the user's");
+    assert_eq!(
+        subscribed_filters(&pair.broker.take()),
+        vec!["svc/reply".to_string()]
+    );
+    assert_eq!(
+        pair.core.user_subscriptions()[0].filter,
+        "svc/reply",
+        "listed as the user's"
+    );
 
     pair.now = 1_250;
     pair.deliver(Packet::Publish(Publish {
@@ -226,14 +284,19 @@ fn a_request_subscribes_to_its_response_topic_once_and_is_paired_with_the_answer
 #[test]
 fn a_filter_only_the_user_holds_leaves_the_wire_and_the_list_on_unsubscribe() {
     let mut pair = CorePair::connected(Version::V311);
-    pair.core.subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtMostOnce)).unwrap();
+    pair.core
+        .subscribe(pair.at(), "a/#", SubOptions::qos(QoS::AtMostOnce))
+        .unwrap();
     pair.pump();
     pair.broker.take();
     pair.core.unsubscribe(pair.at(), "a/#").unwrap();
     pair.pump();
     assert_eq!(unsubscribed_filters(&pair.broker.take()), vec!["a/#".to_string()]);
     assert!(pair.core.user_subscriptions().is_empty());
-    assert!(pair.effects().contains(&Effect::Subscriptions), "the list is redrawn");
+    assert!(
+        pair.effects().contains(&Effect::Subscriptions),
+        "the list is redrawn"
+    );
 }
 
 #[test]
@@ -242,13 +305,21 @@ fn a_shared_panel_arriving_on_its_topic_is_saved_and_its_widgets_followed() {
     let (panel, _) = with_plug(&mut sender);
     sender
         .core
-        .edit_panels(sender.at(), PanelEdit::SetShareTopic { panel: panel.clone(), topic: Some("deck/panels/home".into()) })
+        .edit_panels(
+            sender.at(),
+            PanelEdit::SetShareTopic {
+                panel: panel.clone(),
+                topic: Some("deck/panels/home".into()),
+            },
+        )
         .unwrap();
     sender.pump();
     sender.broker.take();
     sender.core.share_panel(sender.at(), &panel).unwrap();
     sender.pump();
-    let shared = publishes(&sender.broker.take()).pop().expect("the panel went out");
+    let shared = publishes(&sender.broker.take())
+        .pop()
+        .expect("the panel went out");
     assert_eq!(shared.topic, "deck/panels/home");
 
     // Another deck that shares the same topic receives it.
@@ -256,34 +327,65 @@ fn a_shared_panel_arriving_on_its_topic_is_saved_and_its_widgets_followed() {
     let (home, _) = with_plug(&mut receiver);
     receiver
         .core
-        .edit_panels(receiver.at(), PanelEdit::RemoveWidget { panel: home.clone(), widget: receiver.core.panels().panels()[0].widgets[0].id.clone() })
+        .edit_panels(
+            receiver.at(),
+            PanelEdit::RemoveWidget {
+                panel: home.clone(),
+                widget: receiver.core.panels().panels()[0].widgets[0].id.clone(),
+            },
+        )
         .unwrap();
     receiver
         .core
-        .edit_panels(receiver.at(), PanelEdit::SetShareTopic { panel: home, topic: Some("deck/panels/home".into()) })
+        .edit_panels(
+            receiver.at(),
+            PanelEdit::SetShareTopic {
+                panel: home,
+                topic: Some("deck/panels/home".into()),
+            },
+        )
         .unwrap();
     receiver.pump();
     assert!(receiver.core.holds("deck/panels/home", Origin::Shared));
     receiver.broker.take();
     receiver.effects();
     receiver.deliver(Packet::Publish(shared));
-    let names: Vec<String> = receiver.core.panels().all_widgets().map(|w| w.name.clone()).collect();
+    let names: Vec<String> = receiver
+        .core
+        .panels()
+        .all_widgets()
+        .map(|w| w.name.clone())
+        .collect();
     assert_eq!(names, vec!["Plug".to_string()], "the shared widget arrived");
     assert!(subscribed_filters(&receiver.broker.take()).contains(&"plug/state".to_string()));
-    assert!(receiver.effects().iter().any(|e| matches!(e, Effect::Save { key, .. } if *key == "mqtt-deck.panels")));
+    assert!(receiver
+        .effects()
+        .iter()
+        .any(|e| matches!(e, Effect::Save { key, .. } if *key == "mqtt-deck.panels")));
 }
 
 #[test]
 fn a_fallback_to_3_1_1_reaches_the_status_with_the_version_spoken() {
     let mut pair = CorePair::connected(Version::V5);
     pair.broker.only_v311(support::fake_broker::Refuse5::ReturnCode1);
-    pair.core.connect(pair.at(), "ws://broker", support::fake_broker::options(Version::V5)).unwrap();
+    pair.core
+        .connect(
+            pair.at(),
+            "ws://broker",
+            support::fake_broker::options(Version::V5),
+        )
+        .unwrap();
     pair.pump();
     while pair.core.status() != mqtt::Status::Connected {
         pair.now = pair.core.poll_timeout().expect("a deadline");
         pair.core.handle_timeout(pair.at());
         pair.pump();
     }
-    assert!(pair.effects().iter().any(|e| matches!(e,
-        Effect::Status(mqtt_deck::model::connection::StatusChange::Connected { version: Version::V311, .. }))));
+    assert!(pair.effects().iter().any(|e| matches!(
+        e,
+        Effect::Status(mqtt_deck::model::connection::StatusChange::Connected {
+            version: Version::V311,
+            ..
+        })
+    )));
 }

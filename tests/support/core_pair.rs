@@ -29,7 +29,10 @@ impl CorePair {
             .connect(pair.at(), "ws://broker", options(version))
             .expect("valid options");
         pair.pump();
-        assert!(pair.core.status() == mqtt_deck::mqtt::Status::Connected, "the core did not connect");
+        assert!(
+            pair.core.status() == mqtt_deck::mqtt::Status::Connected,
+            "the core did not connect"
+        );
         pair.broker.take();
         pair.effects();
         pair

@@ -58,7 +58,10 @@ pub enum Effect {
     /// The user's subscription list changed (a request, an answer, a removal).
     Subscriptions,
     /// Keep `value` under `key` in the browser's storage.
-    Save { key: &'static str, value: String },
+    Save {
+        key: &'static str,
+        value: String,
+    },
 }
 
 /// Why an action of the user was not carried out.

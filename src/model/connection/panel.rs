@@ -14,17 +14,45 @@ pub const BROKEN_KEY: &str = "mqtt-deck.panels.unreadable";
 /// A change to the user's panels.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PanelEdit {
-    AddPanel { name: String },
-    RenamePanel { panel: String, name: String },
-    RemovePanel { panel: String },
-    SetShareTopic { panel: String, topic: Option<String> },
-    AddWidget { panel: String, def: WidgetDef },
-    UpdateWidget { panel: String, def: WidgetDef },
-    RemoveWidget { panel: String, widget: String },
-    MoveWidget { panel: String, widget: String, to: usize },
-    Import { json: String },
+    AddPanel {
+        name: String,
+    },
+    RenamePanel {
+        panel: String,
+        name: String,
+    },
+    RemovePanel {
+        panel: String,
+    },
+    SetShareTopic {
+        panel: String,
+        topic: Option<String>,
+    },
+    AddWidget {
+        panel: String,
+        def: WidgetDef,
+    },
+    UpdateWidget {
+        panel: String,
+        def: WidgetDef,
+    },
+    RemoveWidget {
+        panel: String,
+        widget: String,
+    },
+    MoveWidget {
+        panel: String,
+        widget: String,
+        to: usize,
+    },
+    Import {
+        json: String,
+    },
     /// A discovered widget onto `target` (else the first panel, else a new one).
-    Pin { widget: String, target: Option<String> },
+    Pin {
+        widget: String,
+        target: Option<String>,
+    },
 }
 
 /// What an edit produced that the UI reports.
@@ -34,7 +62,10 @@ pub enum Edited {
     AddedPanel(String),
     Imported(Vec<String>),
     /// The panel the widget went to, and whether the same widget was there already.
-    Pinned { panel_name: String, already: bool },
+    Pinned {
+        panel_name: String,
+        already: bool,
+    },
     /// No discovered widget has that id (it went away meanwhile).
     NothingToPin,
 }
@@ -95,7 +126,12 @@ impl PanelSide {
 
     /// Re-reads every widget into the runtime.
     pub fn rebuild(&mut self) {
-        let defs: Vec<WidgetDef> = self.panels.all_widgets().chain(self.discovery.widgets()).cloned().collect();
+        let defs: Vec<WidgetDef> = self
+            .panels
+            .all_widgets()
+            .chain(self.discovery.widgets())
+            .cloned()
+            .collect();
         self.runtime.set_widgets(defs);
         self.share_filters = self.panels.share_subscriptions();
     }
@@ -117,12 +153,14 @@ impl PanelSide {
             PanelEdit::AddPanel { name } => Edited::AddedPanel(ps.add_panel(&name)),
             PanelEdit::RenamePanel { panel, name } => ps.rename_panel(&panel, &name).map(|_| Edited::Done)?,
             PanelEdit::RemovePanel { panel } => ps.remove_panel(&panel).map(|_| Edited::Done)?,
-            PanelEdit::SetShareTopic { panel, topic } => {
-                ps.set_share_topic(&panel, topic.as_deref()).map(|_| Edited::Done)?
-            }
+            PanelEdit::SetShareTopic { panel, topic } => ps
+                .set_share_topic(&panel, topic.as_deref())
+                .map(|_| Edited::Done)?,
             PanelEdit::AddWidget { panel, def } => ps.add_widget(&panel, def).map(|_| Edited::Done)?,
             PanelEdit::UpdateWidget { panel, def } => ps.update_widget(&panel, def).map(|_| Edited::Done)?,
-            PanelEdit::RemoveWidget { panel, widget } => ps.remove_widget(&panel, &widget).map(|_| Edited::Done)?,
+            PanelEdit::RemoveWidget { panel, widget } => {
+                ps.remove_widget(&panel, &widget).map(|_| Edited::Done)?
+            }
             PanelEdit::MoveWidget { panel, widget, to } => {
                 ps.move_widget(&panel, &widget, to).map(|_| Edited::Done)?
             }
@@ -131,11 +169,16 @@ impl PanelSide {
                 let Some(def) = self.discovery.pin(&widget) else {
                     return Ok(Edited::NothingToPin);
                 };
-                let panel = match target.as_deref().and_then(|t| ps.panel(t)).or(ps.panels().first()) {
+                let panel = match target
+                    .as_deref()
+                    .and_then(|t| ps.panel(t))
+                    .or(ps.panels().first())
+                {
                     Some(p) => p.id.clone(),
                     None => ps.add_panel("My panel"),
                 };
-                let same = |w: &WidgetDef| w.name == def.name && w.state == def.state && w.command == def.command;
+                let same =
+                    |w: &WidgetDef| w.name == def.name && w.state == def.state && w.command == def.command;
                 let already = ps.panel(&panel).is_some_and(|p| p.widgets.iter().any(same));
                 if !already {
                     ps.add_widget(&panel, def)?;
