@@ -389,3 +389,27 @@ fn a_fallback_to_3_1_1_reaches_the_status_with_the_version_spoken() {
         })
     )));
 }
+
+#[test]
+fn a_message_over_the_size_limit_is_named_in_a_notice_and_the_next_one_is_listed() {
+    let mut pair = CorePair::connected_with(mqtt::Options {
+        max_packet_size: 1024,
+        ..support::fake_broker::options(Version::V311)
+    });
+    pair.deliver(Packet::Publish(Publish {
+        payload: Bytes::from(vec![1; 10_000]),
+        ..match incoming("cam/front/jpeg", b"") {
+            Packet::Publish(p) => p,
+            _ => unreachable!(),
+        }
+    }));
+    pair.deliver(incoming("cam/front/status", b"ok"));
+    let notices: Vec<Effect> = pair.effects().into_iter().filter(|e| matches!(e, Effect::Notice(_))).collect();
+    assert!(
+        matches!(&notices[..], [Effect::Notice(text)]
+            if text.starts_with("Skipped a message on cam/front/jpeg:") && text.ends_with("limit of 1024 bytes")),
+        "{notices:?}"
+    );
+    let topics: Vec<String> = pair.core.store().iter().map(|m| m.topic.clone()).collect();
+    assert_eq!(topics, vec!["cam/front/status".to_string()]);
+}

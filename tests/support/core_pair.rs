@@ -4,6 +4,7 @@
 
 use mqtt_deck::model::connection::{Connection, Effect, Now, Transport};
 use mqtt_deck::mqtt::packet::{Packet, Version};
+use mqtt_deck::mqtt::Options;
 
 use super::fake_broker::{options, FakeBroker};
 
@@ -18,15 +19,20 @@ pub struct CorePair {
 impl CorePair {
     /// A core connected over `version`, with what connecting sent and said drained.
     pub fn connected(version: Version) -> CorePair {
+        CorePair::connected_with(options(version))
+    }
+
+    /// A core connected with `opts`, with what connecting sent and said drained.
+    pub fn connected_with(opts: Options) -> CorePair {
         let mut pair = CorePair {
             core: Connection::new(None),
-            broker: FakeBroker::new(version),
+            broker: FakeBroker::new(opts.version),
             now: 0,
             open: false,
             effects: Vec::new(),
         };
         pair.core
-            .connect(pair.at(), "ws://broker", options(version))
+            .connect(pair.at(), "ws://broker", opts)
             .expect("valid options");
         pair.pump();
         assert!(
