@@ -6,8 +6,10 @@
 //! - `mqtt`  — the sans-IO protocol core: codec over mqttbytes, the session state machine,
 //!   packet ids, backoff, topic rules, errors. No web-sys, yew or clock; tested natively.
 //! - `model` — the app model without yew, tested natively:
-//!   - what the UI holds: connection `settings`, the message store (`messages`), the topic
-//!     `tree`, the `subscriptions` list, and `app` (UI state and the reducer that changes it);
+//!   - `connection` — the connection core: one session, its message store and topic tree, its
+//!     panel side and its one subscription list; `handle_*` in, `poll_*` out, like the session;
+//!   - what it and the UI hold: connection `settings`, the message store (`messages`), the topic
+//!     `tree`, the user's `subscriptions`, and `app` (UI state and the reducer that changes it);
 //!   - how messages are looked at: `payload` (text or hex), `json_view` (pretty JSON, Base64),
 //!     `json_path` (numbers for charts), `diff` (what changed on a topic), `export` (history as
 //!     JSON or CSV), `rate` (messages per second);
@@ -16,12 +18,11 @@
 //!   - `panel` — the device control panel: widget definitions and their stored form, their live
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
-//!   session with one timer (on a Worker), wake-ups, the channel to other tabs, and page
+//!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, and page
 //!   services (clock, localStorage, query string, frames).
-//! - `ui`    — Yew components (wasm32 only). State has three owners: a reducer over
-//!   `model::app::AppState` (connection, subscriptions, screen, errors), the `Feed` (the message
-//!   store, repainted at most once per animation frame) and the `PanelHub` (discovery, widget
-//!   runtime, panels); `ui::app` wires them to the driver.
+//! - `ui`    — Yew components (wasm32 only), glue over the core: they read it through the `Feed`
+//!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over
+//!   `model::app::AppState` keeps the status line, forms, screen and errors.
 //!
 //! Binaries: `src/main.rs` mounts `ui` on the page; `src/bin/bench_core.rs` is the benchmark's
 //! bare page (a): the core and driver without UI, reporting to `bench/run.mjs`.

@@ -1,9 +1,8 @@
-//! The UI state and its one reducer. High-rate data (messages) is not here: it lives in
-//! the message store, whose views refresh on their own once per animation frame.
+//! The UI state and its one reducer. What a connection holds (messages, subscriptions, panels)
+//! is not here: it lives in the connection core, whose views refresh once per animation frame.
 
 use super::settings::ConnectionSettings;
-use super::subscriptions::SubscriptionList;
-use crate::mqtt::{QoS, Version};
+use crate::mqtt::Version;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnStatus {
@@ -119,7 +118,6 @@ pub struct AppState {
     pub main_view: View,
     pub settings: ConnectionSettings,
     pub status: ConnStatus,
-    pub subscriptions: SubscriptionList,
     /// A page-level notice, e.g. saved settings that could not be read.
     pub notice: Option<String>,
     pub connect_error: Option<String>,
@@ -136,7 +134,6 @@ impl AppState {
             main_view: View::Monitor,
             settings,
             status: ConnStatus::Idle,
-            subscriptions: SubscriptionList::default(),
             notice,
             connect_error: None,
             subscribe_error: None,
@@ -162,18 +159,7 @@ pub enum Action {
         /// When the session tries again (page clock), if it does.
         reconnect_at_ms: Option<u64>,
     },
-    SubscribeRequested {
-        filter: String,
-        qos: QoS,
-    },
     SubscribeError(Option<String>),
-    Subscribed {
-        filter: String,
-        result: Result<QoS, String>,
-    },
-    Unsubscribed {
-        filter: String,
-    },
     PublishError(Option<String>),
     /// Something the user should know that belongs to no form (e.g. a skipped message).
     Notice(String),
@@ -212,7 +198,6 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             reason,
             reconnect_at_ms,
         } => {
-            s.subscriptions.mark_pending();
             s.status = match reconnect_at_ms {
                 Some(at_ms) => ConnStatus::Reconnecting {
                     at_ms,
@@ -221,13 +206,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 None => ConnStatus::Disconnected { reason },
             };
         }
-        Action::SubscribeRequested { filter, qos } => {
-            s.subscriptions.request(&filter, qos);
-            s.subscribe_error = None;
-        }
         Action::SubscribeError(e) => s.subscribe_error = e,
-        Action::Subscribed { filter, result } => s.subscriptions.resolve(&filter, result),
-        Action::Unsubscribed { filter } => s.subscriptions.remove(&filter),
         Action::PublishError(e) => s.publish_error = e,
         Action::Notice(text) => s.notice = Some(text),
         Action::DismissNotice => s.notice = None,
@@ -238,7 +217,6 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::subscriptions::SubState;
 
     #[test]
     fn status_reads_as_users_expect() {
@@ -317,38 +295,5 @@ mod tests {
             },
         );
         assert_eq!(s.status.text(), "Connected");
-    }
-
-    #[test]
-    fn subscriptions_go_pending_granted_and_back_to_pending_on_link_loss() {
-        let mut s = AppState::new(ConnectionSettings::default(), None);
-        s = reduce(
-            &s,
-            Action::SubscribeRequested {
-                filter: "a/#".into(),
-                qos: QoS::AtLeastOnce,
-            },
-        );
-        s = reduce(
-            &s,
-            Action::Subscribed {
-                filter: "a/#".into(),
-                result: Ok(QoS::AtLeastOnce),
-            },
-        );
-        assert_eq!(
-            s.subscriptions.entries()[0].state,
-            SubState::Granted(QoS::AtLeastOnce)
-        );
-        s = reduce(
-            &s,
-            Action::Disconnected {
-                reason: None,
-                reconnect_at_ms: Some(1000),
-            },
-        );
-        assert_eq!(s.subscriptions.entries()[0].state, SubState::Pending);
-        s = reduce(&s, Action::Unsubscribed { filter: "a/#".into() });
-        assert!(s.subscriptions.entries().is_empty());
     }
 }

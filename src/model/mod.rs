@@ -9,7 +9,7 @@
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
 //! - `tree`     — the topic tree with counts, last values and retained markers.
-//! - `subscriptions` — the subscription list with each filter's outcome.
+//! - `subscriptions` — the user's subscriptions as the form lists them, with each filter's outcome.
 //! - `json`     — all of JSON: the value payloads, discovery and stored panels are read into and
 //!   written from, its parser and writer, the iterative scanner the viewer uses, paths into values.
 //! - `json_view` — text, JSON or binary; JSON pretty-printed as coloured tokens within a budget
@@ -22,11 +22,14 @@
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `connection/` — the sans-IO connection core: one session, its store and tree, its panel
+//!   side and its one subscription list; user actions and transport events in, effects out.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
 
 pub mod advanced;
 pub mod app;
 pub mod brokers;
+pub mod connection;
 pub mod diff;
 pub mod export;
 pub mod fold;

@@ -1,4 +1,5 @@
-//! The page: wires the driver, the reducer and the message feed together.
+//! The page: wires the driver (which runs the connection core), the reducer and the feed
+//! (the views' handle to the core) together.
 
 use std::rc::Rc;
 
@@ -11,7 +12,6 @@ use super::fields::flag;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::other_tabs::{ConflictNotice, OtherTabs};
-use super::panel::hub::PanelHub;
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
 use super::status::StatusBar;
@@ -19,15 +19,15 @@ use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::messages::{Delivery, Direction, MessageIn};
+use crate::model::connection::{Connection, Effect, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::payload::parse_hex;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
-use crate::mqtt::{Event, QoS, SubOptions};
+use crate::mqtt::SubOptions;
+use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{load, now_ms, query_pairs, random_seed, save, wall_ms};
-use crate::web::Driver;
+use crate::web::page::{load, query_pairs, random_seed, save};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
@@ -83,11 +83,8 @@ fn initial_state(prefill: &Prefill) -> UiState {
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
-        for filter in &prefill.subscriptions {
-            match validate_filter(filter) {
-                Ok(()) => state.subscriptions.request(filter, prefill.sub_qos),
-                Err(e) => state.subscribe_error = Some(e.to_string()),
-            }
+        if let Some(e) = prefill.subscriptions.iter().find_map(|f| validate_filter(f).err()) {
+            state.subscribe_error = Some(e.to_string());
         }
     }
     UiState(state)
@@ -99,70 +96,38 @@ fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
     prefill.connect && settings.to_options(0).is_ok()
 }
 
-/// Routes the driver's events: messages to the feed (repainted per frame), the rest
-/// to the reducer.
+/// Routes what the core says: repaints to the feed (at most once per frame), saves to
+/// storage, the user's subscription list to a re-render, the rest to the reducer.
 fn sink(
     dispatch: UseReducerDispatcher<UiState>,
     feed: Rc<Feed>,
-    hub: Rc<PanelHub>,
+    refresh: UseForceUpdateHandle,
     tabs: Rc<OtherTabs>,
-) -> impl Fn(Event) {
-    move |event| match event {
-        Event::Message(p) => {
-            let now = wall_ms();
-            hub.route(&p.topic, &p.payload, now);
-            feed.store.borrow_mut().push(MessageIn {
-                topic: p.topic,
-                payload: p.payload,
-                qos: p.qos,
-                retain: p.retain,
-                direction: Direction::Received,
-                time_ms: now,
-                delivery: Delivery::None,
-                props: p.props,
-            });
-            feed.changed();
-        }
-        Event::PublishAcked { id } => {
-            feed.store
-                .borrow_mut()
-                .settle(id, Delivery::Acknowledged { at_ms: wall_ms() });
-            feed.changed();
-        }
-        Event::PublishFailed { id, reason } => {
-            feed.store.borrow_mut().settle(id, Delivery::Failed { reason });
-            feed.changed();
-        }
-        Event::Connected {
-            client_id, version, ..
-        } => {
-            hub.on_connected();
+) -> impl Fn(Update) {
+    move |update| match update {
+        Update::Repaint => feed.changed(),
+        Update::Effect(Effect::Status(StatusChange::Connected { client_id, version })) => {
             tabs.connected(client_id.clone());
             dispatch.dispatch(Action::Connected { client_id, version })
         }
-        Event::MessageSkipped { topic, size, max } => dispatch.dispatch(Action::Notice(format!(
-            "Skipped a message on {topic}: {size} bytes is more than this client's limit of {max} bytes"
-        ))),
-        Event::Disconnected {
-            error,
-            reconnect_in_ms,
-        } => {
-            tabs.disconnected(error.as_ref());
+        Update::Effect(Effect::Status(StatusChange::Disconnected {
+            reason,
+            reconnect_at_ms,
+            server_code,
+        })) => {
+            tabs.disconnected(server_code);
             dispatch.dispatch(Action::Disconnected {
-                reason: error.map(|e| e.to_string()),
-                reconnect_at_ms: reconnect_in_ms.map(|ms| now_ms() + ms),
+                reason,
+                reconnect_at_ms,
             })
         }
-        Event::Subscribed { filter, result } => dispatch.dispatch(Action::Subscribed { filter, result }),
-        Event::Unsubscribed { filter, error } => {
-            if let Some(reason) = error {
-                dispatch.dispatch(Action::SubscribeError(Some(format!(
-                    "The broker refused to unsubscribe from {filter}: {reason}"
-                ))));
-            }
-            dispatch.dispatch(Action::Unsubscribed { filter })
+        Update::Effect(Effect::Notice(text)) => dispatch.dispatch(Action::Notice(text)),
+        Update::Effect(Effect::SubscribeError(e)) => dispatch.dispatch(Action::SubscribeError(Some(e))),
+        Update::Effect(Effect::Subscriptions) => refresh.force_update(),
+        Update::Effect(Effect::Save { key, value }) => {
+            // Storage that refuses (quota, private mode) must not stop the app.
+            let _ = save(key, &value);
         }
-        Event::OpenTransport | Event::CloseTransport => {}
     }
 }
 
@@ -173,27 +138,28 @@ pub fn app() -> Html {
         let prefill = prefill.clone();
         use_reducer(move || initial_state(&prefill))
     };
+    let refresh = use_force_update();
     let feed: Rc<Feed> = (*use_memo((), |_| Feed::new())).clone();
-    let hub: Rc<PanelHub> = (*use_memo((), |_| Rc::new(PanelHub::new()))).clone();
-    let driver: Rc<Driver> = {
-        let (dispatch, feed, hub) = (state.dispatcher(), feed.clone(), hub.clone());
+    let driver: Rc<Driver<Connection>> = {
+        let (dispatch, feed) = (state.dispatcher(), feed.clone());
         let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
         use_memo((), move |_| {
+            let core = Connection::new(load(PANELS_KEY).as_deref());
             let tabs = Rc::new(OtherTabs::default());
-            let driver = Driver::new(sink(dispatch.clone(), feed, hub.clone(), tabs.clone()));
+            let driver = Driver::with_core(core, sink(dispatch.clone(), feed.clone(), refresh, tabs.clone()));
             tabs.listen(driver.clone(), move |action| dispatch.dispatch(action));
-            hub.attach(driver.clone());
+            feed.attach(driver.clone());
             if starts_connected(&prefill, &settings) {
                 if let Ok(opts) = options_for(&settings, random_seed()) {
                     save_settings(&settings);
                     // Errors here would also stop a click on Connect; the status shows them.
-                    let _ = driver.connect(&settings.url, opts);
+                    let _ = driver.run(|c, now| c.connect(now, &settings.url, opts));
                     for filter in prefill
                         .subscriptions
                         .iter()
                         .filter(|f| validate_filter(f).is_ok())
                     {
-                        let _ = driver.subscribe(filter, prefill.sub_qos);
+                        let _ = driver.run(|c, now| c.subscribe(now, filter, SubOptions::qos(prefill.sub_qos)));
                     }
                 }
             }
@@ -212,11 +178,11 @@ pub fn app() -> Html {
     };
     let on_disconnect = {
         let driver = driver.clone();
-        Callback::from(move |_: ()| driver.disconnect())
+        Callback::from(move |_: ()| driver.run(|c, now| c.disconnect(now)))
     };
     let on_disconnect_with_will = {
         let driver = driver.clone();
-        Callback::from(move |_: ()| driver.disconnect_with_will())
+        Callback::from(move |_: ()| driver.run(|c, now| c.disconnect_with_will(now)))
     };
     let on_subscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
@@ -225,15 +191,15 @@ pub fn app() -> Html {
     let on_unsubscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
         Callback::from(move |filter: String| {
-            if let Err(e) = driver.unsubscribe(&filter) {
+            if let Err(e) = driver.run(|c, now| c.unsubscribe(now, &filter)) {
                 dispatch.dispatch(Action::SubscribeError(Some(e.to_string())));
             }
         })
     };
     let on_publish = {
-        let (driver, dispatch, feed) = (driver.clone(), dispatch.clone(), feed.clone());
+        let (driver, dispatch) = (driver.clone(), dispatch.clone());
         Callback::from(move |req: PublishRequest| {
-            let result = publish(&driver, &feed, &dispatch, req);
+            let result = publish(&driver, req);
             dispatch.dispatch(Action::PublishError(result.err()));
         })
     };
@@ -241,8 +207,7 @@ pub fn app() -> Html {
         let driver = driver.clone();
         Callback::from(move |m: RawPublish| {
             driver
-                .publish(&m.topic, m.payload, m.qos, m.retain)
-                .map(|_| ())
+                .run(|c, now| c.publish_unlisted(now, &m.topic, m.payload, m.qos, m.retain))
                 .map_err(|e| e.to_string())
         })
     };
@@ -300,13 +265,13 @@ pub fn app() -> Html {
         let fell_back = matches!(state.0.status, ConnStatus::Connected { fallback: true, .. });
         use_effect_with(fell_back, move |&fell_back| {
             if fell_back {
-                remember_v311(&driver.url());
+                remember_v311(driver.core().url());
             }
         });
     }
 
     let s = &state.0;
-    let entries = s.subscriptions.entries().to_vec();
+    let entries = driver.core().user_subscriptions().to_vec();
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
         let selected = s.view == v || (v.is_main() && s.main_view == v && !s.view.is_main());
@@ -323,7 +288,7 @@ pub fn app() -> Html {
     let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
     let main = match s.main_view {
         View::Messages => html! { <MessageList feed={feed.clone()} /> },
-        View::Panel => html! { <PanelScreen feed={feed.clone()} hub={hub.clone()} /> },
+        View::Panel => html! { <PanelScreen feed={feed.clone()} /> },
         _ => {
             html! { <Monitor feed={feed.clone()} state={monitor_state.clone()} on_publish={on_raw_publish} /> }
         }
@@ -359,14 +324,14 @@ pub fn app() -> Html {
     }
 }
 
-fn connect(settings: &ConnectionSettings, driver: &Driver, dispatch: &UseReducerDispatcher<UiState>) {
+fn connect(settings: &ConnectionSettings, driver: &Driver<Connection>, dispatch: &UseReducerDispatcher<UiState>) {
     let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
         Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
     };
     save_settings(settings);
     dispatch.dispatch(Action::Connecting);
-    if let Err(e) = driver.connect(&settings.url, opts) {
+    if let Err(e) = driver.run(|c, now| c.connect(now, &settings.url, opts)) {
         dispatch.dispatch(Action::Disconnected {
             reason: None,
             reconnect_at_ms: None,
@@ -380,54 +345,29 @@ fn save_settings(settings: &ConnectionSettings) {
     let _ = save(SETTINGS_KEY, &settings.to_saved());
 }
 
-fn subscribe(driver: &Driver, dispatch: &UseReducerDispatcher<UiState>, filter: String, options: SubOptions) {
-    match driver.subscribe_with(&filter, options) {
-        Ok(()) => dispatch.dispatch(Action::SubscribeRequested {
-            filter,
-            qos: options.qos,
-        }),
-        Err(e) => dispatch.dispatch(Action::SubscribeError(Some(e.to_string()))),
-    }
+fn subscribe(
+    driver: &Driver<Connection>,
+    dispatch: &UseReducerDispatcher<UiState>,
+    filter: String,
+    options: SubOptions,
+) {
+    let result = driver.run(|c, now| c.subscribe(now, &filter, options));
+    dispatch.dispatch(Action::SubscribeError(result.err().map(|e| e.to_string())));
 }
 
-fn publish(
-    driver: &Driver,
-    feed: &Rc<Feed>,
-    dispatch: &UseReducerDispatcher<UiState>,
-    req: PublishRequest,
-) -> Result<(), String> {
+/// Reads the publish form into a message and hands it to the core.
+fn publish(driver: &Driver<Connection>, req: PublishRequest) -> Result<(), String> {
     let payload = if req.hex {
         parse_hex(&req.payload)?
     } else {
         req.payload.into_bytes()
     };
-    let payload = Bytes::from(payload);
-    let props = req.props.to_props()?;
-    // A request: its answer must reach us, so subscribe to the response topic unless a
-    // subscription already covers it.
-    if let Some(topic) = props.as_ref().and_then(|p| p.response_topic.clone()) {
-        if !driver.is_subscribed_to(&topic) {
-            subscribe(driver, dispatch, topic, SubOptions::qos(QoS::AtLeastOnce));
-        }
-    }
-    let id = driver
-        .publish_with(&req.topic, payload.clone(), req.qos, req.retain, props.clone())
-        .map_err(|e| e.to_string())?;
-    let delivery = if req.qos == QoS::AtMostOnce {
-        Delivery::None
-    } else {
-        Delivery::Pending { id }
-    };
-    feed.store.borrow_mut().push(MessageIn {
+    let out = Outgoing {
         topic: req.topic,
-        payload,
+        payload: Bytes::from(payload),
         qos: req.qos,
         retain: req.retain,
-        direction: Direction::Published,
-        time_ms: wall_ms(),
-        delivery,
-        props,
-    });
-    feed.changed();
-    Ok(())
+        props: req.props.to_props()?,
+    };
+    driver.run(|c, now| c.publish(now, out)).map_err(|e| e.to_string())
 }

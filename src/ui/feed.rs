@@ -1,16 +1,21 @@
-//! The shared message store and its refresh: many messages, one repaint per frame.
+//! The UI's handle to the connection core (through its driver) and the views' refresh:
+//! many messages, one repaint per frame.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, Ref, RefCell};
 use std::rc::Rc;
 
 use yew::Callback;
 
-use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
+use crate::model::connection::{Connection, CoreError, Edited, Now, PanelEdit};
+use crate::model::messages::MessageStore;
+use crate::web::driver::Driver;
 use crate::web::page::on_next_frame;
 
-/// Shared by the driver's sink (which writes) and the views (which read on repaint).
+/// Shared by the driver (which says when the core changed) and the views (which read the
+/// core on repaint and dispatch actions to it).
 pub struct Feed {
-    pub store: RefCell<MessageStore>,
+    /// Set once, right after the driver is made (the driver's sink needs the feed first).
+    driver: OnceCell<Driver<Connection>>,
     listeners: RefCell<Vec<(u64, Callback<()>)>>,
     next_listener: Cell<u64>,
     frame_pending: Cell<bool>,
@@ -27,12 +32,39 @@ impl PartialEq for Feed {
 impl Feed {
     pub fn new() -> Rc<Feed> {
         Rc::new(Feed {
-            store: RefCell::new(MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP)),
+            driver: OnceCell::new(),
             listeners: RefCell::new(Vec::new()),
             next_listener: Cell::new(1),
             frame_pending: Cell::new(false),
             frame: Cell::new(0),
         })
+    }
+
+    pub fn attach(&self, driver: Driver<Connection>) {
+        let _ = self.driver.set(driver);
+    }
+
+    pub fn driver(&self) -> &Driver<Connection> {
+        self.driver.get().expect("the app attaches the driver before any view renders")
+    }
+
+    /// The connection core, for reading while rendering.
+    pub fn core(&self) -> Ref<'_, Connection> {
+        self.driver().core()
+    }
+
+    pub fn store(&self) -> Ref<'_, MessageStore> {
+        Ref::map(self.core(), Connection::store)
+    }
+
+    /// Gives the core an action now.
+    pub fn run<R>(&self, f: impl FnOnce(&mut Connection, Now) -> R) -> R {
+        self.driver().run(f)
+    }
+
+    /// Applies an edit to the user's panels (saved and followed by the core).
+    pub fn edit(&self, edit: PanelEdit) -> Result<Edited, CoreError> {
+        self.run(|c, now| c.edit_panels(now, edit))
     }
 
     pub fn frame(&self) -> u64 {

@@ -30,7 +30,7 @@ pub fn message_list(p: &Props) -> Html {
     let view = use_mut_ref(|| FilteredView::new(ListFilter::default()));
     // Some(seq): paused, showing only messages older than seq.
     let paused = use_state(|| None::<u64>);
-    let store = p.feed.store.borrow();
+    let store = p.feed.store();
     {
         let mut v = view.borrow_mut();
         if v.filter() != &*filter {
@@ -47,14 +47,14 @@ pub fn message_list(p: &Props) -> Html {
         let (paused, feed) = (paused.clone(), p.feed.clone());
         Callback::from(move |_| match *paused {
             Some(_) => paused.set(None),
-            None => paused.set(Some(feed.store.borrow().next_seq())),
+            None => paused.set(Some(feed.store().next_seq())),
         })
     };
     // Scrolling away from the newest rows pauses; coming back to the top resumes.
     let on_scroll = {
         let (paused, feed) = (paused.clone(), p.feed.clone());
         Callback::from(move |row: u32| match (*paused, row) {
-            (None, r) if r > 0 => paused.set(Some(feed.store.borrow().next_seq())),
+            (None, r) if r > 0 => paused.set(Some(feed.store().next_seq())),
             (Some(_), 0) => paused.set(None),
             _ => {}
         })
@@ -62,7 +62,7 @@ pub fn message_list(p: &Props) -> Html {
     let on_clear = {
         let feed = p.feed.clone();
         Callback::from(move |_| {
-            feed.store.borrow_mut().clear();
+            feed.run(|c, _| c.clear_messages());
             feed.changed();
         })
     };
@@ -114,7 +114,7 @@ pub fn message_list(p: &Props) -> Html {
 }
 
 fn render_row(feed: &Feed, view: &Rc<RefCell<FilteredView>>, i: usize) -> Html {
-    let store = feed.store.borrow();
+    let store = feed.store();
     match view.borrow().nth_newest(i).and_then(|seq| store.get(seq)) {
         Some(m) => message_row(m),
         None => html! { <li class="message gone" /> },

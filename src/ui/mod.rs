@@ -1,11 +1,13 @@
-//! Yew components (wasm32 only). State has three owners, all made in `app`: a reducer
-//! (`UiState`, over `model::app`) for the connection, subscriptions, screen and errors; the shared
-//! `Feed` for messages, whose views re-render at most once per animation frame; and the
-//! `panel::hub::PanelHub` for discovery, the widget runtime and the user's panels. What the
-//! Monitor screen has selected and expanded (`monitor::MonitorState`) is kept by `app` as well.
+//! Yew components (wasm32 only): glue that reads the connection core and dispatches actions to
+//! it. State has two owners, both made in `app`: the connection core (`model::connection`: the
+//! session, messages, topic tree, subscriptions, discovery, widgets and panels), run by the
+//! driver and reached through the shared `Feed`, whose views re-render at most once per animation
+//! frame; and a reducer (`UiState`, over `model::app`) for the status line, the settings form,
+//! the screen and errors. What the Monitor screen has selected and expanded
+//! (`monitor::MonitorState`) is kept by `app` as well.
 //!
-//! - `app`           — the page: wires the driver, the reducer, the feed and the panel hub together.
-//! - `feed`          — the shared message store and its per-frame refresh.
+//! - `app`           — the page: wires the driver, the reducer and the feed together.
+//! - `feed`          — the views' handle to the core and their per-frame refresh.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
 //! - `other_tabs`    — other tabs with the same client ID: who yields, and the notice both show.
@@ -13,7 +15,7 @@
 //! - `subscriptions` — subscribe form and the subscription list.
 //! - `messages`      — the message list (virtualized, filterable, pausable).
 //! - `monitor`       — the Monitor screen: topic tree, topic detail, changes and charts.
-//! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing, the hub.
+//! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing.
 //! - `virtual_list`  — a list that renders only the rows in view.
 //! - `publish`       — the publish form.
 //! - `fields`        — small labelled inputs shared by the forms.

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::model::app::Action;
 use crate::model::tabs::{conflict_notice, react, OurLink, Reaction, TabMessage};
-use crate::mqtt::{Error, Status};
+use crate::model::connection::Connection;
+use crate::mqtt::Status;
 use crate::web::tabs::TabChannel;
 use crate::web::Driver;
 
@@ -20,7 +21,7 @@ pub struct OtherTabs {
     channel: RefCell<Option<TabChannel>>,
     /// Set by `listen`; the driver's events reach `connected` only after that. The driver's
     /// sink holds this in turn: both live as long as the page, so the cycle is harmless.
-    driver: RefCell<Option<Driver>>,
+    driver: RefCell<Option<Driver<Connection>>>,
     /// The broker just gave our session to another client: the tab that did it may say so
     /// only after the broker did.
     taken_over: Cell<bool>,
@@ -28,13 +29,13 @@ pub struct OtherTabs {
 
 impl OtherTabs {
     /// Starts listening to the other tabs on behalf of `driver`.
-    pub fn listen(self: &Rc<Self>, driver: Driver, dispatch: impl Fn(Action) + 'static) {
+    pub fn listen(self: &Rc<Self>, driver: Driver<Connection>, dispatch: impl Fn(Action) + 'static) {
         *self.driver.borrow_mut() = Some(driver.clone());
         let weak = Rc::downgrade(self);
         let channel = TabChannel::open(move |heard| {
             let Some(tabs) = weak.upgrade() else { return };
-            let (url, client_id) = (driver.url(), driver.client_id());
-            let in_use = driver.status() != Status::Idle || tabs.taken_over.get();
+            let (url, client_id) = (driver.core().url().to_string(), driver.client_id());
+            let in_use = driver.core().status() != Status::Idle || tabs.taken_over.get();
             let ours = OurLink {
                 url: &url,
                 client_id: &client_id,
@@ -44,7 +45,7 @@ impl OtherTabs {
                 Reaction::Yield => {
                     tabs.taken_over.set(false);
                     // Reconnecting would take the ID back and start the loop.
-                    driver.disconnect();
+                    driver.run(|c, now| c.disconnect(now));
                     tabs.post(&TabMessage::Yielded {
                         url: url.clone(),
                         client_id: client_id.clone(),
@@ -60,16 +61,13 @@ impl OtherTabs {
 
     pub fn connected(&self, client_id: String) {
         self.taken_over.set(false);
-        let url = self.driver.borrow().as_ref().map(Driver::url).unwrap_or_default();
+        let url = self.driver.borrow().as_ref().map(|d| d.core().url().to_string()).unwrap_or_default();
         self.post(&TabMessage::Connected { url, client_id });
     }
 
-    pub fn disconnected(&self, error: Option<&Error>) {
-        let code = match error {
-            Some(Error::ServerDisconnect { code, .. }) => Some(*code),
-            _ => None,
-        };
-        self.taken_over.set(code == Some(SESSION_TAKEN_OVER));
+    /// `server_code`: the reason code of the broker's DISCONNECT, if it ended the link.
+    pub fn disconnected(&self, server_code: Option<u8>) {
+        self.taken_over.set(server_code == Some(SESSION_TAKEN_OVER));
     }
 
     fn post(&self, message: &TabMessage) {

@@ -78,7 +78,7 @@ struct CounterProps {
 fn counter(p: &CounterProps) -> Html {
     use_feed(&p.feed);
     let samples = use_mut_ref(VecDeque::<(u64, u64)>::new);
-    let total = p.feed.store.borrow().received_total();
+    let total = p.feed.store().received_total();
     let now = now_ms();
     let rate = {
         let mut s = samples.borrow_mut();

@@ -1,7 +1,8 @@
 //! Browser glue (wasm32 only): everything that touches web-sys.
 //!
 //! - `transport` — one WebSocket with the `mqtt` subprotocol, binary frames, close reasons.
-//! - `driver`    — owns the session, the socket and the one timer; feeds the core.
+//! - `driver`    — owns a sans-IO core (the connection core, or a bare session), the socket and
+//!   the one timer; feeds the core and hands its outputs to the app.
 //! - `timer`     — the driver's one timer, run by a Worker that background tabs do not throttle.
 //! - `lifecycle` — wake-ups (online, visible, restored, focused) the driver passes to the core.
 //! - `tabs`      — a BroadcastChannel to the app's other tabs.

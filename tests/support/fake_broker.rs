@@ -283,6 +283,21 @@ impl FakeBroker {
         true
     }
 
+    /// Reads bytes the client wrote (for drivers other than `Pair`).
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.receive(bytes);
+    }
+
+    /// Takes the bytes waiting to go to the client (for drivers other than `Pair`).
+    pub fn drain_outbox(&mut self) -> Vec<Bytes> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// A new connection (for drivers other than `Pair`).
+    pub fn new_link(&mut self) {
+        self.reset_link();
+    }
+
     /// Drains what the client sent since the last call.
     pub fn take(&mut self) -> Vec<Packet> {
         std::mem::take(&mut self.received)

@@ -10,11 +10,11 @@
 //! - `panels`     — the user's panels: editing, storing, import/export, sharing.
 //! - `tests/`     — native tests, one file per area.
 //!
-//! The UI's loop: subscribe to `Discovery::subscriptions`, `Runtime::subscriptions` and
-//! `Panels::share_subscriptions`; give every received message to `Discovery::ingest`,
-//! `Runtime::handle_message` and `Panels::receive_shared`; after discovery or panels change, call
-//! `Runtime::set_widgets` with the panels' and discovered widgets; publish what `Runtime::command`
-//! returns.
+//! The connection core (`model::connection`) runs them: it subscribes to
+//! `Discovery::subscriptions`, `Runtime::subscriptions` and `Panels::share_subscriptions`; gives
+//! every received message to `Discovery::ingest`, `Runtime::handle_message` and
+//! `Panels::receive_shared`; after discovery or panels change, calls `Runtime::set_widgets` with
+//! the panels' and discovered widgets; publishes what `Runtime::command` returns.
 
 pub mod discovery;
 pub mod extractor;

@@ -73,7 +73,7 @@ pub fn chart(p: &Props) -> Html {
     if charted.is_empty() {
         return html! {};
     }
-    let series = collect(&p.feed.store.borrow(), &charted, window_s);
+    let series = collect(&p.feed.store(), &charted, window_s);
     let all = series.iter().flat_map(|s| s.points.iter());
     let (mut t0, mut t1, mut v0, mut v1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(t, v) in all {

@@ -46,7 +46,7 @@ pub fn topic_detail(p: &Props) -> Html {
     let confirm = use_state(|| None::<Vec<String>>);
     let notice = use_state(|| None::<String>);
     let path_choice = use_state(|| None::<String>);
-    let store = p.feed.store.borrow();
+    let store = p.feed.store();
     let tree = store.tree();
     let Some(id) = p.state.borrow().selected else {
         // Until a topic is chosen, the pane shows all traffic as it arrives.
@@ -104,12 +104,7 @@ pub fn topic_detail(p: &Props) -> Html {
                     retain: true,
                 };
                 match on_publish.emit(msg) {
-                    Ok(()) => {
-                        let mut store = feed.store.borrow_mut();
-                        if let Some(n) = store.tree().find(topic) {
-                            store.tree_mut().clear_retained(n);
-                        }
-                    }
+                    Ok(()) => feed.run(|c, _| c.clear_retained_marker(topic)),
                     Err(e) => failed = Some(e),
                 }
             }
@@ -161,7 +156,7 @@ pub fn topic_detail(p: &Props) -> Html {
     let export_topic = |csv: bool| {
         let (feed, notice) = (p.feed.clone(), notice.clone());
         Callback::from(move |_| {
-            let store = feed.store.borrow();
+            let store = feed.store();
             let mut records: Vec<&StoredMessage> = store.topic_history(id).collect();
             records.reverse();
             if let Err(e) = export(&store.tree().path(id), records, csv) {

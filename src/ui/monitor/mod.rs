@@ -104,7 +104,7 @@ pub fn monitor(p: &Props) -> Html {
     let export_all = |csv: bool| {
         let feed = p.feed.clone();
         Callback::from(move |_| {
-            let store = feed.store.borrow();
+            let store = feed.store();
             // The page has nowhere better to report this: downloads fail only without a DOM.
             let _ = export("all", store.iter_oldest_first().collect(), csv);
         })
@@ -113,12 +113,12 @@ pub fn monitor(p: &Props) -> Html {
         let (feed, on_change) = (p.feed.clone(), on_change.clone());
         Callback::from(move |v: String| {
             if let Ok(cap) = v.trim().parse::<usize>() {
-                feed.store.borrow_mut().set_per_topic_cap(cap.clamp(1, 10_000));
+                feed.run(|c, _| c.set_per_topic_cap(cap.clamp(1, 10_000)));
                 on_change.emit(());
             }
         })
     };
-    let cap = p.feed.store.borrow().per_topic_cap();
+    let cap = p.feed.store().per_topic_cap();
     html! {
         <div class="monitor">
             <div class="row monitor-bar">

@@ -35,7 +35,7 @@ struct Rows {
 #[function_component(TopicTreeView)]
 pub fn topic_tree_view(p: &Props) -> Html {
     let rows = use_mut_ref(Rows::default);
-    let store = p.feed.store.borrow();
+    let store = p.feed.store();
     let tree = store.tree();
     {
         let st = p.state.borrow();
@@ -85,7 +85,7 @@ pub fn topic_tree_view(p: &Props) -> Html {
 }
 
 fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback<()>, id: NodeId) -> Html {
-    let store = feed.store.borrow();
+    let store = feed.store();
     let tree = store.tree();
     let Some(node) = tree.node(id) else {
         return html! {};

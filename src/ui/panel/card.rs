@@ -9,13 +9,13 @@ use yew::prelude::*;
 
 use crate::ui::fields::flag;
 
-use super::hub::PanelHub;
+use crate::ui::feed::Feed;
 use super::live_input::LiveInput;
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub hub: Rc<PanelHub>,
+    pub feed: Rc<Feed>,
     pub id: AttrValue,
     /// Extra buttons (pin, move, remove) shown under the control.
     #[prop_or_default]
@@ -27,22 +27,23 @@ pub struct Props {
 
 #[function_component(WidgetCard)]
 pub fn widget_card(p: &Props) -> Html {
-    let runtime = p.hub.runtime.borrow();
+    let core = p.feed.core();
+    let runtime = core.runtime();
     let Some(w) = runtime.widget(&p.id) else {
         return html! {};
     };
     let available = w.available();
     let name = w.name().to_string();
     let send = {
-        let (hub, id, on_error, on_sent) = (
-            p.hub.clone(),
+        let (feed, id, on_error, on_sent) = (
+            p.feed.clone(),
             p.id.to_string(),
             p.on_error.clone(),
             p.on_sent.clone(),
         );
         Callback::from(move |input: WidgetInput| {
-            if let Err(e) = hub.command(&id, input) {
-                on_error.emit(e);
+            if let Err(e) = feed.run(|c, now| c.command(now, &id, input)) {
+                on_error.emit(e.to_string());
             }
             on_sent.emit(());
         })

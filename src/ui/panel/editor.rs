@@ -4,7 +4,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::hub::PanelHub;
+use crate::model::connection::PanelEdit;
+use crate::ui::feed::Feed;
 use crate::model::panel::{
     Availability, CommandBinding, Extractor, StateBinding, Template, WidgetDef, WidgetKind, KIND_NAMES,
 };
@@ -12,7 +13,7 @@ use crate::ui::fields::{setter, Checkbox, Select, TextField};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub hub: Rc<PanelHub>,
+    pub feed: Rc<Feed>,
     pub panel_id: AttrValue,
     pub on_error: Callback<String>,
     /// A widget to edit instead of adding a new one.
@@ -133,17 +134,18 @@ pub fn widget_editor(p: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let set = |f: fn(&mut Form, String)| setter(&form, f);
     let onsubmit = {
-        let (form, error, hub, panel) = (form.clone(), error.clone(), p.hub.clone(), p.panel_id.to_string());
+        let (form, error, feed, panel) = (form.clone(), error.clone(), p.feed.clone(), p.panel_id.to_string());
         let (existing, on_done) = (p.existing.clone(), p.on_done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let saved = match &existing {
                 Some(old) => form.apply_to(old).and_then(|def| {
-                    hub.edit(|ps| ps.update_widget(&panel, def))
+                    feed.edit(PanelEdit::UpdateWidget { panel: panel.clone(), def })
+                        .map(|_| ())
                         .map_err(|e| e.to_string())
                 }),
                 None => form.build().and_then(|def| {
-                    hub.edit(|ps| ps.add_widget(&panel, def))
+                    feed.edit(PanelEdit::AddWidget { panel: panel.clone(), def })
                         .map(|_| ())
                         .map_err(|e| e.to_string())
                 }),

@@ -1,14 +1,12 @@
 //! The Panel screen: the user's panels of widget cards, the devices found by discovery
 //! (ready to pin), and editing, import, export and sharing of panels (`PanelScreen`, here).
 //!
-//! - `hub`        — `PanelHub`: discovery, widget runtime and panels, fed by every message, saved.
 //! - `card`       — one widget as a tile card with one obvious control.
 //! - `editor`     — the "add widget" form.
 //! - `live_input` — an input showing a live value that never overwrites what the user types.
 
 mod card;
 mod editor;
-pub mod hub;
 mod live_input;
 
 use std::cell::RefCell;
@@ -20,17 +18,16 @@ use yew::prelude::*;
 
 use crate::ui::fields::flag;
 
+use crate::model::connection::{Edited, PanelEdit};
 use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::download;
 use card::WidgetCard;
 use editor::WidgetEditor;
-use hub::PanelHub;
 use live_input::LiveInput;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub feed: Rc<Feed>,
-    pub hub: Rc<PanelHub>,
 }
 
 /// How long a command may wait for the device's confirmation before the card stops
@@ -53,13 +50,13 @@ pub fn panel_screen(p: &Props) -> Html {
     // repaints, since a quiet broker sends nothing to repaint for. Rendering only reads.
     let pending_timer = use_mut_ref(|| None::<Timeout>);
     let on_sent = {
-        let (hub, repaint, slot) = (p.hub.clone(), repaint.clone(), pending_timer.clone());
+        let (feed, repaint, slot) = (p.feed.clone(), repaint.clone(), pending_timer.clone());
         Callback::from(move |()| {
             repaint.force_update();
-            tick_while_pending(&hub, &slot, &repaint);
+            tick_while_pending(&feed, &slot, &repaint);
         })
     };
-    let error = use_state(|| p.hub.load_error.clone());
+    let error = use_state(|| p.feed.core().panels_load_error().map(str::to_string));
     let shown = use_state(|| None::<Shown>);
     // The panel last looked at: pins from Discovered go there.
     let last_panel = use_state(|| None::<String>);
@@ -71,9 +68,9 @@ pub fn panel_screen(p: &Props) -> Html {
         Callback::from(move |e: String| error.set(Some(e)))
     };
     let panels: Vec<(String, String)> = p
-        .hub
-        .panels
-        .borrow()
+        .feed
+        .core()
+        .panels()
         .panels()
         .iter()
         .map(|x| (x.id.clone(), x.name.clone()))
@@ -95,11 +92,12 @@ pub fn panel_screen(p: &Props) -> Html {
         })
     };
     let new_panel = {
-        let (hub, shown) = (p.hub.clone(), shown.clone());
+        let (feed, shown) = (p.feed.clone(), shown.clone());
         Callback::from(move |_| {
-            let n = hub.panels.borrow().panels().len() + 1;
-            let id = hub.edit(|ps| ps.add_panel(&format!("Panel {n}")));
-            shown.set(Some(Shown::Panel(id)));
+            let n = feed.core().panels().panels().len() + 1;
+            if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel { name: format!("Panel {n}") }) {
+                shown.set(Some(Shown::Panel(id)));
+            }
         })
     };
     let tabs = panels.iter().map(|(id, name)| {
@@ -112,9 +110,9 @@ pub fn panel_screen(p: &Props) -> Html {
                 Some(Shown::Panel(id)) => Some(id.clone()),
                 _ => (*last_panel).clone(),
             };
-            discovered(&p.hub, &on_error, &on_sent, &repaint, target)
+            discovered(&p.feed, &on_error, &on_sent, &repaint, target)
         }
-        Shown::Panel(id) => user_panel(&p.hub, id, &on_error, &on_sent, &repaint, &import_text, &editing),
+        Shown::Panel(id) => user_panel(&p.feed, id, &on_error, &on_sent, &repaint, &import_text, &editing),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
@@ -137,62 +135,43 @@ pub fn panel_screen(p: &Props) -> Html {
 /// `PENDING_MS`, repaints, and ticks again if something still waits. Runs after sends and from
 /// its own timer, never during render.
 fn tick_while_pending(
-    hub: &Rc<PanelHub>,
+    feed: &Rc<Feed>,
     slot: &Rc<RefCell<Option<Timeout>>>,
     repaint: &UseForceUpdateHandle,
 ) {
-    if slot.borrow().is_some() || !hub.runtime.borrow().widgets().any(|w| w.pending()) {
+    if slot.borrow().is_some() || !feed.core().runtime().widgets().any(|w| w.pending()) {
         return;
     }
-    let (hub, tick, repaint) = (hub.clone(), slot.clone(), repaint.clone());
+    let (feed, tick, repaint) = (feed.clone(), slot.clone(), repaint.clone());
     *slot.borrow_mut() = Some(Timeout::new(1_000, move || {
         tick.borrow_mut().take();
-        hub.expire_pending(PENDING_MS);
+        feed.run(|c, now| c.expire_pending(now, PENDING_MS));
         repaint.force_update();
-        tick_while_pending(&hub, &tick, &repaint);
+        tick_while_pending(&feed, &tick, &repaint);
     }));
 }
 
 fn discovered(
-    hub: &Rc<PanelHub>,
+    feed: &Rc<Feed>,
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
     target: Option<String>,
 ) -> Html {
-    let discovery = hub.discovery.borrow();
+    let core = feed.core();
+    let discovery = core.discovery();
     let devices = discovery.devices();
     let skipped: Vec<_> = discovery.skipped().cloned().collect();
     let pin = |id: String, name: String| {
-        let (hub, on_error, repaint, target) =
-            (hub.clone(), on_error.clone(), repaint.clone(), target.clone());
+        let (feed, on_error, repaint, target) =
+            (feed.clone(), on_error.clone(), repaint.clone(), target.clone());
         Callback::from(move |_| {
-            let Some(def) = hub.discovery.borrow().pin(&id) else {
-                return;
-            };
-            let result = hub.edit(|ps| {
-                let panel = match target.as_ref().and_then(|t| ps.panel(t)).or(ps.panels().first()) {
-                    Some(p) => p.id.clone(),
-                    None => ps.add_panel("My panel"),
-                };
-                let same = |w: &crate::model::panel::WidgetDef| {
-                    w.name == def.name && w.state == def.state && w.command == def.command
-                };
-                if ps.panel(&panel).is_some_and(|p| p.widgets.iter().any(same)) {
-                    return Ok(format!(
-                        "{name} is already on {}",
-                        ps.panel(&panel).map_or("", |p| p.name.as_str())
-                    ));
+            match feed.edit(PanelEdit::Pin { widget: id.clone(), target: target.clone() }) {
+                Ok(Edited::Pinned { panel_name, already: true }) => {
+                    on_error.emit(format!("{name} is already on {panel_name}"))
                 }
-                ps.add_widget(&panel, def).map(|_| {
-                    format!(
-                        "Pinned {name} to {}",
-                        ps.panel(&panel).map_or("", |p| p.name.as_str())
-                    )
-                })
-            });
-            match result {
-                Ok(note) => on_error.emit(note),
+                Ok(Edited::Pinned { panel_name, .. }) => on_error.emit(format!("Pinned {name} to {panel_name}")),
+                Ok(_) => return,
                 Err(e) => on_error.emit(format!("Could not pin {name}: {e}")),
             }
             repaint.force_update();
@@ -213,7 +192,7 @@ fn discovered(
                     </h2>
                     <div class="cards">
                         { for d.widgets.iter().map(|w| html! {
-                            <WidgetCard hub={hub.clone()} id={w.id.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
+                            <WidgetCard feed={feed.clone()} id={w.id.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
                                 <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
                                     onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
                             </WidgetCard>
@@ -233,11 +212,8 @@ fn discovered(
     }
 }
 
-/// An edit of the user panels that the hub applies and saves.
-type PanelEdit = dyn Fn(&mut crate::model::panel::Panels) -> Result<(), String>;
-
 fn user_panel(
-    hub: &Rc<PanelHub>,
+    feed: &Rc<Feed>,
     id: &str,
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
@@ -245,27 +221,24 @@ fn user_panel(
     import_text: &UseStateHandle<String>,
     editing: &UseStateHandle<Option<String>>,
 ) -> Html {
-    let panels = hub.panels.borrow();
+    let core = feed.core();
+    let panels = core.panels();
     let Some(panel) = panels.panel(id) else {
         return html! {};
     };
     let count = panel.widgets.len();
-    let action = |f: Box<PanelEdit>| {
-        let (hub, on_error, repaint) = (hub.clone(), on_error.clone(), repaint.clone());
-        let f = Rc::new(f);
-        Callback::from(move |_| {
-            let f = f.clone();
-            match hub.edit(move |ps| f(ps)) {
-                Ok(()) => repaint.force_update(),
-                Err(e) => on_error.emit(e),
-            }
+    let action = |edit: PanelEdit| {
+        let (feed, on_error, repaint) = (feed.clone(), on_error.clone(), repaint.clone());
+        Callback::from(move |_| match feed.edit(edit.clone()) {
+            Ok(_) => repaint.force_update(),
+            Err(e) => on_error.emit(e.to_string()),
         })
     };
     let pid = id.to_string();
     let export = {
-        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        let (feed, pid, on_error) = (feed.clone(), pid.clone(), on_error.clone());
         Callback::from(move |_| {
-            let result = hub.panels.borrow().export_panel(&pid).map_err(|e| e.to_string());
+            let result = feed.core().panels().export_panel(&pid).map_err(|e| e.to_string());
             if let Err(e) =
                 result.and_then(|json| download("mqtt-deck-panel.json", "application/json", &json))
             {
@@ -280,79 +253,74 @@ fn user_panel(
         })
     };
     let import = {
-        let (hub, text, on_error, repaint) = (
-            hub.clone(),
+        let (feed, text, on_error, repaint) = (
+            feed.clone(),
             import_text.clone(),
             on_error.clone(),
             repaint.clone(),
         );
-        Callback::from(move |_| match hub.edit(|ps| ps.import(&text)) {
-            Ok(ids) => {
+        Callback::from(move |_| match feed.edit(PanelEdit::Import { json: (*text).clone() }) {
+            Ok(Edited::Imported(ids)) => {
                 text.set(String::new());
                 on_error.emit(format!("Imported {} panel(s)", ids.len()));
                 repaint.force_update();
             }
+            Ok(_) => {}
             Err(e) => on_error.emit(format!("Import rejected, nothing changed: {e}")),
         })
     };
     let share = {
-        let (hub, pid, on_error) = (hub.clone(), pid.clone(), on_error.clone());
+        let (feed, pid, on_error) = (feed.clone(), pid.clone(), on_error.clone());
         Callback::from(move |_| {
-            let publish = hub.panels.borrow().share_publish(&pid).map_err(|e| e.to_string());
-            if let Err(e) = publish.and_then(|p| hub.publish_all(vec![p])) {
-                on_error.emit(e);
+            if let Err(e) = feed.run(|c, now| c.share_panel(now, &pid)) {
+                on_error.emit(e.to_string());
             }
         })
     };
     let on_share_topic = {
-        let (hub, pid, on_error, repaint) = (hub.clone(), pid.clone(), on_error.clone(), repaint.clone());
+        let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
         Callback::from(move |v: String| {
-            let topic = Some(v.trim()).filter(|t| !t.is_empty());
-            if let Err(e) = hub.edit(|ps| ps.set_share_topic(&pid, topic)) {
+            let topic = Some(v.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+            if let Err(e) = feed.edit(PanelEdit::SetShareTopic { panel: pid.clone(), topic }) {
                 on_error.emit(e.to_string());
             }
             repaint.force_update();
         })
     };
     let on_rename = {
-        let (hub, pid, on_error, repaint) = (hub.clone(), pid.clone(), on_error.clone(), repaint.clone());
+        let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
         Callback::from(move |v: String| {
-            if let Err(e) = hub.edit(|ps| ps.rename_panel(&pid, v.trim())) {
+            if let Err(e) = feed.edit(PanelEdit::RenamePanel { panel: pid.clone(), name: v.trim().to_string() }) {
                 on_error.emit(e.to_string());
             }
             repaint.force_update();
         })
     };
-    let remove_panel = {
-        let pid = pid.clone();
-        action(Box::new(move |ps| {
-            ps.remove_panel(&pid).map(|_| ()).map_err(|e| e.to_string())
-        }))
-    };
+    let remove_panel = action(PanelEdit::RemovePanel { panel: pid.clone() });
     html! {
         <>
             <div class="cards">
                 { for panel.widgets.iter().enumerate().map(|(i, w)| {
-                    let (wid, p1, p2, p3) = (w.id.clone(), pid.clone(), pid.clone(), pid.clone());
-                    let (w1, w2) = (wid.clone(), wid.clone());
+                    let wid = w.id.clone();
+                    let moved = |to: usize| PanelEdit::MoveWidget { panel: pid.clone(), widget: wid.clone(), to };
                     html! {
-                        <WidgetCard hub={hub.clone()} id={wid.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
+                        <WidgetCard feed={feed.clone()} id={wid.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
                             <div class="row card-tools">
                                 <button type="button" class="small" aria-label={format!("Move {} earlier", w.name)} disabled={i == 0}
-                                    onclick={action(Box::new(move |ps| ps.move_widget(&p1, &w1, i.saturating_sub(1)).map_err(|e| e.to_string())))}>{ "◀" }</button>
+                                    onclick={action(moved(i.saturating_sub(1)))}>{ "◀" }</button>
                                 <button type="button" class="small" aria-label={format!("Move {} later", w.name)} disabled={i + 1 == count}
-                                    onclick={action(Box::new(move |ps| ps.move_widget(&p2, &w2, i + 1).map_err(|e| e.to_string())))}>{ "▶" }</button>
+                                    onclick={action(moved(i + 1))}>{ "▶" }</button>
                                 <button type="button" class="small" aria-label={format!("Edit {}", w.name)}
                                     onclick={{ let (editing, id) = (editing.clone(), w.id.clone()); move |_| editing.set(Some(id.clone())) }}>{ "Edit" }</button>
                                 <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
-                                    onclick={action(Box::new(move |ps| ps.remove_widget(&p3, &wid).map(|_| ()).map_err(|e| e.to_string())))}>{ "Remove" }</button>
+                                    onclick={action(PanelEdit::RemoveWidget { panel: pid.clone(), widget: wid.clone() })}>{ "Remove" }</button>
                             </div>
                         </WidgetCard>
                     }
                 }) }
             </div>
             if let Some(def) = (**editing).as_ref().and_then(|id| panel.widgets.iter().find(|w| &w.id == id)) {
-                <WidgetEditor key={def.id.clone()} hub={hub.clone()} panel_id={pid.clone()} on_error={on_error.clone()}
+                <WidgetEditor key={def.id.clone()} feed={feed.clone()} panel_id={pid.clone()} on_error={on_error.clone()}
                     existing={def.clone()} id_prefix="edit"
                     on_done={{ let (editing, repaint) = (editing.clone(), repaint.clone()); Callback::from(move |_| { editing.set(None); repaint.force_update(); }) }} />
             }
@@ -369,7 +337,7 @@ fn user_panel(
                             value={panel.share_topic.clone().unwrap_or_default()} on_commit={on_share_topic} /></div>
                     <button type="button" onclick={share} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
                 </div>
-                <WidgetEditor hub={hub.clone()} panel_id={pid.clone()} on_error={on_error.clone()} />
+                <WidgetEditor feed={feed.clone()} panel_id={pid.clone()} on_error={on_error.clone()} />
                 <div class="row">
                     <button type="button" onclick={export}>{ "Export panel" }</button>
                     <button type="button" onclick={remove_panel}>{ "Delete panel" }</button>

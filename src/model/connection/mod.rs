@@ -1,0 +1,183 @@
+//! The connection core: one broker connection's whole hot path, sans-IO like `mqtt::Session`.
+//! The glue calls `handle_*` with what happened on the transport and the user's actions, each
+//! with the time (`Now`), then drains `poll_transmit`, `poll_transport`, `poll_effect` and
+//! `poll_repaint`, and arms one timer at `poll_timeout`. No clock, no yew, no web-sys; inputs
+//! and outputs are plain data so that the core can later run in a Web Worker.
+//!
+//! - `effect` — its outputs besides bytes (`Effect`, `Transport`), its errors, and `Now`.
+//! - `subs`   — the one subscription list: each filter with who holds it, the user's outcomes.
+//! - `panel`  — discovery, the widget runtime and the user's panels; panel edits as data.
+//! - `actions` — the user's actions (connect, subscribe, publish, commands, panel edits).
+//! - `events` — the session's events into store, panel, subscription and effect changes.
+//!
+//! It owns the session, the message store (which holds the topic tree), the panel side and
+//! the subscription list; views read them through the accessors below.
+
+mod actions;
+mod effect;
+mod events;
+mod panel;
+mod subs;
+
+use std::collections::VecDeque;
+
+use bytes::Bytes;
+
+use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
+use crate::model::panel::{Discovery, Panels, Runtime};
+use crate::model::subscriptions::SubEntry;
+use crate::mqtt::{Millis, Options, PublishProps, QoS, Session, Status};
+
+pub use effect::{CoreError, Effect, Now, StatusChange, Transport};
+use panel::PanelSide;
+pub use panel::{Edited, PanelEdit, BROKEN_KEY, PANELS_KEY};
+pub use subs::Origin;
+use subs::Registry;
+
+/// A message the user publishes from the publish form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: QoS,
+    pub retain: bool,
+    pub props: Option<Box<PublishProps>>,
+}
+
+pub struct Connection {
+    session: Session,
+    url: String,
+    store: MessageStore,
+    panel: PanelSide,
+    subs: Registry,
+    transport: VecDeque<Transport>,
+    effects: VecDeque<Effect>,
+    repaint: bool,
+}
+
+impl Connection {
+    /// A connection not yet connected, with the panels saved before (`None` when none were).
+    pub fn new(saved_panels: Option<&str>) -> Connection {
+        let (panel, broken) = PanelSide::load(saved_panels);
+        let mut effects = VecDeque::new();
+        if let Some(value) = broken {
+            effects.push_back(Effect::Save {
+                key: BROKEN_KEY,
+                value,
+            });
+        }
+        Connection {
+            session: Session::new(Options::default()),
+            url: String::new(),
+            store: MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP),
+            panel,
+            subs: Registry::default(),
+            transport: VecDeque::new(),
+            effects,
+            repaint: false,
+        }
+    }
+
+    // ---- reading, for the views ----
+
+    pub fn store(&self) -> &MessageStore {
+        &self.store
+    }
+
+    pub fn discovery(&self) -> &Discovery {
+        &self.panel.discovery
+    }
+
+    pub fn runtime(&self) -> &Runtime {
+        &self.panel.runtime
+    }
+
+    pub fn panels(&self) -> &Panels {
+        &self.panel.panels
+    }
+
+    /// Why the saved panels could not be read, if they could not.
+    pub fn panels_load_error(&self) -> Option<&str> {
+        self.panel.load_error.as_deref()
+    }
+
+    /// The user's subscriptions with the broker's answers, as the form lists them.
+    pub fn user_subscriptions(&self) -> &[SubEntry] {
+        self.subs.user_entries()
+    }
+
+    /// True when `origin` holds `filter`.
+    pub fn holds(&self, filter: &str, origin: Origin) -> bool {
+        self.subs.holds(filter, origin)
+    }
+
+    /// The broker URL of the current (or last) connection.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn status(&self) -> Status {
+        self.session.status()
+    }
+
+    // ---- the transport, forwarded to the session ----
+
+    pub fn handle_transport_open(&mut self, now: Now) {
+        self.session.handle_transport_open(now.mono);
+        self.drain(now);
+    }
+
+    pub fn handle_transport_closed(&mut self, now: Now, reason: String) {
+        self.session.handle_transport_closed(now.mono, reason);
+        self.drain(now);
+    }
+
+    pub fn handle_transport_text(&mut self, now: Now) {
+        self.session.handle_transport_text(now.mono);
+        self.drain(now);
+    }
+
+    pub fn handle_bytes(&mut self, now: Now, bytes: &[u8]) {
+        self.session.handle_bytes(now.mono, bytes);
+        self.drain(now);
+    }
+
+    pub fn handle_timeout(&mut self, now: Now) {
+        self.session.handle_timeout(now.mono);
+        self.drain(now);
+    }
+
+    /// The page woke up (back online, visible, restored, focused): see `Session::handle_wake`.
+    pub fn handle_wake(&mut self, now: Now) {
+        self.session.handle_wake(now.mono);
+        self.drain(now);
+    }
+
+    /// The client ID of the current (or last) connection: the broker's assigned one once sent.
+    pub fn client_id(&self) -> &str {
+        self.session.client_id()
+    }
+
+    // ---- outputs ----
+
+    pub fn poll_transmit(&mut self) -> Option<Bytes> {
+        self.session.poll_transmit()
+    }
+
+    pub fn poll_transport(&mut self) -> Option<Transport> {
+        self.transport.pop_front()
+    }
+
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
+    }
+
+    /// True once after anything the views show changed (messages, tree, panel state).
+    pub fn poll_repaint(&mut self) -> bool {
+        std::mem::take(&mut self.repaint)
+    }
+
+    pub fn poll_timeout(&self) -> Option<Millis> {
+        self.session.poll_timeout()
+    }
+}
