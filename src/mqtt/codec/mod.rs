@@ -1,8 +1,15 @@
 //! Framing over mqttbytes: one receive buffer, packets split across or packed into
 //! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
+//!
+//! - this file — the `Framer`, `encode`, and what both versions share.
+//! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes).
+//! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
+//! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
+//! - `reasons`  — PUBACK and PUBREC reason codes, for both halves.
 
 mod auth;
 mod peer;
+mod reasons;
 mod v4;
 mod v5;
 

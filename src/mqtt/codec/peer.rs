@@ -194,7 +194,7 @@ mod full {
     }
 
     pub fn encode_v5(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
-        use crate::mqtt::codec::v5::{puback_reason, pubrec_reason};
+        use crate::mqtt::codec::reasons::{puback_reason, pubrec_reason};
         match packet {
             Packet::PubAck { pkid, code, reason } => {
                 v5::PubAck {

@@ -4,6 +4,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
+use super::reasons::{puback_reason, pubrec_reason};
 use super::{auth, malformed, peer, qos_from_wire, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::{ConnAck, Packet, Publish, PublishProps, SubOptions};
@@ -161,35 +162,7 @@ fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
     }
 }
 
-pub(super) fn puback_reason(code: u8) -> w::PubAckReason {
-    use w::PubAckReason as R;
-    match code {
-        0x00 => R::Success,
-        0x10 => R::NoMatchingSubscribers,
-        0x83 => R::ImplementationSpecificError,
-        0x87 => R::NotAuthorized,
-        0x90 => R::TopicNameInvalid,
-        0x91 => R::PacketIdentifierInUse,
-        0x97 => R::QuotaExceeded,
-        0x99 => R::PayloadFormatInvalid,
-        _ => R::UnspecifiedError,
-    }
-}
 
-pub(super) fn pubrec_reason(code: u8) -> w::PubRecReason {
-    use w::PubRecReason as R;
-    match code {
-        0x00 => R::Success,
-        0x10 => R::NoMatchingSubscribers,
-        0x83 => R::ImplementationSpecificError,
-        0x87 => R::NotAuthorized,
-        0x90 => R::TopicNameInvalid,
-        0x91 => R::PacketIdentifierInUse,
-        0x97 => R::QuotaExceeded,
-        0x99 => R::PayloadFormatInvalid,
-        _ => R::UnspecifiedError,
-    }
-}
 
 /// Encodes into `out`; see v4::encode for why return values are ignored.
 pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {

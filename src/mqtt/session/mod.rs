@@ -4,8 +4,22 @@
 //! what happened (bytes, the transport opening or closing, a deadline passing, all
 //! with the current time in milliseconds), then drains `poll_transmit` and
 //! `poll_event`, and arms one timer at `poll_timeout`.
+//!
+//! - this file — the `Session` state, its inputs (`handle_*`, connect, subscribe, publish)
+//!   and outputs (`poll_*`).
+//! - `event`    — what it tells the glue (`Event`) and where it stands (`Status`).
+//! - `options`  — how to connect, and the checks on options, subscriptions and properties.
+//! - `caps`     — what the broker said it can do (CONNACK), refused before sending.
+//! - `incoming` — packets from the broker: CONNACK, deliveries, acks, aliases, DISCONNECT.
+//! - `outgoing` — our QoS 1/2 publishes in flight, their replay, outgoing topic aliases.
+//! - `failure`  — protocol violations, the fallback to 3.1.1, retry or stop, what survives.
+//! - `auth`     — MQTT 5 enhanced authentication (SCRAM) and re-authentication.
+//! - `wake`     — the page woke up: reconnect now or check the link.
 
 mod auth;
+mod caps;
+mod event;
+mod failure;
 mod incoming;
 mod options;
 mod outgoing;
@@ -17,121 +31,22 @@ use bytes::Bytes;
 
 use super::backoff::Backoff;
 use super::codec::{encode, Framer};
-use super::error::{is_permanent_code, Error, LimitError, ProtocolError, TransportError, UsageError};
+use super::error::{Error, LimitError, ProtocolError, TransportError, UsageError};
 use super::packet::{Connect, Packet, Publish, PublishProps, QoS, SubOptions, Version};
 use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
 use options::{validate_options, validate_publish_props, validate_sub_options};
+pub use caps::BrokerCaps;
+pub use event::{Event, Status};
 pub use options::{Auth, Options};
 use outgoing::Outgoing;
 
 /// Topic aliases we let the broker use toward us: repeated topics then cost two bytes.
 pub const TOPIC_ALIAS_MAX: u16 = 64;
 
-/// Broker protocol violations in a row after which the session stops retrying.
-const MAX_PROTOCOL_FAILURES: u8 = 3;
-
 /// Milliseconds on the caller's monotonic clock.
 pub type Millis = u64;
-
-/// What the glue or the application must know about.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// Open a new transport now, then call `handle_transport_open`.
-    OpenTransport,
-    /// Close the current transport; the session no longer reads from it.
-    CloseTransport,
-    Connected {
-        session_present: bool,
-        client_id: String,
-        /// The version spoken: 3.1.1 when a 5.0 CONNECT met a broker that speaks only 3.1.1.
-        version: Version,
-    },
-    /// `error` is `None` when the application asked to disconnect.
-    Disconnected {
-        error: Option<Error>,
-        reconnect_in_ms: Option<u64>,
-    },
-    Message(Publish),
-    /// One per filter of a SUBSCRIBE: the granted QoS or the broker's reason for refusing.
-    Subscribed {
-        filter: String,
-        result: Result<QoS, String>,
-    },
-    /// `error` is the broker's reason when it refused (MQTT 5 UNSUBACK); the filter is
-    /// dropped from the session either way.
-    Unsubscribed {
-        filter: String,
-        error: Option<String>,
-    },
-    /// A QoS 1/2 publish, named by the id `publish` returned, completed its flow.
-    PublishAcked {
-        id: u64,
-    },
-    PublishFailed {
-        id: u64,
-        reason: String,
-    },
-    /// A message larger than our Maximum Packet Size was acknowledged and dropped unread
-    /// (3.1.1 brokers cannot know our limit).
-    MessageSkipped {
-        topic: String,
-        size: usize,
-        max: usize,
-    },
-}
-
-/// What the broker announced in its MQTT 5 CONNACK about optional features; all on until
-/// it says otherwise (3.1.1 brokers say nothing).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokerCaps {
-    pub wildcards: bool,
-    pub subscription_ids: bool,
-    pub shared: bool,
-    pub retain: bool,
-    pub max_qos: QoS,
-    /// Response Information, when we asked for it and the broker gave it.
-    pub response_information: Option<String>,
-}
-
-impl Default for BrokerCaps {
-    fn default() -> Self {
-        BrokerCaps {
-            wildcards: true,
-            subscription_ids: true,
-            shared: true,
-            retain: true,
-            max_qos: QoS::ExactlyOnce,
-            response_information: None,
-        }
-    }
-}
-
-impl BrokerCaps {
-    /// Why this broker would refuse a subscription, before it is sent.
-    pub fn refuses(&self, filter: &str, options: &SubOptions) -> Option<LimitError> {
-        if !self.shared && filter.starts_with("$share/") {
-            return Some(LimitError::Unavailable("shared subscriptions"));
-        }
-        if !self.wildcards && filter.contains(['+', '#']) {
-            return Some(LimitError::Unavailable("wildcard subscriptions"));
-        }
-        if !self.subscription_ids && options.id.is_some() {
-            return Some(LimitError::Unavailable("subscription identifiers"));
-        }
-        None
-    }
-}
-
-/// Where the session stands, for display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Idle,
-    Connecting,
-    Connected,
-    Reconnecting { at: Millis },
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -424,13 +339,6 @@ impl Session {
         }
     }
 
-    /// Silence after a 5.0 CONNECT is one way a 3.1.1-only broker refuses it.
-    fn connack_timed_out(&mut self) {
-        if !self.fall_back() {
-            self.fail(Error::Transport(TransportError::ConnAckTimeout), true);
-        }
-    }
-
     /// The next moment `handle_timeout` has work to do.
     pub fn poll_timeout(&self) -> Option<Millis> {
         match self.state {
@@ -622,109 +530,6 @@ impl Session {
         self.transmit.push_back(bytes);
     }
 
-    /// The broker broke the protocol: tell it why (MQTT 5) and drop the link. Before a
-    /// 5.0 CONNACK, garbage most likely means the broker speaks only 3.1.1.
-    fn protocol_violation(&mut self, e: ProtocolError) {
-        if matches!(self.state, State::AwaitConnAck { .. }) && self.fall_back() {
-            return;
-        }
-        if self.version == Version::V5 && self.state == State::Connected {
-            let code = match e {
-                ProtocolError::Malformed(_) => 0x81,
-                ProtocolError::PacketTooLarge { .. } => 0x95,
-                ProtocolError::InvalidTopic(_) => 0x90,
-                ProtocolError::TopicAlias(_) => 0x94,
-                _ => 0x82,
-            };
-            self.send(Packet::Disconnect { code, reason: None });
-        }
-        self.protocol_failures = self.protocol_failures.saturating_add(1);
-        self.fail(Error::Protocol(e), true);
-    }
-
-    /// A 5.0 CONNECT met a broker that seems to speak only 3.1.1 (a 3.1.1 CONNACK, a
-    /// close or silence instead of CONNACK): try once more at once with 3.1.1. False when
-    /// that does not apply (already 3.1.1, 5.0 confirmed, or fallback turned off).
-    pub(super) fn fall_back(&mut self) -> bool {
-        // SCRAM exists only in 5.0: a 3.1.1 CONNECT would drop it.
-        let scram = self.opts.auth.is_some();
-        if self.version != Version::V5 || self.v5_confirmed || !self.opts.version_fallback || scram {
-            return false;
-        }
-        if self.transport_open() {
-            self.events.push_back(Event::CloseTransport);
-        }
-        self.version = Version::V311;
-        self.drop_connection();
-        // 3.1.1 cannot ask the broker for an id while keeping a session.
-        if self.client_id.is_empty() && !self.opts.clean_start {
-            self.state = State::Idle;
-            self.events.push_back(Event::Disconnected {
-                error: Some(Error::Usage(UsageError::InvalidOptions(
-                    "This broker speaks only MQTT 3.1.1, which needs a client ID unless clean start is on"
-                        .into(),
-                ))),
-                reconnect_in_ms: None,
-            });
-            return true;
-        }
-        self.open(self.now);
-        true
-    }
-
-    /// Ends the connection after `error`, and schedules a reconnect unless retrying is futile.
-    fn fail(&mut self, error: Error, close_transport: bool) {
-        if close_transport && self.transport_open() {
-            self.events.push_back(Event::CloseTransport);
-        }
-        self.drop_connection();
-        if !matches!(error, Error::Protocol(_)) {
-            self.protocol_failures = 0;
-        }
-        let permanent = match &error {
-            Error::Refused(r) => r.is_permanent(),
-            Error::ServerDisconnect { code, .. } => is_permanent_code(*code),
-            Error::Usage(_) | Error::Limit(_) => true,
-            // A broker that breaks the protocol the same way on every connection would
-            // otherwise be reconnected to forever (CONNACK resets the backoff).
-            Error::Protocol(e) => e.is_permanent() || self.protocol_failures >= MAX_PROTOCOL_FAILURES,
-            Error::Transport(_) => false,
-        };
-        if self.opts.reconnect && !permanent {
-            let delay = self.backoff.next_delay();
-            self.state = State::Backoff {
-                until: self.now + delay,
-            };
-            self.events.push_back(Event::Disconnected {
-                error: Some(error),
-                reconnect_in_ms: Some(delay),
-            });
-        } else {
-            self.state = State::Idle;
-            self.events.push_back(Event::Disconnected {
-                error: Some(error),
-                reconnect_in_ms: None,
-            });
-        }
-    }
-
-    /// Forgets what belonged to the link; keeps what the session must carry over.
-    fn drop_connection(&mut self) {
-        self.framer = Framer::new(self.version, self.opts.max_packet_size as usize);
-        // Aliases live as long as one connection (§3.3.2.3.4).
-        self.aliases_in = SortedMap::default();
-        self.aliases_out = SortedMap::default();
-        self.ping_sent = None;
-        self.wake_deadline = None;
-        for (pkid, filters) in std::mem::take(&mut self.pending_subscribes) {
-            self.ids.release(pkid);
-            self.unsent_subscribes.extend(filters);
-        }
-        for (pkid, filters) in std::mem::take(&mut self.pending_unsubscribes) {
-            self.ids.release(pkid);
-            self.unsent_unsubscribes.extend(filters);
-        }
-    }
 }
 
 #[cfg(test)]
