@@ -404,7 +404,11 @@ fn a_message_over_the_size_limit_is_named_in_a_notice_and_the_next_one_is_listed
         }
     }));
     pair.deliver(incoming("cam/front/status", b"ok"));
-    let notices: Vec<Effect> = pair.effects().into_iter().filter(|e| matches!(e, Effect::Notice(_))).collect();
+    let notices: Vec<Effect> = pair
+        .effects()
+        .into_iter()
+        .filter(|e| matches!(e, Effect::Notice(_)))
+        .collect();
     assert!(
         matches!(&notices[..], [Effect::Notice(text)]
             if text.starts_with("Skipped a message on cam/front/jpeg:") && text.ends_with("limit of 1024 bytes")),

@@ -33,7 +33,11 @@ fn each_way_a_3_1_1_broker_refuses_5_0_ends_in_one_immediate_3_1_1_retry() {
         }
         let events = pair.events();
         assert_eq!(pair.broker.connect_levels, vec![5, 4], "{how:?}");
-        assert_eq!(connected_version(&events), Some(Version::V311), "{how:?}: {events:?}");
+        assert_eq!(
+            connected_version(&events),
+            Some(Version::V311),
+            "{how:?}: {events:?}"
+        );
         assert!(disconnects(&events).is_empty(), "{how:?}: {events:?}");
         assert_eq!(pair.session.status(), Status::Connected);
         assert_eq!(pair.session.version(), Version::V311);
@@ -79,7 +83,10 @@ fn a_broker_that_refuses_3_1_1_too_stops_with_a_message_not_a_loop() {
     let [(Some(error), None)] = &ds[..] else {
         panic!("{ds:?}")
     };
-    assert!(error.to_string().contains("refused both MQTT 5.0 and 3.1.1"), "{error}");
+    assert!(
+        error.to_string().contains("refused both MQTT 5.0 and 3.1.1"),
+        "{error}"
+    );
     assert_eq!(pair.session.status(), Status::Idle);
     assert_eq!(pair.session.poll_timeout(), None);
 }
@@ -203,7 +210,13 @@ fn a_broker_breaking_the_protocol_on_every_connection_is_given_up_on() {
         // A PUBLISH to a wildcard topic: no broker may send one.
         pair.deliver_raw(&[0x30, 0x05, 0x00, 0x01, b'#', 0x00, 0x00]);
         let ds = disconnects(&pair.events());
-        assert!(matches!(ds[..], [(Some(Error::Protocol(ProtocolError::InvalidTopic(_))), _)]), "{ds:?}");
+        assert!(
+            matches!(
+                ds[..],
+                [(Some(Error::Protocol(ProtocolError::InvalidTopic(_))), _)]
+            ),
+            "{ds:?}"
+        );
         if ds[0].1.is_none() {
             break;
         }

@@ -41,7 +41,14 @@ fn incoming_qos1_is_delivered_and_acknowledged_with_puback() {
         let p = incoming(QoS::AtLeastOnce, 41, b"one");
         pair.deliver(Packet::Publish(p.clone()));
         assert_eq!(pair.events(), vec![Event::Message(p)]);
-        assert_eq!(pair.broker.take(), vec![Packet::PubAck { pkid: 41, code: 0, reason: None }]);
+        assert_eq!(
+            pair.broker.take(),
+            vec![Packet::PubAck {
+                pkid: 41,
+                code: 0,
+                reason: None
+            }]
+        );
     }
 }
 
@@ -53,9 +60,23 @@ fn incoming_qos2_gets_pubrec_then_pubcomp_after_pubrel() {
         let p = incoming(QoS::ExactlyOnce, 42, b"two");
         pair.deliver(Packet::Publish(p.clone()));
         assert_eq!(pair.events(), vec![Event::Message(p)]);
-        assert_eq!(pair.broker.take(), vec![Packet::PubRec { pkid: 42, code: 0, reason: None }]);
+        assert_eq!(
+            pair.broker.take(),
+            vec![Packet::PubRec {
+                pkid: 42,
+                code: 0,
+                reason: None
+            }]
+        );
         pair.deliver(Packet::PubRel { pkid: 42, code: 0 });
-        assert_eq!(pair.broker.take(), vec![Packet::PubComp { pkid: 42, code: 0, reason: None }]);
+        assert_eq!(
+            pair.broker.take(),
+            vec![Packet::PubComp {
+                pkid: 42,
+                code: 0,
+                reason: None
+            }]
+        );
         assert!(pair.events().is_empty());
     }
 }
@@ -89,7 +110,14 @@ fn pubrel_for_an_unknown_id_is_completed_with_a_v5_reason() {
     for (v, code) in [(Version::V311, 0), (Version::V5, 0x92)] {
         let mut pair = Pair::connected(options(v));
         pair.deliver(Packet::PubRel { pkid: 77, code: 0 });
-        assert_eq!(pair.broker.take(), vec![Packet::PubComp { pkid: 77, code, reason: None }]);
+        assert_eq!(
+            pair.broker.take(),
+            vec![Packet::PubComp {
+                pkid: 77,
+                code,
+                reason: None
+            }]
+        );
         assert_eq!(pair.session.status(), Status::Connected);
     }
 }

@@ -53,7 +53,9 @@ fn a_retained_publish_queued_while_reconnecting_fails_when_the_broker_has_no_ret
     pair.step();
     let events = pair.events();
     assert!(
-        events.iter().any(|e| matches!(e, Event::PublishFailed { id: i, reason }
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PublishFailed { id: i, reason }
             if *i == id && reason.contains("retained"))),
         "{events:?}"
     );
@@ -98,12 +100,18 @@ fn a_subscribe_larger_than_the_brokers_maximum_packet_size_is_refused_and_not_se
     let long = format!("home/{}/#", "x".repeat(100));
     let result = pair.session.subscribe(&long, QoS::AtMostOnce);
     assert!(
-        matches!(result, Err(Error::Limit(LimitError::PacketTooLarge { max: 64, .. }))),
+        matches!(
+            result,
+            Err(Error::Limit(LimitError::PacketTooLarge { max: 64, .. }))
+        ),
         "{result:?}"
     );
     assert!(!pair.session.subscriptions().contains_key(&long));
     let result = pair.session.unsubscribe(&long);
-    assert!(matches!(result, Err(Error::Limit(LimitError::PacketTooLarge { .. }))));
+    assert!(matches!(
+        result,
+        Err(Error::Limit(LimitError::PacketTooLarge { .. }))
+    ));
     pair.pump();
     assert!(pair.broker.take().is_empty());
     // Short ones still go out.
@@ -160,14 +168,20 @@ fn a_qos2_message_whose_session_was_lost_after_pubrec_is_delivery_unknown_not_ac
     pair.broker.auto_ack = false;
     let id = pair.publish("door/lock", b"locked", QoS::ExactlyOnce);
     let pkid = publishes(&pair.broker.take())[0].pkid;
-    pair.deliver(Packet::PubRec { pkid, code: 0, reason: None });
+    pair.deliver(Packet::PubRec {
+        pkid,
+        code: 0,
+        reason: None,
+    });
     assert_eq!(names(&pair.broker.take()), ["PUBREL"]);
     pair.broker.auto_ack = true;
     pair.drop_link(); // the broker forgets the session (no Session Present)
     pair.step();
     let events = pair.events();
     assert!(
-        events.iter().any(|e| matches!(e, Event::PublishFailed { id: i, reason }
+        events
+            .iter()
+            .any(|e| matches!(e, Event::PublishFailed { id: i, reason }
             if *i == id && reason.starts_with("Delivery unknown"))),
         "{events:?}"
     );
@@ -180,7 +194,13 @@ fn a_text_websocket_message_ends_the_connection() {
     pair.session.handle_transport_text(pair.now);
     pair.pump();
     let ds = disconnects(&pair.events());
-    assert!(matches!(ds[..], [(Some(Error::Protocol(ProtocolError::TextFrame)), Some(_))]), "{ds:?}");
+    assert!(
+        matches!(
+            ds[..],
+            [(Some(Error::Protocol(ProtocolError::TextFrame)), Some(_))]
+        ),
+        "{ds:?}"
+    );
 }
 
 #[test]

@@ -56,7 +56,12 @@ fn incoming_topic_aliases_name_the_topic_they_were_set_to() {
     let topics: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(
         topics,
-        ["plant/line1/temp", "plant/line1/temp", "plant/line2/temp", "plant/line2/temp"]
+        [
+            "plant/line1/temp",
+            "plant/line1/temp",
+            "plant/line2/temp",
+            "plant/line2/temp"
+        ]
     );
     assert_eq!(pair.session.status(), Status::Connected);
 }
@@ -107,7 +112,13 @@ fn publish_properties_go_out_and_come_back_in() {
         ..PublishProps::default()
     };
     pair.session
-        .publish_with("cmd/x", Bytes::from_static(b"{}"), QoS::AtLeastOnce, false, props.clone().boxed())
+        .publish_with(
+            "cmd/x",
+            Bytes::from_static(b"{}"),
+            QoS::AtLeastOnce,
+            false,
+            props.clone().boxed(),
+        )
         .unwrap();
     pair.pump();
     let sent = publishes(&pair.broker.take());
@@ -141,9 +152,13 @@ fn a_payload_marked_utf8_that_is_not_is_refused_before_sending() {
         payload_format: Some(1),
         ..PublishProps::default()
     };
-    let result = pair
-        .session
-        .publish_with("a", Bytes::from_static(&[0xFF, 0xFE]), QoS::AtMostOnce, false, props.boxed());
+    let result = pair.session.publish_with(
+        "a",
+        Bytes::from_static(&[0xFF, 0xFE]),
+        QoS::AtMostOnce,
+        false,
+        props.boxed(),
+    );
     assert!(matches!(result, Err(Error::Usage(UsageError::InvalidOptions(ref s))) if s.contains("UTF-8")));
     pair.pump();
     assert!(pair.broker.take().is_empty());
@@ -224,7 +239,8 @@ fn an_unsuback_refusal_is_reported_per_filter() {
     };
     pair.deliver(Packet::UnsubAck {
         pkid,
-        codes: vec![0x87], reason: None
+        codes: vec![0x87],
+        reason: None,
     });
     assert_eq!(
         pair.events(),
@@ -238,7 +254,13 @@ fn an_unsuback_refusal_is_reported_per_filter() {
 #[test]
 fn disconnect_with_will_sends_0x04_in_5_0_and_no_disconnect_in_3_1_1() {
     for (v, expected) in [
-        (Version::V5, vec![Packet::Disconnect { code: 0x04, reason: None }]),
+        (
+            Version::V5,
+            vec![Packet::Disconnect {
+                code: 0x04,
+                reason: None,
+            }],
+        ),
         (Version::V311, vec![]),
     ] {
         let mut pair = Pair::connected(options(v));
@@ -246,7 +268,9 @@ fn disconnect_with_will_sends_0x04_in_5_0_and_no_disconnect_in_3_1_1() {
         pair.pump();
         assert_eq!(pair.broker.take(), expected, "{v:?}");
         assert_eq!(pair.session.status(), Status::Idle);
-        assert!(disconnects(&pair.events()).iter().all(|(e, again)| e.is_none() && again.is_none()));
+        assert!(disconnects(&pair.events())
+            .iter()
+            .all(|(e, again)| e.is_none() && again.is_none()));
     }
 }
 
@@ -345,7 +369,10 @@ fn repeated_topics_go_out_as_aliases_while_the_broker_allows_them() {
     pair.step();
     pair.broker.take();
     pair.publish("b", b"y", QoS::AtMostOnce);
-    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("b".to_string(), Some(1))]);
+    assert_eq!(
+        aliases_sent(&publishes(&pair.broker.take())),
+        [("b".to_string(), Some(1))]
+    );
 }
 
 #[test]
@@ -353,7 +380,10 @@ fn without_a_broker_alias_maximum_or_with_aliases_off_topics_go_whole() {
     let mut pair = Pair::connected(options(Version::V5));
     pair.publish("a", b"x", QoS::AtMostOnce);
     pair.publish("a", b"x", QoS::AtMostOnce);
-    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("a".to_string(), None), ("a".to_string(), None)]);
+    assert_eq!(
+        aliases_sent(&publishes(&pair.broker.take())),
+        [("a".to_string(), None), ("a".to_string(), None)]
+    );
     let mut pair = Pair::idle(mqtt::Options {
         topic_aliases: false,
         ..options(Version::V5)
@@ -365,7 +395,10 @@ fn without_a_broker_alias_maximum_or_with_aliases_off_topics_go_whole() {
     pair.start();
     pair.broker.take();
     pair.publish("a", b"x", QoS::AtMostOnce);
-    assert_eq!(aliases_sent(&publishes(&pair.broker.take())), [("a".to_string(), None)]);
+    assert_eq!(
+        aliases_sent(&publishes(&pair.broker.take())),
+        [("a".to_string(), None)]
+    );
 }
 
 #[test]

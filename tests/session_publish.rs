@@ -45,7 +45,8 @@ fn qos1_publish_is_acknowledged_by_puback() {
         assert_eq!(pair.session.unacknowledged(), 1);
         pair.deliver(Packet::PubAck {
             pkid: sent[0].pkid,
-            code: 0, reason: None
+            code: 0,
+            reason: None,
         });
         assert_eq!(pair.events(), vec![Event::PublishAcked { id }]);
         assert_eq!(pair.session.unacknowledged(), 0);
@@ -59,10 +60,18 @@ fn qos2_publish_completes_through_pubrec_pubrel_pubcomp() {
         pair.broker.auto_ack = false;
         let id = pair.publish("a/b", b"2", QoS::ExactlyOnce);
         let pkid = publishes(&pair.broker.take())[0].pkid;
-        pair.deliver(Packet::PubRec { pkid, code: 0, reason: None });
+        pair.deliver(Packet::PubRec {
+            pkid,
+            code: 0,
+            reason: None,
+        });
         assert_eq!(pair.broker.take(), vec![Packet::PubRel { pkid, code: 0 }]);
         assert!(pair.events().is_empty(), "acked before PUBCOMP");
-        pair.deliver(Packet::PubComp { pkid, code: 0, reason: None });
+        pair.deliver(Packet::PubComp {
+            pkid,
+            code: 0,
+            reason: None,
+        });
         assert_eq!(pair.events(), vec![Event::PublishAcked { id }]);
         assert_eq!(pair.session.unacknowledged(), 0);
     }
@@ -74,8 +83,16 @@ fn acks_for_unknown_packet_ids_are_ignored_and_the_link_stays_up() {
         let mut pair = Pair::connected(options(v));
         pair.broker.auto_ack = false;
         pair.publish("a/b", b"1", QoS::AtLeastOnce);
-        pair.deliver(Packet::PubAck { pkid: 999, code: 0, reason: None });
-        pair.deliver(Packet::PubComp { pkid: 998, code: 0, reason: None });
+        pair.deliver(Packet::PubAck {
+            pkid: 999,
+            code: 0,
+            reason: None,
+        });
+        pair.deliver(Packet::PubComp {
+            pkid: 998,
+            code: 0,
+            reason: None,
+        });
         assert!(pair.events().is_empty());
         assert_eq!(pair.session.status(), Status::Connected);
         assert_eq!(pair.session.unacknowledged(), 1);
@@ -91,11 +108,13 @@ fn v5_failure_reason_in_puback_or_pubrec_reports_publish_failed() {
     let sent = publishes(&pair.broker.take());
     pair.deliver(Packet::PubAck {
         pkid: sent[0].pkid,
-        code: 0x87, reason: None
+        code: 0x87,
+        reason: None,
     });
     pair.deliver(Packet::PubRec {
         pkid: sent[1].pkid,
-        code: 0x97, reason: None
+        code: 0x97,
+        reason: None,
     });
     // A refused QoS 2 message ends at PUBREC: no PUBREL follows.
     assert!(pair.broker.take().is_empty());
@@ -118,7 +137,11 @@ fn v5_puback_below_0x80_is_success() {
     let id = pair.publish("nobody/listens", b"1", QoS::AtLeastOnce);
     let pkid = publishes(&pair.broker.take())[0].pkid;
     // 0x10: no matching subscribers; the broker still took the message.
-    pair.deliver(Packet::PubAck { pkid, code: 0x10, reason: None });
+    pair.deliver(Packet::PubAck {
+        pkid,
+        code: 0x10,
+        reason: None,
+    });
     assert_eq!(pair.events(), vec![Event::PublishAcked { id }]);
 }
 
@@ -159,7 +182,8 @@ fn v5_receive_maximum_caps_publishes_in_flight_and_the_next_goes_after_an_ack() 
     assert_eq!(pair.session.unacknowledged(), 3);
     pair.deliver(Packet::PubAck {
         pkid: sent[0].pkid,
-        code: 0, reason: None
+        code: 0,
+        reason: None,
     });
     assert_eq!(pair.events(), vec![Event::PublishAcked { id: ids[0] }]);
     let third = publishes(&pair.broker.take());
@@ -168,7 +192,8 @@ fn v5_receive_maximum_caps_publishes_in_flight_and_the_next_goes_after_an_ack() 
     for p in [&sent[1], &third[0]] {
         pair.deliver(Packet::PubAck {
             pkid: p.pkid,
-            code: 0, reason: None
+            code: 0,
+            reason: None,
         });
     }
     assert_eq!(
@@ -194,9 +219,17 @@ fn our_own_max_inflight_limits_both_versions() {
         assert_eq!(sent.len(), 1);
         let pkid = sent[0].pkid;
         // PUBREC is not the end of a QoS 2 flow: the slot stays taken until PUBCOMP.
-        pair.deliver(Packet::PubRec { pkid, code: 0, reason: None });
+        pair.deliver(Packet::PubRec {
+            pkid,
+            code: 0,
+            reason: None,
+        });
         assert_eq!(names(&pair.broker.take()), ["PUBREL"]);
-        pair.deliver(Packet::PubComp { pkid, code: 0, reason: None });
+        pair.deliver(Packet::PubComp {
+            pkid,
+            code: 0,
+            reason: None,
+        });
         assert_eq!(publishes(&pair.broker.take()).len(), 1);
     }
 }
@@ -299,10 +332,22 @@ fn packet_ids_are_never_zero_and_never_reused_while_in_flight() {
             if !rng.is_multiple_of(3) && !in_flight.is_empty() {
                 let (pkid, qos) = in_flight.swap_remove(rng as usize % in_flight.len());
                 if qos == QoS::AtLeastOnce {
-                    pair.deliver(Packet::PubAck { pkid, code: 0, reason: None });
+                    pair.deliver(Packet::PubAck {
+                        pkid,
+                        code: 0,
+                        reason: None,
+                    });
                 } else {
-                    pair.deliver(Packet::PubRec { pkid, code: 0, reason: None });
-                    pair.deliver(Packet::PubComp { pkid, code: 0, reason: None });
+                    pair.deliver(Packet::PubRec {
+                        pkid,
+                        code: 0,
+                        reason: None,
+                    });
+                    pair.deliver(Packet::PubComp {
+                        pkid,
+                        code: 0,
+                        reason: None,
+                    });
                 }
                 completed += 1;
                 // Completing a flow lets a queued publish out.

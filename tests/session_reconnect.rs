@@ -94,7 +94,9 @@ fn without_a_resumed_session_every_subscription_is_sent_again() {
         let mut filters: Vec<(String, QoS)> = sent
             .iter()
             .flat_map(|p| match p {
-                Packet::Subscribe { filters, .. } => filters.iter().map(|(f, o)| (f.clone(), o.qos)).collect(),
+                Packet::Subscribe { filters, .. } => {
+                    filters.iter().map(|(f, o)| (f.clone(), o.qos)).collect()
+                }
                 _ => vec![],
             })
             .collect();
@@ -144,7 +146,8 @@ fn a_resumed_session_resends_unacknowledged_publishes_with_dup_and_the_same_id()
         let first = publishes(&pair.broker.take());
         pair.deliver(Packet::PubRec {
             pkid: first[1].pkid,
-            code: 0, reason: None
+            code: 0,
+            reason: None,
         });
         pair.broker.take();
         pair.broker.connack = resumed();
@@ -246,7 +249,14 @@ fn incoming_qos2_resent_after_a_resumed_reconnect_is_not_delivered_twice() {
         // The broker never saw our PUBREC, so it sends the message again.
         pair.deliver(Packet::Publish(Publish { dup: true, ..p }));
         assert!(pair.events().is_empty(), "{v:?}: delivered twice");
-        assert_eq!(pair.broker.take(), vec![Packet::PubRec { pkid: 5, code: 0, reason: None }]);
+        assert_eq!(
+            pair.broker.take(),
+            vec![Packet::PubRec {
+                pkid: 5,
+                code: 0,
+                reason: None
+            }]
+        );
     }
 }
 

@@ -31,7 +31,11 @@ fn waking_in_backoff_reconnects_at_once_with_the_backoff_started_afresh() {
         let Status::Reconnecting { at } = pair.session.status() else {
             panic!("{v:?}: not reconnecting")
         };
-        assert!(at >= pair.now + 4_000, "{v:?}: the next attempt is only {} ms away", at - pair.now);
+        assert!(
+            at >= pair.now + 4_000,
+            "{v:?}: the next attempt is only {} ms away",
+            at - pair.now
+        );
         pair.link = Link::Accept;
         let opens = pair.opens;
         pair.session.handle_wake(pair.now);
@@ -57,9 +61,17 @@ fn waking_with_a_dead_link_pings_and_drops_it_after_the_short_deadline() {
         pair.session.handle_wake(pair.now);
         pair.pump();
         assert_eq!(names(&pair.broker.take()), ["PINGREQ"], "{v:?}");
-        assert_eq!(pair.session.poll_timeout(), Some(8_000), "{v:?}: the default deadline is 3 s");
+        assert_eq!(
+            pair.session.poll_timeout(),
+            Some(8_000),
+            "{v:?}: the default deadline is 3 s"
+        );
         pair.run_until(7_999);
-        assert_eq!(pair.session.status(), Status::Connected, "{v:?}: dropped before the deadline");
+        assert_eq!(
+            pair.session.status(),
+            Status::Connected,
+            "{v:?}: dropped before the deadline"
+        );
         pair.step();
         let events = pair.events();
         assert!(events.contains(&Event::CloseTransport), "{v:?}");
@@ -94,7 +106,10 @@ fn waking_with_a_live_link_keeps_it_and_one_ping_answers_a_burst_of_wake_ups() {
         pair.run_until(20_000);
         assert_eq!(pair.session.status(), Status::Connected, "{v:?}");
         assert!(disconnects(&pair.events()).is_empty(), "{v:?}");
-        assert!(pair.broker.take().is_empty(), "{v:?}: no more pings before keep-alive");
+        assert!(
+            pair.broker.take().is_empty(),
+            "{v:?}: no more pings before keep-alive"
+        );
     }
 }
 
@@ -119,7 +134,11 @@ fn any_bytes_after_the_wake_ping_prove_the_link_alive_even_without_keep_alive() 
             pkid: 0,
             props: None,
         }));
-        assert_eq!(pair.session.poll_timeout(), None, "{v:?}: the wake deadline outlived the message");
+        assert_eq!(
+            pair.session.poll_timeout(),
+            None,
+            "{v:?}: the wake deadline outlived the message"
+        );
         assert_eq!(pair.session.status(), Status::Connected);
     }
 }
@@ -138,6 +157,10 @@ fn waking_while_connecting_or_idle_does_nothing() {
         pair.session.handle_wake(pair.now);
         pair.pump();
         assert_eq!(pair.opens, 1, "{v:?}: a second socket while the first is opening");
-        assert_eq!(pair.session.poll_timeout(), Some(10_000), "{v:?}: the connect deadline moved");
+        assert_eq!(
+            pair.session.poll_timeout(),
+            Some(10_000),
+            "{v:?}: the connect deadline moved"
+        );
     }
 }

@@ -51,7 +51,12 @@ impl Advanced {
             o.max_packet_size = m;
         }
         o.request_response_info = self.request_response_info;
-        o.user_properties = self.user_properties.iter().filter(|(k, _)| !k.is_empty()).cloned().collect();
+        o.user_properties = self
+            .user_properties
+            .iter()
+            .filter(|(k, _)| !k.is_empty())
+            .cloned()
+            .collect();
         o.will = self.will.to_will(o.version)?;
         Ok(())
     }
@@ -222,7 +227,10 @@ mod tests {
         assert!(o.request_response_info);
         assert_eq!(o.user_properties.len(), 2);
         let will = o.will.unwrap();
-        assert_eq!((will.topic.as_str(), &will.payload[..], will.delay), ("deck/status", &b"offline"[..], 15));
+        assert_eq!(
+            (will.topic.as_str(), &will.payload[..], will.delay),
+            ("deck/status", &b"offline"[..], 15)
+        );
         let props = will.props.unwrap();
         assert_eq!(props.message_expiry, Some(3600));
         assert_eq!(props.content_type.as_deref(), Some("text/plain"));

@@ -260,7 +260,10 @@ mod tests {
             client_id: "kitchen".into(),
             ..ConnectionSettings::default()
         };
-        let s = reduce(&AppState::new(settings, None), Action::ClientIdConflict("kitchen".into()));
+        let s = reduce(
+            &AppState::new(settings, None),
+            Action::ClientIdConflict("kitchen".into()),
+        );
         assert_eq!(s.client_id_conflict.as_deref(), Some("kitchen"));
         let s = reduce(&s, Action::NewClientId("mqtt-deck-abc123".into()));
         assert_eq!(s.client_id_conflict, None);
@@ -270,7 +273,11 @@ mod tests {
     #[test]
     fn a_fallback_to_3_1_1_is_said_in_the_status() {
         let s = AppState::new(ConnectionSettings::default(), None);
-        assert_eq!(s.settings.version, Version::V5, "the default a new user connects with");
+        assert_eq!(
+            s.settings.version,
+            Version::V5,
+            "the default a new user connects with"
+        );
         let s = reduce(
             &s,
             Action::Connected {

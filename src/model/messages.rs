@@ -6,10 +6,10 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 
 use super::fold::contains_folded;
-use super::tree::{NodeId, TopicTree};
-use crate::mqtt::topic::matches;
 use super::props::any_text;
 use super::requests::Requests;
+use super::tree::{NodeId, TopicTree};
+use crate::mqtt::topic::matches;
 use crate::mqtt::{PublishProps, QoS};
 
 pub const DEFAULT_GLOBAL_CAP: usize = 20_000;
@@ -203,12 +203,20 @@ impl MessageStore {
 
     /// Records our request, or matches a received message to one, marking the request too.
     /// Costs nothing while no request waits.
-    fn pair(&mut self, seq: u64, direction: Direction, topic: &str, props: Option<&PublishProps>, at_ms: f64) -> Option<Pairing> {
+    fn pair(
+        &mut self,
+        seq: u64,
+        direction: Direction,
+        topic: &str,
+        props: Option<&PublishProps>,
+        at_ms: f64,
+    ) -> Option<Pairing> {
         match direction {
             Direction::Published => {
                 if let Some(p) = props.filter(|p| p.response_topic.is_some()) {
                     let response_topic = p.response_topic.as_deref().unwrap_or_default();
-                    self.requests.sent(seq, response_topic, p.correlation_data.clone(), at_ms);
+                    self.requests
+                        .sent(seq, response_topic, p.correlation_data.clone(), at_ms);
                 }
                 None
             }
@@ -523,7 +531,12 @@ mod tests {
             1_000.0,
         ));
         assert!(store.awaits_response_on("reply/deck"));
-        let other = store.push(message("reply/deck", Direction::Received, PublishProps::default(), 1_010.0));
+        let other = store.push(message(
+            "reply/deck",
+            Direction::Received,
+            PublishProps::default(),
+            1_010.0,
+        ));
         let response = store.push(message(
             "reply/deck",
             Direction::Received,
@@ -578,7 +591,11 @@ mod tests {
                 text: text.into(),
                 ..ListFilter::default()
             };
-            let topics: Vec<&str> = store.iter().filter(|m| filter.accepts(m)).map(|m| m.topic.as_str()).collect();
+            let topics: Vec<&str> = store
+                .iter()
+                .filter(|m| filter.accepts(m))
+                .map(|m| m.topic.as_str())
+                .collect();
             assert_eq!(topics, ["tagged"], "{text}");
         }
     }

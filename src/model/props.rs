@@ -41,15 +41,12 @@ impl PropsForm {
         }
         let correlation_data = match (self.correlation.trim(), self.correlation_hex) {
             ("", _) => None,
-            (hex, true) => Some(Bytes::from(parse_hex(hex).map_err(|e| format!("Correlation data: {e}"))?)),
+            (hex, true) => Some(Bytes::from(
+                parse_hex(hex).map_err(|e| format!("Correlation data: {e}"))?,
+            )),
             (s, false) => Some(Bytes::from(s.to_string())),
         };
-        let user_properties = self
-            .user
-            .iter()
-            .filter(|(k, _)| !k.is_empty())
-            .cloned()
-            .collect();
+        let user_properties = self.user.iter().filter(|(k, _)| !k.is_empty()).cloned().collect();
         Ok(PublishProps {
             payload_format: self.utf8.then_some(1),
             message_expiry,
@@ -151,7 +148,11 @@ mod tests {
             response_topic: "reply/deck".into(),
             correlation: "c0 ff ee".into(),
             correlation_hex: true,
-            user: vec![("a".into(), "1".into()), ("b".into(), "2".into()), ("a".into(), "3".into())],
+            user: vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "2".into()),
+                ("a".into(), "3".into()),
+            ],
         };
         let p = form.to_props().unwrap().unwrap();
         assert_eq!(p.payload_format, Some(1));
@@ -166,8 +167,16 @@ mod tests {
     #[test]
     fn mistakes_are_named_by_field() {
         let bad = |f: PropsForm| f.to_props().unwrap_err();
-        assert!(bad(PropsForm { expiry: "soon".into(), ..PropsForm::default() }).contains("Message expiry"));
-        assert!(bad(PropsForm { response_topic: "a/#".into(), ..PropsForm::default() }).starts_with("Response topic"));
+        assert!(bad(PropsForm {
+            expiry: "soon".into(),
+            ..PropsForm::default()
+        })
+        .contains("Message expiry"));
+        assert!(bad(PropsForm {
+            response_topic: "a/#".into(),
+            ..PropsForm::default()
+        })
+        .starts_with("Response topic"));
         assert!(bad(PropsForm {
             correlation: "zz".into(),
             correlation_hex: true,
@@ -182,7 +191,10 @@ mod tests {
             payload_format: Some(1),
             ..PublishProps::default()
         };
-        assert_eq!(rows(&p, &[0xFF])[0].1, "UTF-8 text, but the payload is not valid UTF-8");
+        assert_eq!(
+            rows(&p, &[0xFF])[0].1,
+            "UTF-8 text, but the payload is not valid UTF-8"
+        );
         assert_eq!(rows(&p, "é".as_bytes())[0].1, "UTF-8 text");
     }
 
@@ -196,7 +208,10 @@ mod tests {
         };
         assert_eq!(
             summary(&p, b"x"),
-            ("2 properties".to_string(), "Content type: text/plain; User property: room = hall".to_string())
+            (
+                "2 properties".to_string(),
+                "Content type: text/plain; User property: room = hall".to_string()
+            )
         );
     }
 

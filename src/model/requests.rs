@@ -102,7 +102,10 @@ mod tests {
     fn without_correlation_data_the_first_message_on_the_topic_answers() {
         let mut r = Requests::default();
         r.sent(7, "svc/reply", None, 0.0);
-        assert_eq!(r.received("svc/reply", Some(b"x"), 12.0).map(|a| a.request_seq), Some(7));
+        assert_eq!(
+            r.received("svc/reply", Some(b"x"), 12.0).map(|a| a.request_seq),
+            Some(7)
+        );
         assert!(!r.awaits("svc/reply"));
     }
 

@@ -28,7 +28,11 @@ impl TabMessage {
     /// `None` for anything else on the channel (another version of the app, say).
     pub fn parse(text: &str) -> Option<TabMessage> {
         let mut parts = text.splitn(3, '\n');
-        let (kind, url, client_id) = (parts.next()?, parts.next()?.to_string(), parts.next()?.to_string());
+        let (kind, url, client_id) = (
+            parts.next()?,
+            parts.next()?.to_string(),
+            parts.next()?.to_string(),
+        );
         match kind {
             CONNECTED => Some(TabMessage::Connected { url, client_id }),
             YIELDED => Some(TabMessage::Yielded { url, client_id }),
@@ -119,7 +123,10 @@ mod tests {
 
     #[test]
     fn the_tab_using_the_announced_id_on_that_broker_yields_and_the_other_says_so() {
-        assert_eq!(react(ours("kitchen", true), &connected(URL, "kitchen")), Reaction::Yield);
+        assert_eq!(
+            react(ours("kitchen", true), &connected(URL, "kitchen")),
+            Reaction::Yield
+        );
         let yielded = TabMessage::Yielded {
             url: URL.into(),
             client_id: "kitchen".into(),
@@ -129,12 +136,18 @@ mod tests {
 
     #[test]
     fn other_ids_other_brokers_and_an_idle_tab_are_no_conflict() {
-        assert_eq!(react(ours("kitchen", true), &connected(URL, "hall")), Reaction::Ignore);
+        assert_eq!(
+            react(ours("kitchen", true), &connected(URL, "hall")),
+            Reaction::Ignore
+        );
         assert_eq!(
             react(ours("kitchen", true), &connected("ws://other:8080", "kitchen")),
             Reaction::Ignore
         );
-        assert_eq!(react(ours("kitchen", false), &connected(URL, "kitchen")), Reaction::Ignore);
+        assert_eq!(
+            react(ours("kitchen", false), &connected(URL, "kitchen")),
+            Reaction::Ignore
+        );
         // An empty ID asks the broker to assign one, and assigned IDs never collide.
         assert_eq!(react(ours("", true), &connected(URL, "")), Reaction::Ignore);
     }

@@ -65,7 +65,10 @@ pub fn validate_filter(filter: &str) -> Result<(), UsageError> {
 /// leading wildcard (§4.7.2), so `#` does not show `$SYS` traffic by surprise.
 pub fn matches(filter: &str, topic: &str) -> bool {
     // Messages of a shared subscription carry the topic, not the $share prefix.
-    let filter = match filter.strip_prefix("$share/").and_then(|rest| rest.split_once('/')) {
+    let filter = match filter
+        .strip_prefix("$share/")
+        .and_then(|rest| rest.split_once('/'))
+    {
         Some((_, inner)) => inner,
         None => filter,
     };
@@ -113,7 +116,14 @@ mod tests {
         for ok in ["$share/g/a/#", "$share/group-1/+/temp", "$share/g/x"] {
             assert_eq!(validate_filter(ok), Ok(()), "{ok}");
         }
-        for bad in ["$share/g", "$share//a", "$share/g+/a", "$share/#/a", "$share/g/a/#/b", "$share"] {
+        for bad in [
+            "$share/g",
+            "$share//a",
+            "$share/g+/a",
+            "$share/#/a",
+            "$share/g/a/#/b",
+            "$share",
+        ] {
             assert!(validate_filter(bad).is_err(), "{bad}");
         }
         assert!(matches("$share/g/home/#", "home/lamp"));

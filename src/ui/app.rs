@@ -39,7 +39,8 @@ fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate:
     if let Some(auth) = &mut opts.auth {
         auth.nonce = scram_nonce();
     }
-    opts.known_v311 = V311Brokers::from_saved(&load(V311_BROKERS_KEY).unwrap_or_default()).knows(&settings.url);
+    opts.known_v311 =
+        V311Brokers::from_saved(&load(V311_BROKERS_KEY).unwrap_or_default()).knows(&settings.url);
     Ok(opts)
 }
 
@@ -83,7 +84,11 @@ fn initial_state(prefill: &Prefill) -> UiState {
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
-        if let Some(e) = prefill.subscriptions.iter().find_map(|f| validate_filter(f).err()) {
+        if let Some(e) = prefill
+            .subscriptions
+            .iter()
+            .find_map(|f| validate_filter(f).err())
+        {
             state.subscribe_error = Some(e.to_string());
         }
     }
@@ -159,7 +164,8 @@ pub fn app() -> Html {
                         .iter()
                         .filter(|f| validate_filter(f).is_ok())
                     {
-                        let _ = driver.run(|c, now| c.subscribe(now, filter, SubOptions::qos(prefill.sub_qos)));
+                        let _ =
+                            driver.run(|c, now| c.subscribe(now, filter, SubOptions::qos(prefill.sub_qos)));
                     }
                 }
             }
@@ -186,7 +192,9 @@ pub fn app() -> Html {
     };
     let on_subscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
-        Callback::from(move |(filter, options): (String, SubOptions)| subscribe(&driver, &dispatch, filter, options))
+        Callback::from(move |(filter, options): (String, SubOptions)| {
+            subscribe(&driver, &dispatch, filter, options)
+        })
     };
     let on_unsubscribe = {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
@@ -324,7 +332,11 @@ pub fn app() -> Html {
     }
 }
 
-fn connect(settings: &ConnectionSettings, driver: &Driver<Connection>, dispatch: &UseReducerDispatcher<UiState>) {
+fn connect(
+    settings: &ConnectionSettings,
+    driver: &Driver<Connection>,
+    dispatch: &UseReducerDispatcher<UiState>,
+) {
     let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
         Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
@@ -369,5 +381,7 @@ fn publish(driver: &Driver<Connection>, req: PublishRequest) -> Result<(), Strin
         retain: req.retain,
         props: req.props.to_props()?,
     };
-    driver.run(|c, now| c.publish(now, out)).map_err(|e| e.to_string())
+    driver
+        .run(|c, now| c.publish(now, out))
+        .map_err(|e| e.to_string())
 }

@@ -45,7 +45,9 @@ impl Feed {
     }
 
     pub fn driver(&self) -> &Driver<Connection> {
-        self.driver.get().expect("the app attaches the driver before any view renders")
+        self.driver
+            .get()
+            .expect("the app attaches the driver before any view renders")
     }
 
     /// The connection core, for reading while rendering.

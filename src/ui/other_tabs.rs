@@ -7,8 +7,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::app::Action;
-use crate::model::tabs::{conflict_notice, react, OurLink, Reaction, TabMessage};
 use crate::model::connection::Connection;
+use crate::model::tabs::{conflict_notice, react, OurLink, Reaction, TabMessage};
 use crate::mqtt::Status;
 use crate::web::tabs::TabChannel;
 use crate::web::Driver;
@@ -61,7 +61,12 @@ impl OtherTabs {
 
     pub fn connected(&self, client_id: String) {
         self.taken_over.set(false);
-        let url = self.driver.borrow().as_ref().map(|d| d.core().url().to_string()).unwrap_or_default();
+        let url = self
+            .driver
+            .borrow()
+            .as_ref()
+            .map(|d| d.core().url().to_string())
+            .unwrap_or_default();
         self.post(&TabMessage::Connected { url, client_id });
     }
 

@@ -58,10 +58,14 @@ pub fn subscriptions(p: &Props) -> Html {
         let id_text = id_text.clone();
         Callback::from(move |v: String| id_text.set(v))
     };
-    let handling = [("0", "Send on subscribe"), ("1", "Send if the subscription is new"), ("2", "Never send")]
-        .iter()
-        .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
-        .collect::<Vec<_>>();
+    let handling = [
+        ("0", "Send on subscribe"),
+        ("1", "Send if the subscription is new"),
+        ("2", "Never send"),
+    ]
+    .iter()
+    .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
+    .collect::<Vec<_>>();
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |v: String| filter.set(v))

@@ -89,7 +89,10 @@ pub enum Update {
 
 /// The connection core stamps messages with the wall clock besides the monotonic one.
 fn stamp(mono: u64) -> Now {
-    Now { mono, wall: wall_ms() }
+    Now {
+        mono,
+        wall: wall_ms(),
+    }
 }
 
 impl Core for Connection {

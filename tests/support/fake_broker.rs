@@ -178,7 +178,9 @@ impl FakeBroker {
             if level == 5 {
                 if let Some(how) = self.v311_only {
                     match how {
-                        Refuse5::ReturnCode1 => self.outbox.push(Bytes::from_static(&[0x20, 0x02, 0x00, 0x01])),
+                        Refuse5::ReturnCode1 => {
+                            self.outbox.push(Bytes::from_static(&[0x20, 0x02, 0x00, 0x01]))
+                        }
                         Refuse5::Close => self.closed = true,
                         Refuse5::Silence => {}
                     }
@@ -213,22 +215,30 @@ impl FakeBroker {
                 QoS::AtMostOnce => {}
                 QoS::AtLeastOnce => self.send(Packet::PubAck {
                     pkid: p.pkid,
-                    code: 0, reason: None
+                    code: 0,
+                    reason: None,
                 }),
                 QoS::ExactlyOnce => self.send(Packet::PubRec {
                     pkid: p.pkid,
-                    code: 0, reason: None
+                    code: 0,
+                    reason: None,
                 }),
             },
             Packet::PubRec { pkid, .. } => self.send(Packet::PubRel { pkid: *pkid, code: 0 }),
-            Packet::PubRel { pkid, .. } => self.send(Packet::PubComp { pkid: *pkid, code: 0, reason: None }),
+            Packet::PubRel { pkid, .. } => self.send(Packet::PubComp {
+                pkid: *pkid,
+                code: 0,
+                reason: None,
+            }),
             Packet::Subscribe { pkid, filters } => self.send(Packet::SubAck {
                 pkid: *pkid,
-                codes: filters.iter().map(|(_, o)| o.qos as u8).collect(), reason: None
+                codes: filters.iter().map(|(_, o)| o.qos as u8).collect(),
+                reason: None,
             }),
             Packet::Unsubscribe { pkid, filters } => self.send(Packet::UnsubAck {
                 pkid: *pkid,
-                codes: vec![0; filters.len()], reason: None
+                codes: vec![0; filters.len()],
+                reason: None,
             }),
             _ => {}
         }

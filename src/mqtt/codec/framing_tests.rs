@@ -69,7 +69,15 @@ fn a_packet_fed_one_byte_at_a_time_comes_out_once_at_the_last_byte() {
 #[test]
 fn three_packets_in_one_push_come_out_as_three_in_order() {
     for v in [V4, V5] {
-        let packets = [qos1(7), Packet::PubAck { pkid: 3, code: 0, reason: None }, Packet::PingResp];
+        let packets = [
+            qos1(7),
+            Packet::PubAck {
+                pkid: 3,
+                code: 0,
+                reason: None,
+            },
+            Packet::PingResp,
+        ];
         let mut wire = Vec::new();
         for p in &packets {
             wire.extend_from_slice(&encode(v, p).unwrap());

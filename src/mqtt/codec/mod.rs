@@ -144,7 +144,11 @@ impl Framer {
             return Ok(None);
         }
         let topic_len = u16::from_be_bytes([self.buf[header_len], self.buf[header_len + 1]]) as usize;
-        let id_len = if qos == super::packet::QoS::AtMostOnce { 0 } else { 2 };
+        let id_len = if qos == super::packet::QoS::AtMostOnce {
+            0
+        } else {
+            2
+        };
         let need = need_len + topic_len + id_len;
         if need > frame_len {
             return Err(ProtocolError::Malformed("its lengths do not add up".into()));
@@ -225,12 +229,12 @@ pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, Error> {
             max: 268_435_455,
         }
         .into()),
-        Err(e) => Err(UsageError::InvalidOptions(format!(
-            "cannot encode {}: {}",
-            packet.name(),
-            describe(e)
-        ))
-        .into()),
+        Err(e) => {
+            Err(
+                UsageError::InvalidOptions(format!("cannot encode {}: {}", packet.name(), describe(e)))
+                    .into(),
+            )
+        }
     }
 }
 

@@ -147,7 +147,6 @@ mod full {
         }
     }
 
-
     fn will(topic: String, payload: Bytes, qos: mqttbytes::QoS, retain: bool) -> Will {
         Will {
             topic,

@@ -111,19 +111,21 @@ fn props() -> impl Strategy<Value = Option<Box<PublishProps>>> {
         proptest::collection::vec((text, text), 0..4),
         proptest::option::of(1u16..=u16::MAX),
     )
-        .prop_map(|(payload_format, message_expiry, content_type, response_topic, corr, user, alias)| {
-            PublishProps {
-                payload_format,
-                message_expiry,
-                content_type,
-                response_topic,
-                correlation_data: corr.map(Bytes::from),
-                user_properties: user,
-                subscription_ids: Vec::new(),
-                topic_alias: alias,
-            }
-            .boxed()
-        })
+        .prop_map(
+            |(payload_format, message_expiry, content_type, response_topic, corr, user, alias)| {
+                PublishProps {
+                    payload_format,
+                    message_expiry,
+                    content_type,
+                    response_topic,
+                    correlation_data: corr.map(Bytes::from),
+                    user_properties: user,
+                    subscription_ids: Vec::new(),
+                    topic_alias: alias,
+                }
+                .boxed()
+            },
+        )
 }
 
 proptest! {

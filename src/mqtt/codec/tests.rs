@@ -365,11 +365,32 @@ fn v5_subscribe_options_and_identifier_are_on_the_wire() {
 #[test]
 fn publish_acks_in_3_1_1_are_type_and_packet_id() {
     let cases = [
-        (Packet::PubAck { pkid: 10, code: 0, reason: None }, 0x40),
-        (Packet::PubRec { pkid: 10, code: 0, reason: None }, 0x50),
+        (
+            Packet::PubAck {
+                pkid: 10,
+                code: 0,
+                reason: None,
+            },
+            0x40,
+        ),
+        (
+            Packet::PubRec {
+                pkid: 10,
+                code: 0,
+                reason: None,
+            },
+            0x50,
+        ),
         // PUBREL has the reserved flags 0b0010.
         (Packet::PubRel { pkid: 10, code: 0 }, 0x62),
-        (Packet::PubComp { pkid: 10, code: 0, reason: None }, 0x70),
+        (
+            Packet::PubComp {
+                pkid: 10,
+                code: 0,
+                reason: None,
+            },
+            0x70,
+        ),
     ];
     for (packet, first) in cases {
         both_ways(V4, packet.clone(), &[first, 0x02, 0x00, 0x0A]);
@@ -382,12 +403,20 @@ fn publish_acks_in_3_1_1_are_type_and_packet_id() {
 fn v5_publish_acks_carry_failure_reason_codes() {
     both_ways(
         V5,
-        Packet::PubAck { pkid: 10, code: 0x87, reason: None },
+        Packet::PubAck {
+            pkid: 10,
+            code: 0x87,
+            reason: None,
+        },
         &[0x40, 0x03, 0x00, 0x0A, 0x87],
     );
     both_ways(
         V5,
-        Packet::PubRec { pkid: 10, code: 0x97, reason: None },
+        Packet::PubRec {
+            pkid: 10,
+            code: 0x97,
+            reason: None,
+        },
         &[0x50, 0x03, 0x00, 0x0A, 0x97],
     );
     both_ways(
@@ -397,14 +426,22 @@ fn v5_publish_acks_carry_failure_reason_codes() {
     );
     both_ways(
         V5,
-        Packet::PubComp { pkid: 10, code: 0x92, reason: None },
+        Packet::PubComp {
+            pkid: 10,
+            code: 0x92,
+            reason: None,
+        },
         &[0x70, 0x03, 0x00, 0x0A, 0x92],
     );
     // Reason code followed by an empty property list.
     decodes_to(
         V5,
         &[0x40, 0x04, 0x00, 0x0A, 0x10, 0x00],
-        Packet::PubAck { pkid: 10, code: 0x10, reason: None },
+        Packet::PubAck {
+            pkid: 10,
+            code: 0x10,
+            reason: None,
+        },
     );
 }
 

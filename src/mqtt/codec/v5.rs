@@ -86,11 +86,13 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         PacketType::Disconnect => {
             let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
             // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
-            let reason = d.properties.and_then(|p| match (p.reason_string, p.server_reference) {
-                (Some(r), Some(s)) => Some(format!("{r}; use {s}")),
-                (None, Some(s)) => Some(format!("use {s}")),
-                (r, None) => r,
-            });
+            let reason = d
+                .properties
+                .and_then(|p| match (p.reason_string, p.server_reference) {
+                    (Some(r), Some(s)) => Some(format!("{r}; use {s}")),
+                    (None, Some(s)) => Some(format!("use {s}")),
+                    (r, None) => r,
+                });
             Packet::Disconnect {
                 code: d.reason_code as u8,
                 reason,
@@ -112,7 +114,11 @@ fn props_from_wire(p: w::PublishProperties) -> Option<Box<PublishProps>> {
         correlation_data: p.correlation_data,
         user_properties: p.user_properties,
         // Identifiers are at most 268,435,455 (four variable-byte digits): they fit.
-        subscription_ids: p.subscription_identifiers.into_iter().map(|id| id as u32).collect(),
+        subscription_ids: p
+            .subscription_identifiers
+            .into_iter()
+            .map(|id| id as u32)
+            .collect(),
         topic_alias: p.topic_alias,
     }
     .boxed()
@@ -161,8 +167,6 @@ fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
         },
     }
 }
-
-
 
 /// Encodes into `out`; see v4::encode for why return values are ignored.
 pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {

@@ -1,8 +1,8 @@
 //! Packets from the broker: CONNACK, deliveries (QoS 2 exactly once), acks and DISCONNECT.
 
+use super::TOPIC_ALIAS_MAX;
 use super::{Event, Session, State};
 use crate::mqtt::error::{reason_text, with_reason, Error, ProtocolError, Refusal};
-use super::TOPIC_ALIAS_MAX;
 use crate::mqtt::packet::{ConnAck, Packet, Publish, QoS, SubOptions, Version};
 
 impl Session {
@@ -32,7 +32,11 @@ impl Session {
                 } else {
                     0x92
                 };
-                self.send(Packet::PubComp { pkid, code, reason: None });
+                self.send(Packet::PubComp {
+                    pkid,
+                    code,
+                    reason: None,
+                });
             }
             Packet::SubAck { pkid, codes, reason } => self.on_suback(pkid, codes, reason),
             Packet::UnsubAck { pkid, codes, reason } => {
@@ -61,10 +65,18 @@ impl Session {
                 // Acknowledged so that the broker does not send it again on every reconnect.
                 match qos {
                     QoS::AtMostOnce => {}
-                    QoS::AtLeastOnce => self.send(Packet::PubAck { pkid, code: 0, reason: None }),
+                    QoS::AtLeastOnce => self.send(Packet::PubAck {
+                        pkid,
+                        code: 0,
+                        reason: None,
+                    }),
                     QoS::ExactlyOnce => {
                         self.incoming_qos2.insert(pkid, ());
-                        self.send(Packet::PubRec { pkid, code: 0, reason: None });
+                        self.send(Packet::PubRec {
+                            pkid,
+                            code: 0,
+                            reason: None,
+                        });
                     }
                 }
                 let max = self.opts.max_packet_size as usize;
@@ -216,7 +228,11 @@ impl Session {
             QoS::AtLeastOnce => {
                 let pkid = p.pkid;
                 self.events.push_back(Event::Message(p));
-                self.send(Packet::PubAck { pkid, code: 0, reason: None });
+                self.send(Packet::PubAck {
+                    pkid,
+                    code: 0,
+                    reason: None,
+                });
             }
             QoS::ExactlyOnce => {
                 let pkid = p.pkid;
@@ -224,7 +240,11 @@ impl Session {
                 if self.incoming_qos2.insert(pkid, ()).is_none() {
                     self.events.push_back(Event::Message(p));
                 }
-                self.send(Packet::PubRec { pkid, code: 0, reason: None });
+                self.send(Packet::PubRec {
+                    pkid,
+                    code: 0,
+                    reason: None,
+                });
             }
         }
     }

@@ -36,9 +36,9 @@ use super::packet::{Connect, Packet, Publish, PublishProps, QoS, SubOptions, Ver
 use super::pkid::PacketIds;
 use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
-use options::{validate_options, validate_publish_props, validate_sub_options};
 pub use caps::BrokerCaps;
 pub use event::{Event, Status};
+use options::{validate_options, validate_publish_props, validate_sub_options};
 pub use options::{Auth, Options};
 use outgoing::Outgoing;
 
@@ -529,7 +529,6 @@ impl Session {
         self.last_sent = self.now;
         self.transmit.push_back(bytes);
     }
-
 }
 
 #[cfg(test)]

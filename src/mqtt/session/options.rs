@@ -153,7 +153,10 @@ pub(super) fn validate_options(o: &Options) -> Result<(), UsageError> {
     if o.receive_maximum == 0 {
         return bad("Receive maximum must be at least 1");
     }
-    if o.user_properties.iter().any(|(k, v)| k.len() > 65_535 || v.len() > 65_535) {
+    if o.user_properties
+        .iter()
+        .any(|(k, v)| k.len() > 65_535 || v.len() > 65_535)
+    {
         return bad("Each user property must be at most 65,535 bytes");
     }
     if let Some(p) = o.will.as_ref().and_then(|w| w.props.as_deref()) {

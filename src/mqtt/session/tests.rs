@@ -239,7 +239,8 @@ fn subscribe_reports_the_qos_the_broker_granted() {
         assert!(pair.events().is_empty(), "no result before SUBACK");
         pair.deliver(Packet::SubAck {
             pkid: *pkid,
-            codes: vec![1], reason: None
+            codes: vec![1],
+            reason: None,
         });
         assert_eq!(
             pair.events(),
@@ -275,11 +276,13 @@ fn refused_subscription_reports_the_reason_and_is_forgotten() {
         assert_ne!(pkids[0], pkids[1]);
         pair.deliver(Packet::SubAck {
             pkid: pkids[0],
-            codes: vec![code], reason: None
+            codes: vec![code],
+            reason: None,
         });
         pair.deliver(Packet::SubAck {
             pkid: pkids[1],
-            codes: vec![1], reason: None
+            codes: vec![1],
+            reason: None,
         });
         let events = pair.events();
         let Event::Subscribed { filter, result } = &events[0] else {
@@ -345,7 +348,8 @@ fn unsubscribe_sends_unsubscribe_and_reports_it_on_unsuback() {
         assert!(pair.session.subscriptions().is_empty());
         pair.deliver(Packet::UnsubAck {
             pkid: *pkid,
-            codes: vec![0], reason: None
+            codes: vec![0],
+            reason: None,
         });
         assert_eq!(
             pair.events(),

@@ -9,9 +9,9 @@ use yew::prelude::*;
 
 use crate::ui::fields::flag;
 
-use crate::ui::feed::Feed;
 use super::live_input::LiveInput;
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
+use crate::ui::feed::Feed;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -5,10 +5,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::model::connection::PanelEdit;
-use crate::ui::feed::Feed;
 use crate::model::panel::{
     Availability, CommandBinding, Extractor, StateBinding, Template, WidgetDef, WidgetKind, KIND_NAMES,
 };
+use crate::ui::feed::Feed;
 use crate::ui::fields::{setter, Checkbox, Select, TextField};
 
 #[derive(Properties, PartialEq)]
@@ -134,20 +134,31 @@ pub fn widget_editor(p: &Props) -> Html {
     let error = use_state(|| None::<String>);
     let set = |f: fn(&mut Form, String)| setter(&form, f);
     let onsubmit = {
-        let (form, error, feed, panel) = (form.clone(), error.clone(), p.feed.clone(), p.panel_id.to_string());
+        let (form, error, feed, panel) = (
+            form.clone(),
+            error.clone(),
+            p.feed.clone(),
+            p.panel_id.to_string(),
+        );
         let (existing, on_done) = (p.existing.clone(), p.on_done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let saved = match &existing {
                 Some(old) => form.apply_to(old).and_then(|def| {
-                    feed.edit(PanelEdit::UpdateWidget { panel: panel.clone(), def })
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
+                    feed.edit(PanelEdit::UpdateWidget {
+                        panel: panel.clone(),
+                        def,
+                    })
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
                 }),
                 None => form.build().and_then(|def| {
-                    feed.edit(PanelEdit::AddWidget { panel: panel.clone(), def })
-                        .map(|_| ())
-                        .map_err(|e| e.to_string())
+                    feed.edit(PanelEdit::AddWidget {
+                        panel: panel.clone(),
+                        def,
+                    })
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
                 }),
             };
             match saved {

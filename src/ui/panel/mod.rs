@@ -95,7 +95,9 @@ pub fn panel_screen(p: &Props) -> Html {
         let (feed, shown) = (p.feed.clone(), shown.clone());
         Callback::from(move |_| {
             let n = feed.core().panels().panels().len() + 1;
-            if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel { name: format!("Panel {n}") }) {
+            if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel {
+                name: format!("Panel {n}"),
+            }) {
                 shown.set(Some(Shown::Panel(id)));
             }
         })
@@ -134,11 +136,7 @@ pub fn panel_screen(p: &Props) -> Html {
 /// While any command waits for its device, ticks once a second: drops what waited longer than
 /// `PENDING_MS`, repaints, and ticks again if something still waits. Runs after sends and from
 /// its own timer, never during render.
-fn tick_while_pending(
-    feed: &Rc<Feed>,
-    slot: &Rc<RefCell<Option<Timeout>>>,
-    repaint: &UseForceUpdateHandle,
-) {
+fn tick_while_pending(feed: &Rc<Feed>, slot: &Rc<RefCell<Option<Timeout>>>, repaint: &UseForceUpdateHandle) {
     if slot.borrow().is_some() || !feed.core().runtime().widgets().any(|w| w.pending()) {
         return;
     }
@@ -166,11 +164,17 @@ fn discovered(
         let (feed, on_error, repaint, target) =
             (feed.clone(), on_error.clone(), repaint.clone(), target.clone());
         Callback::from(move |_| {
-            match feed.edit(PanelEdit::Pin { widget: id.clone(), target: target.clone() }) {
-                Ok(Edited::Pinned { panel_name, already: true }) => {
-                    on_error.emit(format!("{name} is already on {panel_name}"))
+            match feed.edit(PanelEdit::Pin {
+                widget: id.clone(),
+                target: target.clone(),
+            }) {
+                Ok(Edited::Pinned {
+                    panel_name,
+                    already: true,
+                }) => on_error.emit(format!("{name} is already on {panel_name}")),
+                Ok(Edited::Pinned { panel_name, .. }) => {
+                    on_error.emit(format!("Pinned {name} to {panel_name}"))
                 }
-                Ok(Edited::Pinned { panel_name, .. }) => on_error.emit(format!("Pinned {name} to {panel_name}")),
                 Ok(_) => return,
                 Err(e) => on_error.emit(format!("Could not pin {name}: {e}")),
             }
@@ -259,14 +263,18 @@ fn user_panel(
             on_error.clone(),
             repaint.clone(),
         );
-        Callback::from(move |_| match feed.edit(PanelEdit::Import { json: (*text).clone() }) {
-            Ok(Edited::Imported(ids)) => {
-                text.set(String::new());
-                on_error.emit(format!("Imported {} panel(s)", ids.len()));
-                repaint.force_update();
+        Callback::from(move |_| {
+            match feed.edit(PanelEdit::Import {
+                json: (*text).clone(),
+            }) {
+                Ok(Edited::Imported(ids)) => {
+                    text.set(String::new());
+                    on_error.emit(format!("Imported {} panel(s)", ids.len()));
+                    repaint.force_update();
+                }
+                Ok(_) => {}
+                Err(e) => on_error.emit(format!("Import rejected, nothing changed: {e}")),
             }
-            Ok(_) => {}
-            Err(e) => on_error.emit(format!("Import rejected, nothing changed: {e}")),
         })
     };
     let share = {
@@ -281,7 +289,10 @@ fn user_panel(
         let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
         Callback::from(move |v: String| {
             let topic = Some(v.trim()).filter(|t| !t.is_empty()).map(str::to_string);
-            if let Err(e) = feed.edit(PanelEdit::SetShareTopic { panel: pid.clone(), topic }) {
+            if let Err(e) = feed.edit(PanelEdit::SetShareTopic {
+                panel: pid.clone(),
+                topic,
+            }) {
                 on_error.emit(e.to_string());
             }
             repaint.force_update();
@@ -290,7 +301,10 @@ fn user_panel(
     let on_rename = {
         let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
         Callback::from(move |v: String| {
-            if let Err(e) = feed.edit(PanelEdit::RenamePanel { panel: pid.clone(), name: v.trim().to_string() }) {
+            if let Err(e) = feed.edit(PanelEdit::RenamePanel {
+                panel: pid.clone(),
+                name: v.trim().to_string(),
+            }) {
                 on_error.emit(e.to_string());
             }
             repaint.force_update();
