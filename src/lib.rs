@@ -3,13 +3,18 @@
 //! Layout, from the ground up: each module imports only those listed before it, and each
 //! folder's `mod.rs` lists its own files.
 //! - `sorted_map` — the small map the core and the model share instead of many map types.
-//! - `mqtt`  — the sans-IO protocol core: codec over mqttbytes, the session state machine,
-//!   packet ids, backoff, topic rules, errors. No web-sys, yew or clock; tested natively.
+//! - `mqtt`  — the sans-IO protocol core: codec over mqttbytes (and the AUTH packet it lacks),
+//!   the session state machine (fallback to 3.1.1, broker limits, MQTT 5 properties and aliases,
+//!   enhanced authentication, wake-ups), SCRAM (`auth`), packet ids, backoff, topic rules, errors
+//!   grouped by who is at fault. No web-sys, yew or clock; tested natively.
 //! - `model` — the app model without yew, tested natively:
 //!   - `connection` — the connection core: one session, its message store and topic tree, its
 //!     panel side and its one subscription list; `handle_*` in, `poll_*` out, like the session;
-//!   - what it and the UI hold: connection `settings`, the message store (`messages`), the topic
-//!     `tree`, the user's `subscriptions`, and `app` (UI state and the reducer that changes it);
+//!   - what it and the UI hold: connection `settings` with their `advanced` MQTT 5 options, what
+//!     was learned of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
+//!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,
+//!     `props` (publish properties in and out of forms), `tabs` (other tabs with our client ID)
+//!     and `app` (UI state and the reducer that changes it);
 //!   - how messages are looked at: `payload` (text or hex), `json_view` (pretty JSON, Base64),
 //!     `json_path` (numbers for charts), `diff` (what changed on a topic), `export` (history as
 //!     JSON or CSV), `rate` (messages per second);
