@@ -417,3 +417,29 @@ fn a_message_over_the_size_limit_is_named_in_a_notice_and_the_next_one_is_listed
     let topics: Vec<String> = pair.core.store().iter().map(|m| m.topic.clone()).collect();
     assert_eq!(topics, vec!["cam/front/status".to_string()]);
 }
+
+#[test]
+fn re_authentication_runs_through_the_core_and_keeps_the_connection() {
+    use mqtt::auth::ScramMechanism;
+    use mqtt::session::Auth;
+    use support::fake_broker::ScramServer;
+    let opts = mqtt::Options {
+        username: Some("user".into()),
+        password: Some("pencil".into()),
+        auth: Some(Auth {
+            mechanism: ScramMechanism::Sha256,
+            nonce: "F1rstN0nc3".into(),
+        }),
+        ..support::fake_broker::options(Version::V5)
+    };
+    let mut pair = CorePair::connected_to(opts, |b| {
+        b.scram = Some(ScramServer::new(ScramMechanism::Sha256, "pencil"))
+    });
+    pair.core.reauthenticate(pair.at(), "Fr3shN0nc3").unwrap();
+    pair.pump();
+    let sent = names(&pair.broker.take());
+    assert_eq!(sent, ["AUTH", "AUTH"]);
+    assert_eq!(pair.broker.scram.as_ref().unwrap().accepted, 2);
+    assert_eq!(pair.core.status(), mqtt::Status::Connected);
+    assert!(!pair.effects().iter().any(|e| matches!(e, Effect::Status(_))));
+}

@@ -27,7 +27,7 @@ use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{load, query_pairs, random_seed, save};
+use crate::web::page::{load, query_pairs, random_bytes, random_seed, save};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
@@ -44,10 +44,15 @@ fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate:
     Ok(opts)
 }
 
-/// A SCRAM client nonce: three `random_seed`s (Math.random, about 53 random bits each,
-/// so 18+ bytes' worth in all) as Base64, which SCRAM allows in a nonce.
+/// A SCRAM client nonce: 24 bytes from the browser's cryptographic generator as Base64, which
+/// SCRAM allows in a nonce. Where there is none, three `random_seed`s (Math.random) instead.
 fn scram_nonce() -> String {
-    let bytes: Vec<u8> = (0..3).flat_map(|_| random_seed().to_le_bytes()).collect();
+    let mut bytes = [0u8; 24];
+    if !random_bytes(&mut bytes) {
+        for (chunk, seed) in bytes.chunks_mut(8).zip((0..3).map(|_| random_seed())) {
+            chunk.copy_from_slice(&seed.to_le_bytes());
+        }
+    }
     crate::mqtt::auth::base64::encode(&bytes)
 }
 
@@ -186,6 +191,14 @@ pub fn app() -> Html {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.run(|c, now| c.disconnect(now)))
     };
+    let on_reauthenticate = {
+        let (driver, dispatch) = (driver.clone(), dispatch.clone());
+        Callback::from(move |_: ()| {
+            let nonce = scram_nonce();
+            let result = driver.run(|c, now| c.reauthenticate(now, &nonce));
+            dispatch.dispatch(Action::ConnectError(result.err().map(|e| e.to_string())));
+        })
+    };
     let on_disconnect_with_will = {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.run(|c, now| c.disconnect_with_will(now)))
@@ -317,7 +330,7 @@ pub fn app() -> Html {
                     <div class={side(View::Connection)}>
                         <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
                             error={s.connect_error.clone().map(AttrValue::from)}
-                            {on_change} {on_connect} {on_disconnect} {on_disconnect_with_will} />
+                            {on_change} {on_connect} {on_disconnect} {on_disconnect_with_will} {on_reauthenticate} />
                         <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
                             {on_subscribe} {on_unsubscribe} />
                         <ThemeChoice />

@@ -20,6 +20,8 @@ pub struct Props {
     pub on_connect: Callback<()>,
     pub on_disconnect: Callback<()>,
     pub on_disconnect_with_will: Callback<()>,
+    /// Proves SCRAM credentials again on the live connection.
+    pub on_reauthenticate: Callback<()>,
 }
 
 /// A control's callback: each edits a copy of the settings with `f` and hands the whole back.
@@ -85,6 +87,10 @@ pub fn connection_form(p: &Props) -> Html {
                 <p class="error" role="alert">{ error.clone() }</p>
             }
             <button type="submit" class="primary">{ if p.active { "Disconnect" } else { "Connect" } }</button>
+            if p.active && s.auth.is_some() {
+                { " " }
+                <button type="button" onclick={p.on_reauthenticate.reform(|_| ())}>{ "Re-authenticate" }</button>
+            }
             if p.active && !s.advanced.will.topic.trim().is_empty() {
                 { " " }
                 <button type="button" onclick={p.on_disconnect_with_will.reform(|_| ())}>{ "Disconnect with will" }</button>

@@ -19,6 +19,13 @@ pub fn wall_ms() -> f64 {
 }
 
 /// A random seed for reconnect jitter.
+/// Fills `out` from the browser's cryptographic generator; false where there is none.
+pub fn random_bytes(out: &mut [u8]) -> bool {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(out).is_ok())
+}
+
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * u64::MAX as f64) as u64
 }

@@ -24,6 +24,11 @@ impl CorePair {
 
     /// A core connected with `opts`, with what connecting sent and said drained.
     pub fn connected_with(opts: Options) -> CorePair {
+        CorePair::connected_to(opts, |_| {})
+    }
+
+    /// `connected_with`, before a broker that `setup` prepared (e.g. a SCRAM server).
+    pub fn connected_to(opts: Options, setup: impl FnOnce(&mut FakeBroker)) -> CorePair {
         let mut pair = CorePair {
             core: Connection::new(None),
             broker: FakeBroker::new(opts.version),
@@ -31,6 +36,7 @@ impl CorePair {
             open: false,
             effects: Vec::new(),
         };
+        setup(&mut pair.broker);
         pair.core
             .connect(pair.at(), "ws://broker", opts)
             .expect("valid options");

@@ -28,6 +28,13 @@ impl Connection {
         self.drain(now);
     }
 
+    /// Proves the SCRAM credentials again on the live connection; `nonce` is fresh randomness.
+    pub fn reauthenticate(&mut self, now: Now, nonce: &str) -> Result<(), crate::mqtt::Error> {
+        let result = self.session.reauthenticate(now.mono, nonce);
+        self.drain(now);
+        result
+    }
+
     /// The user subscribes. A filter already on the wire with the same options and answered
     /// is not sent again: the answer it had is the user's.
     pub fn subscribe(&mut self, now: Now, filter: &str, options: SubOptions) -> Result<(), Error> {
