@@ -11,6 +11,7 @@
 //! - `options`  — how to connect, and the checks on options, subscriptions and properties.
 //! - `caps`     — what the broker said it can do (CONNACK), refused before sending.
 //! - `incoming` — packets from the broker: CONNACK, deliveries, acks, aliases, DISCONNECT.
+//! - `requests` — what the application asks: subscribe, unsubscribe, publish, with their checks.
 //! - `outgoing` — our QoS 1/2 publishes in flight, their replay, outgoing topic aliases.
 //! - `failure`  — protocol violations, the fallback to 3.1.1, retry or stop, what survives.
 //! - `auth`     — MQTT 5 enhanced authentication (SCRAM) and re-authentication.
@@ -23,6 +24,7 @@ mod failure;
 mod incoming;
 mod options;
 mod outgoing;
+mod requests;
 mod wake;
 
 use std::collections::VecDeque;
@@ -31,14 +33,13 @@ use bytes::Bytes;
 
 use super::backoff::Backoff;
 use super::codec::{encode, Framer};
-use super::error::{Error, LimitError, ProtocolError, TransportError, UsageError};
-use super::packet::{Connect, Packet, Publish, PublishProps, QoS, SubOptions, Version};
+use super::error::{Error, ProtocolError, TransportError, UsageError};
+use super::packet::{Connect, Packet, QoS, SubOptions, Version};
 use super::pkid::PacketIds;
-use super::topic::{validate_filter, validate_topic};
 pub use crate::sorted_map::SortedMap;
 pub use caps::BrokerCaps;
 pub use event::{Event, Status};
-use options::{validate_options, validate_publish_props, validate_sub_options};
+use options::validate_options;
 pub use options::{Auth, Options};
 use outgoing::Outgoing;
 
@@ -365,123 +366,6 @@ impl Session {
 
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
-    }
-
-    pub fn subscribe(&mut self, filter: &str, qos: QoS) -> Result<(), Error> {
-        self.subscribe_with(filter, SubOptions::qos(qos))
-    }
-
-    /// Subscribes with MQTT 5's options (3.1.1 sends only the QoS).
-    pub fn subscribe_with(&mut self, filter: &str, options: SubOptions) -> Result<(), Error> {
-        validate_filter(filter)?;
-        validate_sub_options(filter, &options)?;
-        if self.state == State::Connected {
-            if let Some(e) = self.caps.refuses(filter, &options) {
-                return Err(e.into());
-            }
-        }
-        match self.state {
-            State::Idle => return Err(UsageError::NotConnected.into()),
-            State::Connected => {
-                let pkid = self.ids.allocate().ok_or(LimitError::PacketIdsExhausted)?;
-                let filters = vec![(filter.to_string(), options)];
-                let packet = Packet::Subscribe {
-                    pkid,
-                    filters: filters.clone(),
-                };
-                if let Err(e) = self.send_checked(&packet) {
-                    self.ids.release(pkid);
-                    return Err(e);
-                }
-                self.pending_subscribes.insert(pkid, filters);
-            }
-            _ => self.unsent_subscribes.push((filter.to_string(), options)),
-        }
-        self.unsent_unsubscribes.retain(|f| f != filter);
-        self.subscriptions.insert(filter.to_string(), options);
-        Ok(())
-    }
-
-    pub fn unsubscribe(&mut self, filter: &str) -> Result<(), Error> {
-        if self.state == State::Connected {
-            let pkid = self.ids.allocate().ok_or(LimitError::PacketIdsExhausted)?;
-            let filters = vec![filter.to_string()];
-            let packet = Packet::Unsubscribe {
-                pkid,
-                filters: filters.clone(),
-            };
-            if let Err(e) = self.send_checked(&packet) {
-                self.ids.release(pkid);
-                return Err(e);
-            }
-            self.pending_unsubscribes.insert(pkid, filters);
-        }
-        self.subscriptions.remove(filter);
-        self.unsent_subscribes.retain(|(f, _)| f != filter);
-        match self.state {
-            State::Connected => {}
-            State::Idle => self.events.push_back(Event::Unsubscribed {
-                filter: filter.to_string(),
-                error: None,
-            }),
-            _ => self.unsent_unsubscribes.push(filter.to_string()),
-        }
-        Ok(())
-    }
-
-    /// Publishes a message and returns its id for `PublishAcked`/`PublishFailed`.
-    /// QoS 1/2 messages made while reconnecting wait for the connection.
-    pub fn publish(&mut self, topic: &str, payload: Bytes, qos: QoS, retain: bool) -> Result<u64, Error> {
-        self.publish_with(topic, payload, qos, retain, None)
-    }
-
-    /// `publish` with MQTT 5 properties (dropped at 3.1.1, which has nowhere to put them).
-    pub fn publish_with(
-        &mut self,
-        topic: &str,
-        payload: Bytes,
-        qos: QoS,
-        retain: bool,
-        props: Option<Box<PublishProps>>,
-    ) -> Result<u64, Error> {
-        validate_topic(topic)?;
-        if let Some(p) = &props {
-            validate_publish_props(p, &payload)?;
-        }
-        if self.state == State::Idle || (qos == QoS::AtMostOnce && self.state != State::Connected) {
-            return Err(UsageError::NotConnected.into());
-        }
-        if self.state == State::Connected && qos > self.max_qos {
-            return Err(LimitError::QoSUnavailable {
-                asked: qos as u8,
-                max: self.max_qos as u8,
-            }
-            .into());
-        }
-        // Checked again for queued messages when they are sent (see `flush_outgoing`).
-        if retain && !self.retain_available && self.state == State::Connected {
-            return Err(LimitError::RetainUnavailable.into());
-        }
-        let publish = Publish {
-            topic: topic.to_string(),
-            payload,
-            qos,
-            retain,
-            dup: false,
-            pkid: 0,
-            props,
-        };
-        let id = self.next_publish_id;
-        self.next_publish_id += 1;
-        if qos == QoS::AtMostOnce {
-            let bytes = encode(self.version, &self.wire_form(&publish))?;
-            self.check_size(bytes.len())?;
-            self.push_transmit(bytes);
-        } else {
-            self.outgoing.enqueue(id, publish);
-            self.flush_outgoing();
-        }
-        Ok(id)
     }
 
     fn transport_open(&self) -> bool {
