@@ -22,6 +22,8 @@
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `cloud/`   — credentials signed in the browser: AWS IoT Core's SigV4 URL, Azure IoT Hub's
+//!   SAS token.
 //! - `connection/` — the sans-IO connection core: one session, its store and tree, its panel
 //!   side and its one subscription list; user actions and transport events in, effects out.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
@@ -29,6 +31,7 @@
 pub mod advanced;
 pub mod app;
 pub mod brokers;
+pub mod cloud;
 pub mod connection;
 pub mod diff;
 pub mod export;
