@@ -2,6 +2,7 @@
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
+//! - `profiles` — saved connections: named settings and subscriptions, the last used first.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
@@ -43,6 +44,7 @@ pub mod messages;
 pub mod number;
 pub mod panel;
 pub mod payload;
+pub mod profiles;
 pub mod props;
 pub mod rate;
 pub mod requests;

@@ -58,6 +58,11 @@ impl ConnectionSettings {
 
     /// What [`ConnectionSettings::for_saving`] keeps, as the JSON record storage holds.
     pub fn to_saved(&self) -> String {
+        self.to_json().to_json_string()
+    }
+
+    /// [`ConnectionSettings::to_saved`] as a value, for records that hold settings (profiles).
+    pub fn to_json(&self) -> Json {
         let s = self.for_saving();
         let mut o = Object::new();
         for (key, value) in [
@@ -78,7 +83,7 @@ impl ConnectionSettings {
         if let Some(a) = s.advanced.to_json() {
             o.push("advanced", a);
         }
-        Json::Object(o).to_json_string()
+        Json::Object(o)
     }
 
     /// Reads saved settings; a broken record yields the defaults and a message saying so.
@@ -140,6 +145,17 @@ fn version_name(v: Version) -> &'static str {
 
 fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
     let value = Json::parse(json.as_bytes()).map_err(|e| e.to_string())?;
+    ConnectionSettings::from_json(&value)
+}
+
+impl ConnectionSettings {
+    /// Reads what [`ConnectionSettings::to_json`] wrote; the error names the field.
+    pub fn from_json(value: &Json) -> Result<ConnectionSettings, String> {
+        read_object(value)
+    }
+}
+
+fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
     let Json::Object(o) = value else {
         return Err("the record is not a JSON object".into());
     };
@@ -197,10 +213,12 @@ pub fn validate_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// What a link's query string asks for: `url`, `client_id`, `username`, `version`,
+/// What a link's query string asks for: `profile`, `url`, `client_id`, `username`, `version`,
 /// `sub` (repeatable), `sub_qos` and `connect=1`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefill {
+    /// A saved connection to open (`profile=NAME`); the other values apply over it.
+    pub profile: Option<String>,
     pub url: Option<String>,
     pub client_id: Option<String>,
     pub username: Option<String>,
@@ -216,6 +234,7 @@ impl Prefill {
         let mut p = Prefill::default();
         for (key, value) in pairs {
             match key.as_str() {
+                "profile" if !value.trim().is_empty() => p.profile = Some(value.trim().to_string()),
                 "url" => p.url = Some(value),
                 "client_id" => p.client_id = Some(value),
                 "username" => p.username = Some(value),

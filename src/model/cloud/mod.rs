@@ -4,10 +4,48 @@
 //! - `uri`   — percent-encoding as AWS Signature Version 4 and `encodeURIComponent` spell it.
 //! - `aws`   — AWS Signature Version 4 presigned URLs, and AWS IoT Core's MQTT-over-WebSocket URL.
 //! - `azure` — Azure IoT Hub: the device SAS token, user name, WebSocket URL and device topics.
+//!
+//! `Signer` is what the connection core keeps to sign every reconnect anew.
 
 pub mod aws;
 pub mod azure;
 pub mod uri;
+
+/// Credentials signed for one connection attempt: what replaces the URL and password typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    pub url: String,
+    pub client_id: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+/// A cloud preset whose credentials are signed for each connection attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Signer {
+    AwsIot(aws::IotCore),
+    AzureIotHub(azure::IotHub),
+}
+
+impl Signer {
+    /// The URL and credentials for an attempt at `wall_ms` (milliseconds since the epoch).
+    pub fn sign(&self, wall_ms: f64) -> Result<Signed, SigningError> {
+        match self {
+            Signer::AwsIot(iot) => Ok(Signed {
+                url: iot.url(wall_ms)?,
+                client_id: None,
+                username: None,
+                password: None,
+            }),
+            Signer::AzureIotHub(hub) => Ok(Signed {
+                url: hub.url()?,
+                client_id: Some(hub.client_id()?.to_owned()),
+                username: Some(hub.username()?),
+                password: Some(hub.password(wall_ms)?),
+            }),
+        }
+    }
+}
 
 /// Why credentials could not be signed: the user's input, named for the field to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
