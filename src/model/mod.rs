@@ -2,6 +2,7 @@
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
+//! - `presets`  — broker presets: URL, version and help for the brokers people use.
 //! - `profiles` — saved connections: named settings and subscriptions, the last used first.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
@@ -44,6 +45,7 @@ pub mod messages;
 pub mod number;
 pub mod panel;
 pub mod payload;
+pub mod presets;
 pub mod profiles;
 pub mod props;
 pub mod rate;

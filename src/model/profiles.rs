@@ -233,8 +233,8 @@ impl Profiles {
     pub fn for_export(&self) -> Profiles {
         let mut out = self.clone();
         for p in &mut out.list {
-            p.settings.password.clear();
             p.settings.remember_password = false;
+            p.settings = p.settings.for_saving();
         }
         out
     }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::advanced::Advanced;
+use crate::model::cloud::Signer;
 use crate::model::json::{Json, Num, Object};
 use crate::mqtt::auth::ScramMechanism;
 use crate::mqtt::session::Auth;
@@ -27,6 +28,10 @@ pub struct ConnectionSettings {
     /// The MQTT 5 options under "Advanced".
     #[serde(skip)]
     pub advanced: Advanced,
+    /// A cloud preset that signs the URL or password for each attempt (`model::cloud`);
+    /// `None`: the URL and credentials as typed.
+    #[serde(skip)]
+    pub signer: Option<Signer>,
 }
 
 impl Default for ConnectionSettings {
@@ -42,6 +47,7 @@ impl Default for ConnectionSettings {
             remember_password: false,
             auth: None,
             advanced: Advanced::default(),
+            signer: None,
         }
     }
 }
@@ -52,6 +58,7 @@ impl ConnectionSettings {
         let mut s = self.clone();
         if !s.remember_password {
             s.password.clear();
+            s.signer = s.signer.as_ref().map(Signer::without_secrets);
         }
         s
     }
@@ -83,6 +90,9 @@ impl ConnectionSettings {
         if let Some(a) = s.advanced.to_json() {
             o.push("advanced", a);
         }
+        if let Some(signer) = &s.signer {
+            o.push("signer", signer.to_json());
+        }
         Json::Object(o)
     }
 
@@ -109,7 +119,10 @@ impl ConnectionSettings {
     /// Checks the settings and turns them into session options. With SCRAM the nonce is
     /// left empty: the glue, which owns randomness, fills it in.
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
-        validate_url(&self.url)?;
+        // A signer makes the URL at connect time.
+        if self.signer.is_none() {
+            validate_url(&self.url)?;
+        }
         let client_id = self.client_id.trim();
         let mut options = Options {
             version: self.version,
@@ -185,6 +198,8 @@ fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
             "clean_start" => s.clean_start = flag()?,
             "remember_password" => s.remember_password = flag()?,
             "advanced" => s.advanced = Advanced::from_json(v)?,
+            "signer" if v.is_null() => s.signer = None,
+            "signer" => s.signer = Some(Signer::from_json(v)?),
             "auth" if v.is_null() => s.auth = None,
             "auth" => {
                 let named = v.as_str().and_then(ScramMechanism::from_name);
@@ -394,6 +409,7 @@ mod tests {
                 remember_password: true,
                 auth: Some(ScramMechanism::Sha512),
                 advanced: Advanced::default(),
+                signer: None,
             },
         ];
         for s in samples {

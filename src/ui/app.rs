@@ -20,7 +20,8 @@ use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::connection::{Connection, Effect, Outgoing, StatusChange, PANELS_KEY};
+use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
+use crate::model::cloud::Signer;
 use crate::model::json::Json;
 use crate::model::payload::parse_hex;
 use crate::model::profiles::Profiles;
@@ -207,7 +208,7 @@ pub fn app() -> Html {
                 if let Ok(opts) = options_for(&settings, random_seed()) {
                     save_settings(&settings);
                     // Errors here would also stop a click on Connect; the status shows them.
-                    let _ = driver.run(|c, now| c.connect(now, &settings.url, opts));
+                    let _ = driver.run(|c, now| start(c, now, &settings, opts));
                     let link = prefill.subscriptions.iter().map(|f| (f.clone(), prefill.sub_qos));
                     for (filter, qos) in link.chain(opened_subscriptions) {
                         if validate_filter(&filter).is_ok() {
@@ -419,12 +420,18 @@ fn connect(
     };
     save_settings(settings);
     dispatch.dispatch(Action::Connecting);
-    if let Err(e) = driver.run(|c, now| c.connect(now, &settings.url, opts)) {
+    if let Err(e) = driver.run(|c, now| start(c, now, settings, opts)) {
         dispatch.dispatch(Action::Disconnected {
             reason: None,
             reconnect_at_ms: None,
         });
-        dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
+        return dispatch.dispatch(Action::ConnectError(Some(e)));
+    }
+    // A device on Azure IoT Hub receives cloud-to-device messages on its own filter.
+    if let Some(Signer::AzureIotHub(hub)) = &settings.signer {
+        if let Ok(filter) = hub.cloud_to_device_filter() {
+            subscribe(driver, dispatch, filter, SubOptions::qos(crate::mqtt::QoS::AtLeastOnce));
+        }
     }
 }
 
@@ -530,6 +537,14 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
         <SavedConnections profiles={s.profiles.clone()} current={s.profile.clone().map(AttrValue::from)}
             message={s.profile_message.clone().map(AttrValue::from)}
             {on_open} {on_save} {on_duplicate} {on_delete} {on_export} {on_import} />
+    }
+}
+
+/// Connects the core: with the URL typed, or with credentials a cloud preset signs.
+fn start(c: &mut Connection, now: Now, settings: &ConnectionSettings, opts: crate::mqtt::Options) -> Result<(), String> {
+    match &settings.signer {
+        Some(signer) => c.connect_signed(now, signer.clone(), opts),
+        None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),
     }
 }
 

@@ -5,10 +5,13 @@
 //! - `aws`   — AWS Signature Version 4 presigned URLs, and AWS IoT Core's MQTT-over-WebSocket URL.
 //! - `azure` — Azure IoT Hub: the device SAS token, user name, WebSocket URL and device topics.
 //!
+//! - `saved` — a signer as saved with its connection, secrets only when remembered.
+//!
 //! `Signer` is what the connection core keeps to sign every reconnect anew.
 
 pub mod aws;
 pub mod azure;
+mod saved;
 pub mod uri;
 
 /// Credentials signed for one connection attempt: what replaces the URL and password typed.
