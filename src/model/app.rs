@@ -155,7 +155,8 @@ impl AppState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Show(View),
-    EditSettings(ConnectionSettings),
+    /// Boxed: the settings are far larger than every other action.
+    EditSettings(Box<ConnectionSettings>),
     ConnectError(Option<String>),
     Connecting,
     Connected {
@@ -210,7 +211,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 s.main_view = view;
             }
         }
-        Action::EditSettings(settings) => s.settings = settings,
+        Action::EditSettings(settings) => s.settings = *settings,
         Action::ConnectError(e) => s.connect_error = e,
         Action::ClientIdConflict(id) => s.client_id_conflict = Some(id),
         Action::NewClientId(id) => {
@@ -393,7 +394,7 @@ mod tests {
             ..ConnectionSettings::default()
         };
         home.password = "typed".into();
-        let s = reduce(&s, Action::EditSettings(home));
+        let s = reduce(&s, Action::EditSettings(Box::new(home)));
         let subs = vec![("home/#".to_string(), QoS::AtLeastOnce)];
         let s = reduce(
             &s,
@@ -412,11 +413,11 @@ mod tests {
         assert_eq!(s.profile, None);
         let s = reduce(
             &s,
-            Action::EditSettings(ConnectionSettings {
+            Action::EditSettings(Box::new(ConnectionSettings {
                 url: "ws://lab:1".into(),
                 password: "typed".into(),
                 ..ConnectionSettings::default()
-            }),
+            })),
         );
         let s = reduce(
             &s,

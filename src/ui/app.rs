@@ -20,8 +20,8 @@ use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::cloud::Signer;
+use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::json::Json;
 use crate::model::payload::parse_hex;
 use crate::model::profiles::Profiles;
@@ -224,7 +224,7 @@ pub fn app() -> Html {
 
     let on_change = {
         let dispatch = dispatch.clone();
-        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(s)))
+        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(Box::new(s))))
     };
     let on_connect = {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
@@ -430,7 +430,12 @@ fn connect(
     // A device on Azure IoT Hub receives cloud-to-device messages on its own filter.
     if let Some(Signer::AzureIotHub(hub)) = &settings.signer {
         if let Ok(filter) = hub.cloud_to_device_filter() {
-            subscribe(driver, dispatch, filter, SubOptions::qos(crate::mqtt::QoS::AtLeastOnce));
+            subscribe(
+                driver,
+                dispatch,
+                filter,
+                SubOptions::qos(crate::mqtt::QoS::AtLeastOnce),
+            );
         }
     }
 }
@@ -541,7 +546,12 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
 }
 
 /// Connects the core: with the URL typed, or with credentials a cloud preset signs.
-fn start(c: &mut Connection, now: Now, settings: &ConnectionSettings, opts: crate::mqtt::Options) -> Result<(), String> {
+fn start(
+    c: &mut Connection,
+    now: Now,
+    settings: &ConnectionSettings,
+    opts: crate::mqtt::Options,
+) -> Result<(), String> {
     match &settings.signer {
         Some(signer) => c.connect_signed(now, signer.clone(), opts),
         None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),
