@@ -1,6 +1,8 @@
 //! The app model without yew: what the UI shows, kept as plain Rust so it is tested natively.
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
+//! - `reach`    — what the browser refuses before a socket opens (`ws://` from an `https://` page)
+//!   and what a socket that never opened most likely means (over `wss://`: the certificate).
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
@@ -42,6 +44,7 @@ pub mod panel;
 pub mod payload;
 pub mod props;
 pub mod rate;
+pub mod reach;
 pub mod requests;
 pub mod settings;
 pub mod subscriptions;

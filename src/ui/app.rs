@@ -21,13 +21,14 @@ use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
 use crate::model::connection::{Connection, Effect, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::payload::parse_hex;
+use crate::model::reach::check_page_allows;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{load, query_pairs, random_bytes, random_seed, save};
+use crate::web::page::{load, page_is_https, query_pairs, random_bytes, random_seed, save};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
@@ -35,6 +36,7 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 
 /// The settings as session options, starting with 3.1.1 for brokers known to need it.
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
+    check_page_allows(&settings.url, page_is_https())?;
     let mut opts = settings.to_options(jitter_seed)?;
     if let Some(auth) = &mut opts.auth {
         auth.nonce = scram_nonce();
@@ -86,6 +88,10 @@ fn initial_state(prefill: &Prefill) -> UiState {
         settings.client_id = fresh_client_id(random_seed());
     }
     let mut state = AppState::new(settings, notice);
+    if prefill.connect {
+        // A link that cannot connect from this page says why where Connect would.
+        state.connect_error = check_page_allows(&state.settings.url, page_is_https()).err();
+    }
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
@@ -103,7 +109,9 @@ fn initial_state(prefill: &Prefill) -> UiState {
 /// A link with `connect=1` and usable settings connects before the first render, which
 /// saves the time that render takes (start-up is measured to "connected").
 fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
-    prefill.connect && settings.to_options(0).is_ok()
+    prefill.connect
+        && settings.to_options(0).is_ok()
+        && check_page_allows(&settings.url, page_is_https()).is_ok()
 }
 
 /// Routes what the core says: repaints to the feed (at most once per frame), saves to
