@@ -46,12 +46,12 @@ fn is_loopback(host_port: &str) -> bool {
         None => host_port.rsplit_once(':').map_or(host_port, |(h, _)| h),
     };
     let host = host.to_ascii_lowercase();
+    // 127.0.0.0/8 written as four numbers; a name that merely starts with "127." is not one.
+    let dotted = host.split('.').count() == 4 && host.bytes().all(|b| b == b'.' || b.is_ascii_digit());
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "::1"
-        || host
-            .strip_prefix("127.")
-            .is_some_and(|r| r.split('.').count() == 3 && r.split('.').all(|n| n.parse::<u8>().is_ok()))
+        || (dotted && host.starts_with("127."))
 }
 
 #[cfg(test)]

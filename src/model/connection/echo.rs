@@ -2,8 +2,6 @@
 //! broker acknowledges a publish its ACL refused and drops it silently, so "acknowledged but
 //! not back" is the only sign the user can get; a publish that comes back clears it.
 
-use std::collections::VecDeque;
-
 /// Publishes watched at most: a user who publishes faster than anything comes back loses the
 /// oldest hints, never memory.
 const WATCHED: usize = 32;
@@ -17,16 +15,16 @@ struct Echo {
 
 #[derive(Default)]
 pub(super) struct EchoWatch {
-    due: VecDeque<Echo>,
+    due: Vec<Echo>,
 }
 
 impl EchoWatch {
     /// Publish `id` on `topic` matches one of our subscriptions: it should come back.
     pub fn expect(&mut self, id: u64, topic: &str) {
         if self.due.len() == WATCHED {
-            self.due.pop_front();
+            self.due.remove(0);
         }
-        self.due.push_back(Echo {
+        self.due.push(Echo {
             id,
             topic: topic.to_string(),
             acked_at: None,
@@ -56,7 +54,7 @@ impl EchoWatch {
             return None;
         }
         let at = self.due.iter().position(|e| e.topic == topic)?;
-        let e = self.due.remove(at)?;
+        let e = self.due.remove(at);
         Some((e.id, e.acked_at))
     }
 
