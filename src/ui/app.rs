@@ -25,13 +25,16 @@ use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, 
 use crate::model::json::Json;
 use crate::model::payload::parse_hex;
 use crate::model::profiles::Profiles;
+use crate::model::reach::check_page_allows;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{download, load, query_pairs, random_bytes, random_seed, save, wall_ms};
+use crate::web::page::{
+    download, load, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms,
+};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// The saved connections (see `model::profiles`), and where an unreadable record is kept.
@@ -42,6 +45,10 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 
 /// The settings as session options, starting with 3.1.1 for brokers known to need it.
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
+    // A cloud preset's URL is signed at connect, and always wss://.
+    if settings.signer.is_none() {
+        check_page_allows(&settings.url, page_is_https())?;
+    }
     let mut opts = settings.to_options(jitter_seed)?;
     if let Some(auth) = &mut opts.auth {
         auth.nonce = scram_nonce();
@@ -130,6 +137,10 @@ fn initial_state(prefill: &Prefill) -> UiState {
         settings.client_id = fresh_client_id(random_seed());
     }
     state.settings = settings;
+    if prefill.connect {
+        // A link that cannot connect from this page says why where Connect would.
+        state.connect_error = check_page_allows(&state.settings.url, page_is_https()).err();
+    }
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
@@ -147,7 +158,9 @@ fn initial_state(prefill: &Prefill) -> UiState {
 /// A link with `connect=1` and usable settings connects before the first render, which
 /// saves the time that render takes (start-up is measured to "connected").
 fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
-    prefill.connect && settings.to_options(0).is_ok()
+    prefill.connect
+        && settings.to_options(0).is_ok()
+        && (settings.signer.is_some() || check_page_allows(&settings.url, page_is_https()).is_ok())
 }
 
 /// Routes what the core says: repaints to the feed (at most once per frame), saves to

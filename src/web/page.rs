@@ -30,6 +30,13 @@ pub fn random_seed() -> u64 {
     (js_sys::Math::random() * u64::MAX as f64) as u64
 }
 
+/// True when the page was loaded over `https://` (browsers then refuse `ws://` sockets).
+pub fn page_is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
 pub fn query_pairs() -> Vec<(String, String)> {
     let search = web_sys::window()

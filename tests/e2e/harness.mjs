@@ -229,13 +229,14 @@ export function appUrl(params = {}) {
 /**
  * Launches the system Chromium headless. Playwright's own `headless: true` already adds
  * --headless and --no-sandbox; repeating them in args is harmless and keeps the command line
- * self-explanatory when someone copies it from a process list.
+ * self-explanatory when someone copies it from a process list. extraArgs: more flags (the wss
+ * specs add the one that trusts their throwaway certificate).
  */
-export function launchBrowser() {
+export function launchBrowser({ extraArgs = [] } = {}) {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
   });
 }
 
