@@ -1,4 +1,4 @@
-//! Page services: clocks, the query string, localStorage and animation frames.
+//! Page services: clocks, the query string, localStorage, animation frames and the screen's width.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -28,6 +28,15 @@ pub fn random_bytes(out: &mut [u8]) -> bool {
 
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * u64::MAX as f64) as u64
+}
+
+/// True when the page is as narrow as a phone: the width at which the stylesheet switches to its
+/// phone layout (`max-width: 720px` in static/style.css), where controls get touch sizes.
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= 720.0)
 }
 
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
