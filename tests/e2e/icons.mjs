@@ -6,7 +6,9 @@
 // The PNGs are committed; rerun this after changing the favicon. "any" icons are the favicon as
 // it is (rounded corners on transparency). Maskable icons fill the whole square with the
 // favicon's background and shrink the mark into the middle, because launchers crop them to a
-// circle or squircle that keeps only the central 80 % (the safe zone).
+// circle or squircle that keeps only the central 80 % (the safe zone). zopflipng (Debian's zopfli,
+// which scripts/setup.sh installs) then shrinks each file without changing a visible pixel.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,8 +43,11 @@ try {
     const src = `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
     await page.setContent(`<body style="margin:0"><img src="${src}" width="${size}" height="${size}" style="display:block">`);
     await page.locator('img').evaluate((img) => img.decode());
-    await page.screenshot({ path: path.join(OUT, name), omitBackground: true });
+    const file = path.join(OUT, name);
+    await page.screenshot({ path: file, omitBackground: true });
     await page.close();
+    // --lossy_transparent: fully transparent pixels may take any colour.
+    execFileSync('zopflipng', ['-y', '--lossy_transparent', file, file], { stdio: 'ignore' });
     console.log(`static/icons/${name}`);
   }
 } finally {

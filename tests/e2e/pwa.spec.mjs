@@ -1,7 +1,8 @@
 // Browser specs for the installable app: the web app manifest and its icons, the service worker
 // (the app shell cached and nothing else, controlling after a reload, an offline reload that
-// shows the app, a new deploy's reload offer) and the Panel and Monitor on phones (touch-sized
-// controls, no sideways scrolling, the connection status always in view).
+// shows the app, a new deploy's reload offer) and every screen on phones, the Monitor and the Panel
+// filled with devices (touch-sized controls, no sideways scrolling, the connection status always
+// in view).
 //
 // Same setup as the other specs: the built app (dist/) served by serve.mjs on 127.0.0.1 (a secure
 // context, so service workers run) in headless Chromium against a private mosquitto; the Panel
@@ -13,6 +14,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from './chromium.mjs';
 import * as h from './harness.mjs';
 import { serve } from './serve.mjs';
 import { SW, serviceWorker, shellFiles } from './shell.mjs';
@@ -72,6 +75,23 @@ const cachedUrls = (page) =>
   });
 
 // ------------------------------------------------------------------ install criteria
+
+test('Chromium finds nothing missing for installing the app', { timeout: TEST_TIMEOUT }, async (t) => {
+  // A profile on disk: Chromium never offers to install from an off-the-record context, which is
+  // what browser.newContext() makes.
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: h.CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  t.after(async () => {
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  });
+  const page = await context.newPage();
+  await page.goto(`${env.baseUrl}/index.html`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+  assert.deepEqual(installabilityErrors, []);
+});
 
 test('the manifest has what installing needs, and its icons are the sizes it says', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await freshPage(t);
@@ -203,6 +223,8 @@ test('a new deploy offers a reload, and the offer loads it', { timeout: TEST_TIM
   // Browsers look for a new sw.js on navigations and now and then; this asks at once.
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
   await offer.waitFor();
+  fs.mkdirSync(RESULTS, { recursive: true });
+  await page.screenshot({ path: path.join(RESULTS, 'update-offer.png') });
   assert.equal(await page.locator('meta[name=deck-deploy]').count(), 0, 'the running page is still the old version');
   await offer.getByRole('button', { name: 'Not now: keep this version until the next visit' }).waitFor();
   // From the keyboard: Tab reaches the button, Enter presses it.
@@ -273,14 +295,19 @@ const phoneProblems = (page) =>
   });
 
 for (const viewport of [{ width: 375, height: 667 }, { width: 390, height: 844 }]) {
-  test(`on a ${viewport.width}x${viewport.height} phone the Monitor and Panel fit and are easy to tap`, { timeout: TEST_TIMEOUT }, async (t) => {
+  test(`on a ${viewport.width}x${viewport.height} phone every screen fits and is easy to tap`, { timeout: TEST_TIMEOUT }, async (t) => {
     await startSim();
     const page = await freshPage(t, { viewport, isMobile: true, hasTouch: true });
     await page.goto(h.appUrl({ client_id: h.uid('deck-phone-'), sub: '#', connect: 1 }));
     await page.getByRole('status').filter({ hasText: CONNECTED }).waitFor();
+    // Each screen with something that shows it is filled: the Monitor's tree and the Panel's cards
+    // from the simulated home, the forms of the others.
     const views = {
       Monitor: page.getByRole('button', { name: 'Topic homeassistant', exact: true }),
       Panel: page.getByRole('region', { name: 'Device panel', exact: true }).getByRole('article').first(),
+      Messages: page.getByRole('button', { name: 'Clear messages', exact: true }),
+      Publish: page.getByRole('form', { name: 'Publish', exact: true }),
+      Connection: page.getByRole('form', { name: 'Connection', exact: true }),
     };
     for (const [view, content] of Object.entries(views)) {
       await page.getByRole('tab', { name: view, exact: true }).click();
