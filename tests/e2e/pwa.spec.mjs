@@ -280,6 +280,8 @@ const phoneProblems = (page) =>
         r = { width: Math.max(...boxes.map((b) => b.right)) - left, height: Math.max(...boxes.map((b) => b.bottom)) - top };
       }
       if (r.width < 44 || r.height < 44) small.push(`${el.tagName.toLowerCase()} "${name(el)}" ${Math.round(r.width)}x${Math.round(r.height)}`);
+      // A control squeezed narrower than its text lets the text run over its neighbours.
+      if (el.tagName === 'BUTTON' && el.scrollWidth > el.clientWidth + 1) small.push(`button "${name(el)}" is narrower than its text`);
     }
     // The status must be on screen and on top (not under the tab bar) wherever the page is scrolled.
     const hidden = [];
@@ -303,7 +305,8 @@ for (const viewport of [{ width: 375, height: 667 }, { width: 390, height: 844 }
     // Each screen with something that shows it is filled: the Monitor's tree and the Panel's cards
     // from the simulated home, the forms of the others.
     const views = {
-      Monitor: page.getByRole('button', { name: 'Topic homeassistant', exact: true }),
+      // A found topic opens its levels: full rows with a count, the last value and its time.
+      Monitor: page.getByRole('button', { name: 'Topic decksim/plug/telemetry', exact: true }),
       Panel: page.getByRole('region', { name: 'Device panel', exact: true }).getByRole('article').first(),
       Messages: page.getByRole('button', { name: 'Clear messages', exact: true }),
       Publish: page.getByRole('form', { name: 'Publish', exact: true }),
@@ -311,6 +314,7 @@ for (const viewport of [{ width: 375, height: 667 }, { width: 390, height: 844 }
     };
     for (const [view, content] of Object.entries(views)) {
       await page.getByRole('tab', { name: view, exact: true }).click();
+      if (view === 'Monitor') await page.getByLabel('Find topics', { exact: true }).fill('telemetry');
       await content.waitFor();
       const found = await phoneProblems(page);
       assert.equal(found.innerWidth, viewport.width);
