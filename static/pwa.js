@@ -7,12 +7,17 @@
   if (!sw) return;
   var reloading = false;
 
-  // After load, so installing the cache does not compete with the app's own start.
-  addEventListener('load', function () {
+  // Once the app has started (Trunk's start-up script says so): filling the cache then does not
+  // compete with the app's own start, and an offer is not lost when the app takes over the page's
+  // body (Yew empties it when it mounts).
+  if (window.wasmBindings) start();
+  else addEventListener('TrunkApplicationStarted', start, { once: true });
+
+  function start() {
     sw.register('sw.js').then(watch, function () {
       // Registration refused (e.g. storage disabled): nothing to cache, the app works as before.
     });
-  });
+  }
 
   // Only the tab whose button was pressed reloads; other tabs keep their session and their offer.
   sw.addEventListener('controllerchange', function () {

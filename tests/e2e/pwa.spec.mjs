@@ -226,11 +226,20 @@ test('a new deploy offers a reload, and the offer loads it', { timeout: TEST_TIM
   fs.mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS, 'update-offer.png') });
   assert.equal(await page.locator('meta[name=deck-deploy]').count(), 0, 'the running page is still the old version');
-  await offer.getByRole('button', { name: 'Not now: keep this version until the next visit' }).waitFor();
-  // From the keyboard: Tab reaches the button, Enter presses it.
-  const reload = offer.getByRole('button', { name: 'Reload into the new version', exact: true });
-  await reload.focus();
-  assert.ok(await reload.evaluate((b) => b === document.activeElement && b.tabIndex >= 0));
+  // "Not now" keeps the running version; a reload is still the old version (the new one waits
+  // while a page uses the old one) and offers it again.
+  await offer.getByRole('button', { name: 'Not now: keep this version until the next visit' }).click();
+  await offer.waitFor({ state: 'detached' });
+  await page.reload();
+  await offer.waitFor();
+  assert.equal(await page.locator('meta[name=deck-deploy]').count(), 0, 'a reload kept the old version');
+  // From the keyboard: the offer is the page's last stop, so Shift+Tab from the page's start
+  // reaches "Not now" and then the reload button; Enter presses it.
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'Not now: keep this version until the next visit');
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await focused(), 'Reload into the new version');
   await Promise.all([page.waitForEvent('framenavigated'), page.keyboard.press('Enter')]);
   await page.locator('meta[name=deck-deploy]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Connect', exact: true }).waitFor();
