@@ -1,8 +1,8 @@
 // Browser specs for the installable app: the web app manifest and its icons, the service worker
 // (the app shell cached and nothing else, controlling after a reload, an offline reload that
-// shows the app, a new deploy's reload offer) and every screen on phones, the Monitor and the Panel
-// filled with devices (touch-sized controls, no sideways scrolling, the connection status always
-// in view).
+// shows the app, a new deploy's reload offer, under a path prefix too) and every screen on
+// phones, the Monitor and the Panel filled with devices (touch-sized controls, no sideways
+// scrolling, the connection status always in view).
 //
 // Same setup as the other specs: the built app (dist/) served by serve.mjs on 127.0.0.1 (a secure
 // context, so service workers run) in headless Chromium against a private mosquitto; the Panel
@@ -199,15 +199,23 @@ test('offline, a reload still shows the app', { timeout: TEST_TIMEOUT }, async (
   assert.deepEqual(page.errors, []);
 });
 
-test('a new deploy offers a reload, and the offer loads it', { timeout: TEST_TIMEOUT }, async (t) => {
-  // A deployment of its own (a copy of dist/ on another port) that the test can redeploy.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-deploy-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+test('under a path prefix, a new deploy offers a reload, and the offer loads it', { timeout: TEST_TIMEOUT }, async (t) => {
+  // A deployment of its own that the test can redeploy: a copy of dist/ at /tools/mqtt/ on another port.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-deploy-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'tools', 'mqtt');
   fs.cpSync(h.DIST, dir, { recursive: true });
-  const site = await serve(dir, 0);
+  const site = await serve(root, 0);
   t.after(() => site.close());
   const page = await freshPage(t);
-  await openControlled(page, `${site.url}/index.html`);
+  const app = `${site.url}/tools/mqtt/`;
+  await openControlled(page, `${app}index.html`);
+  // The worker, the manifest's start and scope, and the cache all stay under the prefix.
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.controller.scriptURL), `${app}${SW}`);
+  assert.equal(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.scope)), app);
+  const { parsed } = await (await page.context().newCDPSession(page)).send('Page.getAppManifest');
+  assert.equal(parsed.scope, app);
+  assert.ok((await cachedUrls(page)).every((u) => u.startsWith(app)));
   const offer = page.getByRole('complementary', { name: 'New version' });
   assert.equal(await offer.count(), 0, 'no offer without a new version');
 
