@@ -1,4 +1,4 @@
-//! Page services: clocks, the query string, localStorage, animation frames and the screen's width.
+//! Page services: clocks, the query string, localStorage, animation frames and the page's width.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
