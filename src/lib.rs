@@ -25,7 +25,7 @@
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
 //!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, and page
-//!   services (clock, localStorage, query string, frames).
+//!   services (clock, localStorage, query string, frames, phone width).
 //! - `ui`    — Yew components (wasm32 only), glue over the core: they read it through the `Feed`
 //!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over
 //!   `model::app::AppState` keeps the status line, forms, screen and errors.

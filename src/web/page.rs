@@ -1,4 +1,4 @@
-//! Page services: clocks, the query string, localStorage and animation frames.
+//! Page services: clocks, the query string, localStorage, animation frames and the page's width.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -35,6 +35,15 @@ pub fn page_is_https() -> bool {
     web_sys::window()
         .and_then(|w| w.location().protocol().ok())
         .is_some_and(|p| p == "https:")
+}
+
+/// True when the page is as narrow as a phone: the width at which the stylesheet switches to its
+/// phone layout (`max-width: 720px` in static/style.css), where controls get touch sizes.
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= 720.0)
 }
 
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
