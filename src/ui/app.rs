@@ -33,7 +33,7 @@ use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
 use crate::web::page::{
-    download, load, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms,
+    download, load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms,
 };
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
@@ -369,9 +369,12 @@ pub fn app() -> Html {
 
     let s = &state.0;
     let entries = driver.core().user_subscriptions().to_vec();
+    // On a phone one screen shows at a time; on a desktop the main view shows beside the
+    // forms, so its tab stays chosen while a form's (phone-only, hidden) tab is current.
+    let phone = narrow();
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
-        let selected = s.view == v || (v.is_main() && s.main_view == v && !s.view.is_main());
+        let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
         let class = classes!(
             "tab",
             (!v.is_main()).then_some("phone-only"),
