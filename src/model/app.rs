@@ -129,6 +129,8 @@ pub struct AppState {
     /// The saved connections, and the one the form shows (if it came from one).
     pub profiles: Profiles,
     pub profile: Option<String>,
+    /// The text of the "Connection name" field: the open one's name until the user types.
+    pub profile_name: String,
     /// What the last change to the saved connections did, or why it could not.
     pub profile_message: Option<String>,
 }
@@ -148,6 +150,7 @@ impl AppState {
             profiles: Profiles::default(),
             profile: None,
             profile_message: None,
+            profile_name: String::new(),
         }
     }
 }
@@ -178,6 +181,8 @@ pub enum Action {
     ClientIdConflict(String),
     /// A fresh client ID replaces the one in conflict.
     NewClientId(String),
+    /// The user types in the "Connection name" field.
+    ProfileName(String),
     /// The form shows a saved connection (its password stays as typed if none was saved).
     OpenProfile {
         name: String,
@@ -250,13 +255,16 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     s.settings.password = typed;
                 }
                 s.profile_message = None;
+                s.profile_name = name.clone();
                 s.profile = Some(name);
             }
         }
         Action::NewProfile => {
             s.profile = None;
             s.profile_message = None;
+            s.profile_name.clear();
         }
+        Action::ProfileName(name) => s.profile_name = name,
         Action::SaveProfile {
             name,
             subscriptions,
@@ -265,6 +273,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             Ok(()) => {
                 let name = name.trim().to_owned();
                 s.profile_message = Some(format!("Saved \"{name}\""));
+                s.profile_name = name.clone();
                 s.profile = Some(name);
             }
             Err(e) => s.profile_message = Some(e),
@@ -272,6 +281,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::DuplicateProfile { name, now_ms } => match s.profiles.duplicate(&name, now_ms) {
             Ok(copy) => {
                 s.profile_message = Some(format!("Saved a copy as \"{copy}\""));
+                s.profile_name = copy.clone();
                 s.profile = Some(copy);
             }
             Err(e) => s.profile_message = Some(e),
@@ -281,6 +291,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 s.profile_message = Some(format!("Deleted \"{name}\""));
                 if s.profile.as_deref() == Some(&name) {
                     s.profile = None;
+                    s.profile_name.clear();
                 }
             }
         }

@@ -14,7 +14,7 @@ use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::other_tabs::{ConflictNotice, OtherTabs};
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
-use super::saved::SavedConnections;
+use super::saved::{self, Saved};
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
@@ -465,10 +465,19 @@ fn profile_subscriptions(s: &AppState) -> Vec<(String, crate::mqtt::QoS)> {
         .unwrap_or_default()
 }
 
-/// The saved-connections section, wired: every change to the list is stored at once.
+/// The saved-connections section, wired: every change to the list is stored at once (see
+/// the effect in `App`).
 fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Connection>>) -> Html {
     let s = &state.0;
     let dispatch = state.dispatcher();
+    let act = |f: fn(&AppState) -> Option<Action>| {
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            if let Some(action) = f(&state.0) {
+                state.dispatch(action)
+            }
+        })
+    };
     let on_open = {
         let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
         Callback::from(move |name: Option<String>| {
@@ -495,33 +504,20 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
         })
     };
     let on_save = {
-        let (dispatch, driver) = (dispatch.clone(), driver.clone());
-        Callback::from(move |name: String| {
+        let (state, driver) = (state.clone(), driver.clone());
+        Callback::from(move |_: ()| {
             let subscriptions = driver
                 .core()
                 .user_subscriptions()
                 .iter()
                 .map(|e| (e.filter.clone(), e.qos))
                 .collect();
-            dispatch.dispatch(Action::SaveProfile {
-                name,
+            state.dispatch(Action::SaveProfile {
+                name: state.0.profile_name.clone(),
                 subscriptions,
                 now_ms: wall_ms(),
             })
         })
-    };
-    let on_duplicate = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |name: String| {
-            dispatch.dispatch(Action::DuplicateProfile {
-                name,
-                now_ms: wall_ms(),
-            })
-        })
-    };
-    let on_delete = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |name: String| dispatch.dispatch(Action::DeleteProfile(name)))
     };
     let on_export = {
         let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
@@ -554,11 +550,25 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
             });
         })
     };
-    html! {
-        <SavedConnections profiles={s.profiles.clone()} current={s.profile.clone().map(AttrValue::from)}
-            message={s.profile_message.clone().map(AttrValue::from)}
-            {on_open} {on_save} {on_duplicate} {on_delete} {on_export} {on_import} />
-    }
+    saved::view(Saved {
+        profiles: &s.profiles,
+        current: s.profile.as_deref(),
+        draft: &s.profile_name,
+        message: s.profile_message.as_deref(),
+        on_open,
+        on_name: Callback::from(move |v| dispatch.dispatch(Action::ProfileName(v))),
+        on_save,
+        on_duplicate: act(|s| {
+            let name = s.profile.clone()?;
+            Some(Action::DuplicateProfile {
+                name,
+                now_ms: wall_ms(),
+            })
+        }),
+        on_delete: act(|s| s.profile.clone().map(Action::DeleteProfile)),
+        on_export,
+        on_import,
+    })
 }
 
 /// Connects the core: with the URL typed, or with credentials a cloud preset signs.
