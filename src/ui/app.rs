@@ -11,11 +11,11 @@ use super::feed::Feed;
 use super::fields::flag;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
-use super::other_tabs::{ConflictNotice, OtherTabs};
+use super::other_tabs::{conflict, OtherTabs};
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
 use super::saved::{self, Saved};
-use super::status::StatusBar;
+use super::status::status_bar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
@@ -33,7 +33,7 @@ use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
 use crate::web::page::{
-    download, load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms,
+    download, load, narrow, page_is_https, query_pairs, random_bytes, random_seed, read_text, save, wall_ms,
 };
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
@@ -395,13 +395,13 @@ pub fn app() -> Html {
     };
     html! {
         <>
-            <StatusBar status={s.status.clone()} url={s.settings.url.clone()} feed={feed.clone()} />
+            { status_bar(&s.status, &s.settings.url, &feed) }
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
             }
             if let Some(id) = &s.client_id_conflict {
-                <ConflictNotice client_id={id.clone()} on_new_id={on_new_client_id} />
+                { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
             <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>
@@ -532,12 +532,9 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
         let dispatch = dispatch.clone();
         Callback::from(move |file: web_sys::File| {
             let dispatch = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let name = file.name();
+            read_text(&file, move |text| {
                 let read = text
-                    .ok()
-                    .and_then(|t| t.as_string())
                     .ok_or_else(|| "the file could not be read".to_string())
                     .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
                     .and_then(|v| Profiles::from_json(&v));

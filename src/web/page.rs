@@ -82,6 +82,20 @@ pub fn save(key: &str, value: &str) -> Result<(), String> {
         .map_err(|_| "Could not save settings: storage is full or blocked".to_string())
 }
 
+/// Reads a file the user chose as text and hands it to `done` (`None` when the browser
+/// could not read it). A FileReader with one callback: no futures executor in the bundle.
+pub fn read_text(file: &web_sys::File, done: impl FnOnce(Option<String>) + 'static) {
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return done(None);
+    };
+    let target = reader.clone();
+    let onloadend = Closure::once_into_js(move || done(target.result().ok().and_then(|r| r.as_string())));
+    reader.set_onloadend(Some(onloadend.unchecked_ref()));
+    if reader.read_as_text(file).is_err() {
+        reader.set_onloadend(None);
+    }
+}
+
 /// Runs `f` once before the next repaint.
 pub fn on_next_frame(f: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else { return };
