@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Checkbox, KeyValueRows, Select, TextField};
+use super::fields::{key_value_rows, qos_options, Checkbox, KeyValueRowsProps, Select, TextField};
 use crate::model::cloud::aws::IotCore;
 use crate::model::cloud::azure::IotHub;
 use crate::model::cloud::Signer;
@@ -15,7 +15,8 @@ use crate::mqtt::{QoS, Version};
 /// The authentication select's value for plain username and password.
 const PASSWORD: &str = "password";
 
-#[derive(Properties, PartialEq)]
+/// What the form shows and the callbacks it calls. The form is a plain function of these:
+/// its state lives in the page's reducer, so a component's machinery would add nothing.
 pub struct Props {
     pub settings: ConnectionSettings,
     pub active: bool,
@@ -38,7 +39,6 @@ fn editor<V: 'static>(p: &Props, f: fn(&mut ConnectionSettings, V)) -> Callback<
     })
 }
 
-#[function_component(ConnectionForm)]
 pub fn connection_form(p: &Props) -> Html {
     let edit = |f: fn(&mut ConnectionSettings, String)| editor(p, f);
     let toggle = |f: fn(&mut ConnectionSettings, bool)| editor(p, f);
@@ -256,7 +256,7 @@ fn advanced(p: &Props) -> Html {
             </div>
             <Checkbox id="request-response-info" label="Request response information" checked={a.request_response_info}
                 on_change={toggle(|s, v| s.advanced.request_response_info = v)} />
-            <KeyValueRows id="conn-up" label="Connect user property" rows={a.user_properties.clone()} on_change={on_user} />
+            { key_value_rows(KeyValueRowsProps { id: "conn-up", label: "Connect user property", rows: a.user_properties.clone(), on_change: on_user }) }
             <h3>{ "Will message" }</h3>
             <div class="row">
                 <TextField id="will-topic" label="Will topic" value={w.topic.clone()} placeholder="no will when empty"

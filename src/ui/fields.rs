@@ -32,24 +32,16 @@ pub fn text_field(p: &TextFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TextAreaProps {
-    pub id: AttrValue,
-    pub label: AttrValue,
-    pub value: AttrValue,
-    pub on_input: Callback<String>,
-}
-
-#[function_component(TextArea)]
-pub fn text_area(p: &TextAreaProps) -> Html {
-    let on_input = p.on_input.clone();
+/// A labelled text area (a plain function: stateless, and used once).
+pub fn text_area(id: &'static str, label: &'static str, value: &str, on_input: Callback<String>) -> Html {
+    let (id, value) = (AttrValue::Static(id), AttrValue::from(value.to_owned()));
     let oninput = Callback::from(move |e: InputEvent| {
         on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
     });
     html! {
         <div class="field">
-            <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <textarea id={p.id.clone()} value={p.value.clone()} {oninput} rows="3" spellcheck="false" />
+            <label for={id.clone()}>{ label }</label>
+            <textarea {id} {value} {oninput} rows="3" spellcheck="false" />
         </div>
     }
 }
@@ -131,21 +123,19 @@ pub fn flag(on: bool) -> AttrValue {
     AttrValue::Static(if on { "true" } else { "false" })
 }
 
-#[derive(Properties, PartialEq)]
 pub struct KeyValueRowsProps {
     /// Prefix of the inputs' ids, e.g. "pub-up".
-    pub id: AttrValue,
+    pub id: &'static str,
     /// What one row is called, e.g. "User property": rows are named "User property 1 key" and
     /// so on, and the buttons "Add user property" and "Remove user property 1".
-    pub label: AttrValue,
+    pub label: &'static str,
     pub rows: Vec<(String, String)>,
     pub on_change: Callback<Vec<(String, String)>>,
 }
 
 /// An editable list of key/value pairs in order (MQTT 5 user properties): each row numbered
-/// so that every control has its own name.
-#[function_component(KeyValueRows)]
-pub fn key_value_rows(p: &KeyValueRowsProps) -> Html {
+/// so that every control has its own name. A plain function: it keeps no state of its own.
+pub fn key_value_rows(p: KeyValueRowsProps) -> Html {
     let edit = |i: usize, key: bool| {
         let (rows, on_change) = (p.rows.clone(), p.on_change.clone());
         Callback::from(move |text: String| {

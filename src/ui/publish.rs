@@ -4,7 +4,9 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, setter, Checkbox, KeyValueRows, Select, TextArea, TextField};
+use super::fields::{
+    key_value_rows, qos_options, setter, text_area, Checkbox, KeyValueRowsProps, Select, TextField,
+};
 use crate::model::props::PropsForm;
 use crate::mqtt::QoS;
 
@@ -49,7 +51,7 @@ pub fn publish_form(p: &Props) -> Html {
             <h2>{ "Publish" }</h2>
             <TextField id="pub-topic" label="Topic" value={req.topic.clone()} placeholder="home/lamp/set"
                 on_input={set(|r, v| r.topic = v)} />
-            <TextArea id="pub-payload" label="Payload" value={req.payload.clone()} on_input={set(|r, v| r.payload = v)} />
+            { text_area("pub-payload", "Payload", &req.payload, set(|r, v| r.payload = v)) }
             <div class="row">
                 <Select id="pub-format" label="Payload format" options={formats}
                     value={if req.hex { "hex" } else { "text" }} on_change={set(|r, v| r.hex = v == "hex")} />
@@ -98,7 +100,7 @@ fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
                 <Checkbox id="pub-correlation-hex" label="Correlation data is hex" checked={f.correlation_hex}
                     on_change={flag(|r, v| r.props.correlation_hex = v)} />
             </div>
-            <KeyValueRows id="pub-up" label="User property" rows={f.user.clone()} on_change={on_user} />
+            { key_value_rows(KeyValueRowsProps { id: "pub-up", label: "User property", rows: f.user.clone(), on_change: on_user }) }
         </details>
     }
 }
