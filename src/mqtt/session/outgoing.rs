@@ -149,6 +149,7 @@ impl Session {
                 continue;
             }
             self.push_transmit(bytes);
+            self.note_publish_sent(id);
             self.outgoing.inflight.insert(
                 id,
                 InFlight {
@@ -175,7 +176,11 @@ impl Session {
                 (Stage::AwaitAck, _) => {
                     f.publish.dup = session_present;
                     let packet = Packet::Publish(f.publish.clone());
+                    let queued = self.transmit.len();
                     self.send(packet);
+                    if self.transmit.len() > queued {
+                        self.note_publish_sent(id);
+                    }
                 }
                 (Stage::AwaitComp, true) => self.send(Packet::PubRel { pkid, code: 0 }),
                 // The broker took the message (PUBREC) but lost the session before
@@ -191,6 +196,36 @@ impl Session {
             }
         }
         self.flush_outgoing();
+    }
+
+    /// The packet just queued carried publish `id`: remember it when it is the largest yet.
+    fn note_publish_sent(&mut self, id: u64) {
+        let size = self.transmit.back().map_or(0, |b| b.len());
+        if size >= self.largest_out.0 {
+            self.largest_out = (size, Some(id));
+        }
+    }
+
+    /// The broker closed the link because a message was too big: the largest packet written
+    /// on it. When that was a publish still awaiting its ack, it fails and leaves the session
+    /// (it could never be delivered); returns its payload size and topic.
+    pub(super) fn drop_largest_publish(&mut self) -> Option<(usize, String)> {
+        let id = self.largest_out.1?;
+        let f = self.outgoing.inflight.get(&id)?;
+        if f.stage != Stage::AwaitAck {
+            return None;
+        }
+        let (pkid, size, topic) = (f.publish.pkid, f.publish.payload.len(), f.publish.topic.clone());
+        self.outgoing.remove(pkid);
+        self.ids.release(pkid);
+        self.events.push_back(Event::PublishFailed {
+            id,
+            reason: format!(
+                "The broker refused this message: {size} bytes on {topic} is more than it takes \
+                 (it closed the connection with code 1009, message too big); it was not resent"
+            ),
+        });
+        Some((size, topic))
     }
 
     pub(super) fn on_puback(&mut self, pkid: u16, code: u8, reason: Option<String>) {
