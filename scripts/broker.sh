@@ -13,6 +13,8 @@
 #   DECK_BROKER_LOG_TYPES  space-separated mosquitto log_type values
 #                          (default: "error warning notice information subscribe unsubscribe";
 #                          "all" also logs every packet, which is too slow for floods)
+#   DECK_BROKER_PERSIST=1  keep sessions and queued messages in DIR across a stop and a start
+#                          (persistence true); a start then restarts the same broker
 set -euo pipefail
 
 MOSQUITTO=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
@@ -73,7 +75,12 @@ start_broker() {
   {
     echo "# Written by scripts/broker.sh; rewritten on every start."
     echo "per_listener_settings true"
-    echo "persistence false"
+    if [ "${DECK_BROKER_PERSIST:-}" = 1 ]; then
+      echo "persistence true"
+      echo "persistence_location $dir/"
+    else
+      echo "persistence false"
+    fi
     echo "pid_file $dir/mosquitto.pid"
     echo "log_dest file $dir/mosquitto.log"
     for t in $log_types; do echo "log_type $t"; done

@@ -1,0 +1,312 @@
+// A WebSocket proxy between the app and a broker's websockets listener that injects faults: cut,
+// refuse, stall, freeze, delay, trickle (every message one byte) and coalesce (many in one).
+//
+// It works on WebSocket messages, not TCP bytes, because that is where the app's framing lives:
+// MQTT packets may be split across and joined within binary messages (MQTT 5 §6.0), and only a
+// proxy that re-frames them can show the app copes. The upstream handshake runs before the app's
+// is answered, so a refused or absent broker looks to the app like the broker itself.
+//
+//   const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + 10 });
+//   proxy.url                      ws:// address for the app
+//   proxy.cut({ refuse })          drops every link (no close frame, as a lost network); with
+//                                  refuse, new connections are refused until restore()
+//   proxy.restore()                listens again on the same port
+//   proxy.stall() / resume()       holds traffic both ways, in order, then lets it go
+//   proxy.freeze()                 open links go silent for good (traffic dropped); new ones work
+//   proxy.delay(ms)                every message waits ms before it is passed on
+//   proxy.trickle(on)              every message is passed on as one-byte messages
+//   proxy.coalesce(on)             broker -> app messages are held ...
+//   proxy.release()                ... and sent as one message per link
+//   proxy.held()                   MQTT packets held so far (counted from their fixed headers)
+//   await proxy.nextLink()         resolves when the next link is up both ways
+//   proxy.stats                    links, messages and bytes each way
+//   proxy.close()
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import { WebSocket, WebSocketServer } from 'ws';
+
+/** MQTT packets in `buf`, from each fixed header's remaining length (buf holds whole packets). */
+export function countPackets(buf) {
+  let n = 0;
+  let i = 0;
+  while (i < buf.length) {
+    let len = 0;
+    let mult = 1;
+    let j = i + 1;
+    for (; j < buf.length; j++) {
+      len += (buf[j] & 0x7f) * mult;
+      mult *= 128;
+      if (!(buf[j] & 0x80)) break;
+    }
+    i = j + 1 + len;
+    n++;
+  }
+  return n;
+}
+
+/** One direction of one link: an ordered queue that stalls, delays and re-frames. */
+class Pipe {
+  constructor(proxy, dest, down) {
+    this.proxy = proxy;
+    this.dest = dest;
+    this.down = down;
+    this.queue = [];
+    this.timer = null;
+    this.frozen = false;
+    this.held = [];
+    this.onEmpty = null;
+  }
+
+  push(buf) {
+    if (this.frozen) return;
+    this.queue.push({ buf, at: Date.now() });
+    this.pump();
+  }
+
+  pump() {
+    if (this.timer) return;
+    while (this.queue.length && !this.proxy.stalled && !this.frozen) {
+      const wait = this.queue[0].at + this.proxy.delayMs - Date.now();
+      if (wait > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, wait);
+        return;
+      }
+      this.deliver(this.queue.shift().buf);
+    }
+    if (!this.queue.length && this.onEmpty) this.onEmpty();
+  }
+
+  deliver(buf) {
+    if (this.down && this.proxy.coalescing) {
+      this.held.push(buf);
+      this.proxy.emit('held');
+      return;
+    }
+    this.send(buf);
+  }
+
+  send(buf) {
+    if (this.dest.readyState !== WebSocket.OPEN) return;
+    const stats = this.proxy.stats[this.down ? 'down' : 'up'];
+    stats.messages += 1;
+    stats.bytes += buf.length;
+    if (this.proxy.trickling) {
+      for (let i = 0; i < buf.length; i++) this.dest.send(buf.subarray(i, i + 1), { binary: true });
+      stats.frames += buf.length;
+    } else {
+      this.dest.send(buf, { binary: true });
+      stats.frames += 1;
+    }
+  }
+
+  release() {
+    if (!this.held.length) return;
+    const all = Buffer.concat(this.held);
+    this.held = [];
+    this.send(all);
+  }
+
+  clear() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+    this.held = [];
+  }
+}
+
+class FaultProxy extends EventEmitter {
+  constructor(target, port) {
+    super();
+    this.target = target;
+    this.port = port;
+    this.stalled = false;
+    this.delayMs = 0;
+    this.trickling = false;
+    this.coalescing = false;
+    this.links = new Set();
+    this.sockets = new Set();
+    this.stats = {
+      links: 0,
+      up: { messages: 0, bytes: 0, frames: 0 },
+      down: { messages: 0, bytes: 0, frames: 0 },
+    };
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: false,
+      // The broker picked the subprotocol; the app gets the same answer.
+      handleProtocols: (_offered, req) => req.upstreamProtocol || false,
+    });
+    this.server = null;
+  }
+
+  listen() {
+    return new Promise((resolve, reject) => {
+      const server = http.createServer((_req, res) => res.writeHead(426).end());
+      server.on('connection', (s) => {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+      });
+      server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        this.port = server.address().port;
+        this.server = server;
+        resolve();
+      });
+    });
+  }
+
+  get url() {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  upgrade(req, socket, head) {
+    socket.on('error', () => {});
+    const offered = (req.headers['sec-websocket-protocol'] || '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
+    const upstream = new WebSocket(this.target, offered, { perMessageDeflate: false });
+    upstream.on('error', () => socket.destroy());
+    // Messages the broker sends before the app's side is open wait here.
+    const early = [];
+    const onEarly = (data) => early.push(data);
+    upstream.on('message', onEarly);
+    upstream.once('open', () => {
+      if (socket.destroyed) return upstream.terminate();
+      req.upstreamProtocol = upstream.protocol;
+      this.wss.handleUpgrade(req, socket, head, (client) => {
+        upstream.off('message', onEarly);
+        this.link(client, upstream, early);
+      });
+    });
+  }
+
+  link(client, upstream, early) {
+    const link = { client, upstream, up: new Pipe(this, upstream, false), down: new Pipe(this, client, true) };
+    this.links.add(link);
+    this.stats.links += 1;
+    client.on('error', () => {});
+    client.on('message', (d) => link.up.push(d));
+    upstream.on('message', (d) => link.down.push(d));
+    for (const d of early) link.down.push(d);
+    // A close on one side reaches the other after the data that came before it, as a FIN would.
+    const closeAfter = (pipe, other, code, reason) => {
+      const close = () => {
+        pipe.onEmpty = null;
+        // A frozen link is dead: neither end hears of the other's close.
+        if (!pipe.frozen && other.readyState === WebSocket.OPEN) {
+          try {
+            other.close(code, reason);
+          } catch {
+            other.close();
+          }
+        }
+      };
+      if (pipe.queue.length) pipe.onEmpty = close;
+      else close();
+    };
+    client.on('close', (code, reason) => closeAfter(link.up, upstream, code, reason));
+    upstream.on('close', (code, reason) => closeAfter(link.down, client, code, reason));
+    const gone = () => {
+      if (client.readyState === WebSocket.CLOSED && upstream.readyState === WebSocket.CLOSED) {
+        link.up.clear();
+        link.down.clear();
+        this.links.delete(link);
+      }
+    };
+    client.on('close', gone);
+    upstream.on('close', gone);
+    this.emit('link', link);
+  }
+
+  /** Resolves when the next link is up both ways. */
+  nextLink() {
+    return new Promise((resolve) => this.once('link', resolve));
+  }
+
+  cut({ refuse = false } = {}) {
+    if (refuse && this.server) {
+      this.server.close();
+      this.server = null;
+    }
+    for (const l of this.links) {
+      l.up.clear();
+      l.down.clear();
+      l.client.terminate();
+      l.upstream.terminate();
+    }
+    this.links.clear();
+    // Handshakes under way go too.
+    if (refuse) for (const s of this.sockets) s.destroy();
+  }
+
+  async restore() {
+    if (!this.server) await this.listen();
+  }
+
+  stall() {
+    this.stalled = true;
+  }
+
+  resume() {
+    this.stalled = false;
+    for (const l of this.links) {
+      l.up.pump();
+      l.down.pump();
+    }
+  }
+
+  freeze() {
+    for (const l of this.links) {
+      l.up.frozen = true;
+      l.down.frozen = true;
+      l.up.clear();
+      l.down.clear();
+    }
+  }
+
+  delay(ms) {
+    this.delayMs = ms;
+    if (!ms) for (const l of this.links) (l.up.pump(), l.down.pump());
+  }
+
+  trickle(on = true) {
+    this.trickling = on;
+  }
+
+  coalesce(on = true) {
+    this.coalescing = on;
+    if (!on) this.release();
+  }
+
+  release() {
+    for (const l of this.links) l.down.release();
+  }
+
+  held() {
+    let n = 0;
+    for (const l of this.links) for (const b of l.down.held) n += countPackets(b);
+    return n;
+  }
+
+  /** Resolves once `n` MQTT packets are held for the app. */
+  async waitHeld(n) {
+    while (this.held() < n) await new Promise((r) => this.once('held', r));
+  }
+
+  close() {
+    this.cut({ refuse: true });
+    this.wss.close();
+  }
+}
+
+/** Starts a fault proxy to `target` (a ws:// URL) on `port` (0: any free port). */
+export async function faultProxy({ target, port = 0 }) {
+  const p = new FaultProxy(target, port);
+  await p.listen();
+  return p;
+}
