@@ -11,8 +11,9 @@
 // The app connects through the fault proxy with clean start off (MQTT 5, session expiry a day)
 // to a Mosquitto with persistence. Faults are spread over the run by progress, not by time, so
 // that a slower machine sees the same scenario: each is a cut (new connections refused for a
-// moment) or a stall (traffic held, then let go), picked by a seeded generator; broker restarts
-// fall between them. The node publisher pauses across a restart (its own session is not under
+// moment), a stall (traffic held, then let go) or a freeze (a stall that never ends, found by
+// the app's keep-alive), picked by a seeded generator, and between them the link may trickle one
+// byte per WebSocket message or lag; broker restarts fall between the faults. The node publisher pauses across a restart (its own session is not under
 // test); the app publishes on throughout, queueing while it is disconnected.
 //
 // Fences end the run: once everything is published and the link is whole, one more QoS 2 message
@@ -23,7 +24,8 @@ import { faultProxy } from './faultproxy.mjs';
 import * as h from './harness.mjs';
 
 const ROW_HEIGHT_PX = 34; // src/ui/monitor/tree.rs ROW_HEIGHT: the tree is a virtual list of fixed rows
-const BATCH = 50; // messages per QoS between the form's topic changes, and per node publish batch
+const BATCH = 50;
+const KEEP_ALIVE_S = 5; // messages per QoS between the form's topic changes, and per node publish batch
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed with its seed. */
 function random(seed) {
@@ -108,7 +110,7 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, see
   const run = h.uid('soak');
   const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + 11 });
   const cleanups = [() => proxy.close()];
-  const counts = { cuts: 0, stalls: 0, restarts: 0 };
+  const counts = { cuts: 0, stalls: 0, freezes: 0, restarts: 0 };
   try {
     // mosquitto_sub keeps its session (-c) and reconnects by itself across broker restarts.
     const sub = h.mosquittoSub(['-c', '-i', `${run}-sub`, '-q', '2', '-v', '-t', `${run}-out1`, '-t', `${run}-out2`], {
@@ -129,6 +131,8 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, see
     page.on('console', (m) => m.type() === 'error' && /panicked|RuntimeError|unreachable/.test(m.text()) && pageErrors.push(m.text()));
     await page.goto(h.appUrl({ url: proxy.url, client_id: `${run}-app` }));
     await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
+    // Frozen links are found by keep-alive: a short one keeps the run short.
+    await page.fill('#keep-alive', String(KEEP_ALIVE_S));
     await page.getByRole('button', { name: 'Connect', exact: true }).click();
     const status = page.locator('#connection-status');
     await status.filter({ hasText: /\bConnected\b/ }).waitFor();
@@ -199,22 +203,42 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, see
         client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.PORTS.mqtt}`, { clientId: `${run}-pub`, reconnectPeriod: 0 });
         open();
         counts.restarts++;
-      } else if (rnd() < 0.5) {
-        const ms = Math.round(100 + (rnd() * faultMs) / 2);
-        log(`cut for ${ms} ms at ${progress}/${total}`);
-        proxy.cut({ refuse: true });
-        await pause(ms);
-        await proxy.restore();
-        counts.cuts++;
       } else {
-        const ms = Math.round(200 + rnd() * faultMs);
-        log(`stall for ${ms} ms at ${progress}/${total}`);
-        proxy.stall();
-        await pause(ms);
-        proxy.resume();
-        counts.stalls++;
+        const kind = rnd();
+        if (kind < 0.4) {
+          const ms = Math.round(100 + (rnd() * faultMs) / 2);
+          log(`cut for ${ms} ms at ${progress}/${total}`);
+          proxy.cut({ refuse: true });
+          await pause(ms);
+          await proxy.restore();
+          counts.cuts++;
+        } else if (kind < 0.8) {
+          const ms = Math.round(200 + rnd() * faultMs);
+          log(`stall for ${ms} ms at ${progress}/${total}`);
+          proxy.stall();
+          await pause(ms);
+          proxy.resume();
+          counts.stalls++;
+        } else {
+          // A stall that never ends: only the app's keep-alive finds out, and the broker hands
+          // the session to the new connection while the old one still looks open to it.
+          log(`freeze at ${progress}/${total}`);
+          const next = proxy.nextLink();
+          proxy.freeze();
+          await next;
+          counts.freezes++;
+        }
       }
+      // Until the next event the link trickles one byte per message (so that the next cut may
+      // land inside a packet) or lags, or neither.
+      const shape = rnd();
+      proxy.trickle(shape < 0.25);
+      proxy.delay(shape >= 0.25 && shape < 0.5 ? Math.round(rnd() * 50) : 0);
+      if (proxy.trickling) log('trickling until the next event');
+      else if (proxy.delayMs) log(`delaying every message ${proxy.delayMs} ms until the next event`);
     }
+    proxy.trickle(false);
+    proxy.delay(0);
     await extPublisher;
     await appDone;
     const appErrors = await page.evaluate(() => window.__soak.errors);
