@@ -5,7 +5,7 @@
 //
 // Environment:
 //   DECK_SOAK_N         messages per QoS per direction (default 10000)
-//   DECK_SOAK_FAULTS    cuts and stalls (default 20)
+//   DECK_SOAK_FAULTS    cuts, stalls and freezes (default 20)
 //   DECK_SOAK_RESTARTS  broker restarts (default 2)
 //   DECK_SOAK_RATE      messages a second the app publishes (default 100; the run lasts 2n/rate)
 //   DECK_SOAK_SEED      the fault generator's seed (default: from the clock; printed)
@@ -56,7 +56,8 @@ function section(r, pass) {
     `- Duration: ${(r.durationMs / 60000).toFixed(1)} min.`,
     `- Page errors: ${r.pageErrors.length}; publish form errors: ${r.appErrors.length}.`,
     `- Memory at the end, after a forced GC: wasm linear memory ${fmtMB(r.memory.wasm)}, JS heap ${fmtMB(r.memory.js)}.`,
-    `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down.`,
+    `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down;`,
+    `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app.`,
     `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${version(h.CHROMIUM, ['--version'])}, ${version('mosquitto', ['-h'])}.`,
     '',
     'QoS 1 duplicates are allowed (at least once); QoS 1 loss, QoS 2 loss and QoS 2 duplication',
@@ -85,7 +86,7 @@ function writeSection(text) {
 const env2 = await h.setup({ persist: true });
 let r;
 try {
-  log(`n=${fmtInt(n)} per QoS per direction, ${faults} cuts and stalls, ${restarts} broker restarts`);
+  log(`n=${fmtInt(n)} per QoS per direction at ${rate} a second, ${faults} faults (cuts, stalls, freezes), ${restarts} broker restarts`);
   r = await runSoak(env2.browser, { n, rate, faults, faultMs: DEFAULTS.faultMs, restarts, seed, log });
 } finally {
   await h.teardown(env2.browser);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #! Runs the full soak (bench/soak.mjs): QoS 1 and 2 both ways across cuts, stalls and broker restarts; prints the counts and rewrites RELIABILITY.md's Soak section.
 #
-#   scripts/soak.sh                          10,000 per QoS per direction, 20 cuts and stalls, 2 restarts
+#   scripts/soak.sh                          10,000 per QoS per direction, 20 cuts, stalls and freezes, 2 restarts
 #   DECK_SOAK_N=500 scripts/soak.sh          a quick run (prints only)
 #
 # Environment: DECK_SOAK_BASE (ports BASE..BASE+2 for the broker, BASE+11 for the fault proxy;

@@ -18,16 +18,20 @@
 //   proxy.coalesce(on)             broker -> app messages are held ...
 //   proxy.release()                ... and sent as one message per link
 //   proxy.held()                   MQTT packets held so far (counted from their fixed headers)
-//   await proxy.nextLink()         resolves when the next link is up both ways
-//   proxy.stats                    links, messages and bytes each way
+//   await proxy.nextLink()         resolves when the next link is up both ways (or rejects in time)
+//   proxy.stats                    links, messages, frames and bytes each way, the broker's resent PUBLISHes
 //   proxy.close()
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 
-/** MQTT packets in `buf`, from each fixed header's remaining length (buf holds whole packets). */
-export function countPackets(buf) {
-  let n = 0;
+/**
+ * The MQTT packets in `buf` (whole packets, as a broker sends them), from each fixed header's
+ * remaining length: how many, and how many are PUBLISH packets sent again (DUP set).
+ */
+export function scanPackets(buf) {
+  let packets = 0;
+  let resent = 0;
   let i = 0;
   while (i < buf.length) {
     let len = 0;
@@ -38,10 +42,11 @@ export function countPackets(buf) {
       mult *= 128;
       if (!(buf[j] & 0x80)) break;
     }
+    if (buf[i] >> 4 === 3 && buf[i] & 0x08) resent++;
     i = j + 1 + len;
-    n++;
+    packets++;
   }
-  return n;
+  return { packets, resent };
 }
 
 /** One direction of one link: an ordered queue that stalls, delays and re-frames. */
@@ -59,6 +64,7 @@ class Pipe {
 
   push(buf) {
     if (this.frozen) return;
+    if (this.down) this.proxy.stats.resent += scanPackets(buf).resent;
     this.queue.push({ buf, at: Date.now() });
     this.pump();
   }
@@ -130,6 +136,8 @@ class FaultProxy extends EventEmitter {
     this.sockets = new Set();
     this.stats = {
       links: 0,
+      // PUBLISH packets the broker sent again with DUP (after a reconnect), from its messages.
+      resent: 0,
       up: { messages: 0, bytes: 0, frames: 0 },
       down: { messages: 0, bytes: 0, frames: 0 },
     };
@@ -223,9 +231,19 @@ class FaultProxy extends EventEmitter {
     this.emit('link', link);
   }
 
-  /** Resolves when the next link is up both ways. */
-  nextLink() {
-    return new Promise((resolve) => this.once('link', resolve));
+  /** Resolves when the next link is up both ways; rejects after `timeout` ms. */
+  nextLink({ timeout = 120_000 } = {}) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('link', onLink);
+        reject(new Error(`no new link through the fault proxy within ${timeout} ms`));
+      }, timeout);
+      const onLink = (link) => {
+        clearTimeout(timer);
+        resolve(link);
+      };
+      this.once('link', onLink);
+    });
   }
 
   cut({ refuse = false } = {}) {
@@ -289,7 +307,7 @@ class FaultProxy extends EventEmitter {
 
   held() {
     let n = 0;
-    for (const l of this.links) for (const b of l.down.held) n += countPackets(b);
+    for (const l of this.links) for (const b of l.down.held) n += scanPackets(b).packets;
     return n;
   }
 

@@ -100,7 +100,7 @@ async function pagePublisher({ run, n, batch, rate }) {
  * with `persist: true`. Returns the counts; asserts nothing.
  *   n         messages per QoS per direction
  *   rate      messages a second the app publishes (both QoS together); the run lasts about 2n/rate
- *   faults    cuts and stalls, spread over the run
+ *   faults    cuts, stalls and freezes, spread over the run
  *   faultMs   the longest stall; cuts refuse connections for up to half as long
  *   restarts  broker restarts, between the faults
  */
