@@ -7,6 +7,7 @@
 //   DECK_SOAK_N         messages per QoS per direction (default 10000)
 //   DECK_SOAK_FAULTS    cuts, stalls and freezes (default 20)
 //   DECK_SOAK_RESTARTS  broker restarts (default 2)
+//   DECK_SOAK_VERSION   the app's MQTT version, 5.0 (default) or 3.1.1 (runs at 3.1.1 never write)
 //   DECK_SOAK_RATE      messages a second the app publishes (default 100; the run lasts 2n/rate)
 //   DECK_SOAK_SEED      the fault generator's seed (default: from the clock; printed)
 //   DECK_SOAK_NO_WRITE=1  print only (runs at other sizes never write)
@@ -23,8 +24,9 @@ const n = Number(env.DECK_SOAK_N || DEFAULTS.n);
 const faults = Number(env.DECK_SOAK_FAULTS || DEFAULTS.faults);
 const restarts = Number(env.DECK_SOAK_RESTARTS || DEFAULTS.restarts);
 const rate = Number(env.DECK_SOAK_RATE || DEFAULTS.rate);
+const version = env.DECK_SOAK_VERSION || '5.0';
 const seed = env.DECK_SOAK_SEED ? Number(env.DECK_SOAK_SEED) : undefined;
-const fullSize = n === DEFAULTS.n && faults === DEFAULTS.faults && restarts === DEFAULTS.restarts && rate === DEFAULTS.rate;
+const fullSize = n === DEFAULTS.n && faults === DEFAULTS.faults && restarts === DEFAULTS.restarts && rate === DEFAULTS.rate && version === '5.0';
 const write = fullSize && env.DECK_SOAK_NO_WRITE !== '1';
 const log = (m) => console.error(`soak: ${m}`);
 
@@ -33,7 +35,7 @@ const fmtInt = (x) => x.toLocaleString('en-US');
 
 function section(r, pass) {
   const row = (what, q, c) => `| ${what} | ${q} | ${fmtInt(r.n)} | ${c.lost} | ${c.duplicated} |`;
-  const version = (cmd, args) => {
+  const firstLine = (cmd, args) => {
     const out = spawnSync(cmd, args, { encoding: 'utf8' });
     return `${out.stdout || ''}${out.stderr || ''}`.split('\n')[0].trim() || 'unknown';
   };
@@ -58,7 +60,7 @@ function section(r, pass) {
     `- Memory at the end, after a forced GC: wasm linear memory ${fmtMB(r.memory.wasm)}, JS heap ${fmtMB(r.memory.js)}.`,
     `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down;`,
     `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app.`,
-    `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${version(h.CHROMIUM, ['--version'])}, ${version('mosquitto', ['-h'])}.`,
+    `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${firstLine(h.CHROMIUM, ['--version'])}, ${firstLine('mosquitto', ['-h'])}.`,
     '',
     'QoS 1 duplicates are allowed (at least once); QoS 1 loss, QoS 2 loss and QoS 2 duplication',
     'must be 0. How it runs: `tests/e2e/soak.mjs`; `scripts/soak.sh` reruns it and rewrites this',
@@ -87,7 +89,7 @@ const env2 = await h.setup({ persist: true });
 let r;
 try {
   log(`n=${fmtInt(n)} per QoS per direction at ${rate} a second, ${faults} faults (cuts, stalls, freezes), ${restarts} broker restarts`);
-  r = await runSoak(env2.browser, { n, rate, faults, faultMs: DEFAULTS.faultMs, restarts, seed, log });
+  r = await runSoak(env2.browser, { n, rate, faults, faultMs: DEFAULTS.faultMs, restarts, version, seed, log });
 } finally {
   await h.teardown(env2.browser);
 }

@@ -103,8 +103,9 @@ async function pagePublisher({ run, n, batch, rate }) {
  *   faults    cuts, stalls and freezes, spread over the run
  *   faultMs   the longest stall; cuts refuse connections for up to half as long
  *   restarts  broker restarts, between the faults
+ *   version   the app's MQTT version, '5.0' (a session expiry of a day) or '3.1.1' (clean session off)
  */
-export async function runSoak(browser, { n, rate, faults, faultMs, restarts, seed = Date.now() % 1e9, log = () => {} }) {
+export async function runSoak(browser, { n, rate, faults, faultMs, restarts, version = '5.0', seed = Date.now() % 1e9, log = () => {} }) {
   const started = Date.now();
   const rnd = random(seed);
   const run = h.uid('soak');
@@ -130,6 +131,7 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, see
     // A Rust panic reaches the console, not pageerror, when it is caught by the glue.
     page.on('console', (m) => m.type() === 'error' && /panicked|RuntimeError|unreachable/.test(m.text()) && pageErrors.push(m.text()));
     await page.goto(h.appUrl({ url: proxy.url, client_id: `${run}-app` }));
+    await page.selectOption('#mqtt-version', version);
     await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
     // Frozen links are found by keep-alive: a short one keeps the run short.
     await page.fill('#keep-alive', String(KEEP_ALIVE_S));
@@ -309,6 +311,7 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, see
     }));
     return {
       seed,
+      version,
       n,
       ...counts,
       durationMs: Date.now() - started,
