@@ -18,6 +18,7 @@
 //   proxy.coalesce(on)             broker -> app messages are held ...
 //   proxy.release()                ... and sent as one message per link
 //   proxy.held()                   MQTT packets held so far (counted from their fixed headers)
+//   proxy.queued()                 messages waiting (stalled or delayed) each way
 //   await proxy.nextLink()         resolves when the next link is up both ways (or rejects in time)
 //   proxy.stats                    links, messages, frames and bytes each way, the broker's resent PUBLISHes
 //   proxy.close()
@@ -303,6 +304,17 @@ class FaultProxy extends EventEmitter {
 
   release() {
     for (const l of this.links) l.down.release();
+  }
+
+  /** Messages waiting in the proxy (stalled or delayed), app -> broker and broker -> app. */
+  queued() {
+    let up = 0;
+    let down = 0;
+    for (const l of this.links) {
+      up += l.up.queue.length;
+      down += l.down.queue.length;
+    }
+    return { up, down };
   }
 
   held() {

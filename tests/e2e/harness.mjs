@@ -78,11 +78,12 @@ export async function startBroker({ logTypes, persist = false } = {}) {
 /**
  * Stops the broker and starts it again from the same directory and config: with `persist`, its
  * sessions and queued messages survive (Mosquitto saves them on SIGTERM). The log starts afresh.
+ * `env` adds scripts/broker.sh settings for this start only (e.g. DECK_BROKER_MAX_INFLIGHT).
  */
-export async function restartBroker() {
+export async function restartBroker({ env = {} } = {}) {
   if (!broker) throw new Error('broker not started');
   await run('bash', [BROKER_SH, 'stop', broker.dir]);
-  await run('bash', [BROKER_SH, 'start', broker.dir, String(BASE)], { env: broker.env });
+  await run('bash', [BROKER_SH, 'start', broker.dir, String(BASE)], { env: { ...broker.env, ...env } });
 }
 
 export async function stopBroker() {

@@ -124,3 +124,35 @@ test('a burst the broker sends as one WebSocket message arrives whole', { timeou
   for (const q of [0, 1, 2]) await waitCount(page, `${root}/in/q${q}`, burst);
   assert.deepEqual(page.errors, []);
 });
+
+test('a broker back with a lower Receive Maximum gets every message that was in flight, once', { timeout: 90_000 }, async (t) => {
+  const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + 14 });
+  t.after(() => proxy.close());
+  const root = h.uid('quota');
+  const page = await h.newPage(env.browser, { timeout: T });
+  t.after(() => page.context().close());
+  await page.goto(h.appUrl({ url: proxy.url, client_id: h.uid('deck-quota-') }));
+  await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+  const n = 30;
+  const sub = h.mosquittoSub(['-c', '-i', `${root}-sub`, '-v', '-q', '2', '-t', `${root}/#`], { count: n, timeout: 60 });
+  t.after(() => sub.kill());
+  await sub.ready;
+
+  // Sent while the link is stalled: in flight and unacknowledged when the broker goes down.
+  proxy.stall();
+  for (let i = 0; i < n; i++) await publishFromForm(page, `${root}/m`, 2, String(i));
+  while (proxy.queued().up < n) await new Promise((r) => setTimeout(r, 50));
+  // It comes back allowing 5 at a time (Mosquitto refuses more with PUBREC 0x97).
+  t.after(() => h.restartBroker());
+  await h.restartBroker({ env: { DECK_BROKER_MAX_INFLIGHT: '5' } });
+  proxy.resume();
+
+  const lines = await sub.done;
+  const seqs = lines.map((l) => Number(l.split(' ')[1])).sort((a, b) => a - b);
+  assert.deepEqual(seqs, Array.from({ length: n }, (_, i) => i));
+  assert.equal(await page.getByText(/quota exceeded/i).count(), 0, 'a publish was refused');
+  // Chromium logs the attempts made while the broker was down; nothing else may go wrong.
+  assert.deepEqual(page.errors.filter((e) => !/WebSocket connection to .* failed/.test(e)), []);
+});
