@@ -44,7 +44,7 @@ function section(r, pass) {
     '',
     `${pass ? 'Passed' : '**Failed**'} on ${new Date().toISOString().slice(0, 10)}: ${fmtInt(r.n)} QoS 1 and ${fmtInt(r.n)} QoS 2`,
     'messages each way between the app (headless Chromium) and Mosquitto with persistence, the app',
-    `with clean start off (MQTT 5, session expiry a day), across ${r.cuts + r.stalls + r.freezes} faults of the link`,
+    `with clean start off (${r.version === '5.0' ? 'MQTT 5, session expiry a day' : `MQTT ${r.version}`}), across ${r.cuts + r.stalls + r.freezes} faults of the link`,
     `(${r.cuts} cuts, ${r.stalls} stalls, ${r.freezes} freezes found by keep-alive; between faults the link`,
     `trickled one byte per WebSocket message or lagged at random) and ${r.restarts} broker restarts (seed ${r.seed}).`,
     '',

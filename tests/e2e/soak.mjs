@@ -162,7 +162,7 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, ver
     });
 
     // The node publisher: its own clean connection, one batch at a time, keeping pace with the
-    // app (which is far slower) so that faults find both directions busy; paused across restarts.
+    // app's paced publishing so that faults find both directions busy; paused across restarts.
     let gate = Promise.resolve();
     let client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.PORTS.mqtt}`, { clientId: `${run}-pub`, reconnectPeriod: 0 });
     let extSent = 0;
