@@ -11,6 +11,7 @@
 //   DECK_SOAK_RATE      messages a second the app publishes (default 100; the run lasts 2n/rate)
 //   DECK_SOAK_SEED      the fault generator's seed (default: from the clock; printed)
 //   DECK_SOAK_NO_WRITE=1  print only (runs at other sizes never write)
+//   DECK_SOAK_TRACE     a file for every MQTT packet through the fault proxy (about 6 MB for a full run)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,7 +90,7 @@ const env2 = await h.setup({ persist: true });
 let r;
 try {
   log(`n=${fmtInt(n)} per QoS per direction at ${rate} a second, ${faults} faults (cuts, stalls, freezes), ${restarts} broker restarts`);
-  r = await runSoak(env2.browser, { n, rate, faults, faultMs: DEFAULTS.faultMs, restarts, version, seed, log });
+  r = await runSoak(env2.browser, { n, rate, faults, faultMs: DEFAULTS.faultMs, restarts, version, trace: env.DECK_SOAK_TRACE, seed, log });
 } finally {
   await h.teardown(env2.browser);
 }

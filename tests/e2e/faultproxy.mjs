@@ -19,6 +19,7 @@
 //   proxy.release()                ... and sent as one message per link
 //   proxy.held()                   MQTT packets held so far (counted from their fixed headers)
 //   proxy.queued()                 messages waiting (stalled or delayed) each way
+//   proxy.trace(write)             one line per MQTT packet passed on, to write(line)
 //   await proxy.nextLink()         resolves when the next link is up both ways (or rejects in time)
 //   proxy.stats                    links, messages, frames and bytes each way, the broker's resent PUBLISHes
 //   proxy.close()
@@ -26,13 +27,8 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 
-/**
- * The MQTT packets in `buf` (whole packets, as a broker sends them), from each fixed header's
- * remaining length: how many, and how many are PUBLISH packets sent again (DUP set).
- */
-export function scanPackets(buf) {
-  let packets = 0;
-  let resent = 0;
+/** The MQTT packets in `buf` (whole packets, as each side sends them): type, flags and body. */
+function* packets(buf) {
   let i = 0;
   while (i < buf.length) {
     let len = 0;
@@ -43,11 +39,23 @@ export function scanPackets(buf) {
       mult *= 128;
       if (!(buf[j] & 0x80)) break;
     }
-    if (buf[i] >> 4 === 3 && buf[i] & 0x08) resent++;
+    yield { type: buf[i] >> 4, flags: buf[i] & 15, body: buf.subarray(j + 1, j + 1 + len) };
     i = j + 1 + len;
-    packets++;
   }
-  return { packets, resent };
+}
+
+/**
+ * The MQTT packets in `buf`, counted from each fixed header's remaining length: how many, and
+ * how many are PUBLISH packets sent again (DUP set).
+ */
+export function scanPackets(buf) {
+  let count = 0;
+  let resent = 0;
+  for (const p of packets(buf)) {
+    count++;
+    if (p.type === 3 && p.flags & 0x08) resent++;
+  }
+  return { packets: count, resent };
 }
 
 /** One direction of one link: an ordered queue that stalls, delays and re-frames. */
@@ -97,6 +105,7 @@ class Pipe {
 
   send(buf) {
     if (this.dest.readyState !== WebSocket.OPEN) return;
+    if (this.proxy.tracer) this.proxy.tracer(this, buf);
     const stats = this.proxy.stats[this.down ? 'down' : 'up'];
     stats.messages += 1;
     stats.bytes += buf.length;
@@ -198,6 +207,7 @@ class FaultProxy extends EventEmitter {
     const link = { client, upstream, up: new Pipe(this, upstream, false), down: new Pipe(this, client, true) };
     this.links.add(link);
     this.stats.links += 1;
+    link.up.link = link.down.link = this.stats.links;
     client.on('error', () => {});
     client.on('message', (d) => link.up.push(d));
     upstream.on('message', (d) => link.down.push(d));
@@ -304,6 +314,30 @@ class FaultProxy extends EventEmitter {
 
   release() {
     for (const l of this.links) l.down.release();
+  }
+
+  /**
+   * Writes one line per MQTT packet passed on (whole packets, as each side sends them) to
+   * `write`: time, direction, link, type and, for the QoS flows, DUP, QoS, packet id and topic.
+   * For finding out after the fact which side sent what; off unless asked for.
+   */
+  trace(write) {
+    const TYPES = ['?', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+    this.tracer = (pipe, buf) => {
+      const head = `${Date.now()} ${pipe.down ? 'down' : 'up'} link${pipe.link}`;
+      for (const p of packets(buf)) {
+        const name = TYPES[p.type];
+        if (p.type === 3) {
+          const qos = (p.flags >> 1) & 3;
+          const topicLen = p.body.readUInt16BE(0);
+          const topic = p.body.subarray(2, 2 + topicLen).toString();
+          const pkid = qos ? p.body.readUInt16BE(2 + topicLen) : 0;
+          write(`${head} PUBLISH qos${qos} dup${(p.flags >> 3) & 1} id${pkid} ${topic}\n`);
+        } else if (p.type >= 4 && p.type <= 7) write(`${head} ${name} id${p.body.readUInt16BE(0)}\n`);
+        else if (p.type === 2) write(`${head} CONNACK session_present=${p.body[0] & 1}\n`);
+        else write(`${head} ${name}\n`);
+      }
+    };
   }
 
   /** Messages waiting in the proxy (stalled or delayed), app -> broker and broker -> app. */

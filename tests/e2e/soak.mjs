@@ -19,6 +19,7 @@
 // Fences end the run: once everything is published and the link is whole, one more QoS 2 message
 // each way; it arrives after anything still queued or in flight before it, so counting after it
 // misses nothing that was coming.
+import fs from 'node:fs';
 import mqtt from 'mqtt';
 import { faultProxy } from './faultproxy.mjs';
 import * as h from './harness.mjs';
@@ -104,13 +105,23 @@ async function pagePublisher({ run, n, batch, rate }) {
  *   faultMs   the longest stall; cuts refuse connections for up to half as long
  *   restarts  broker restarts, between the faults
  *   version   the app's MQTT version, '5.0' (a session expiry of a day) or '3.1.1' (clean session off)
+ *   maxFreezes  at most this many of the faults are freezes (each costs the keep-alive's wait)
+ *   trace     a file for the fault proxy's packet trace (faultproxy.mjs `trace`), or none
  */
-export async function runSoak(browser, { n, rate, faults, faultMs, restarts, version = '5.0', seed = Date.now() % 1e9, log = () => {} }) {
+export async function runSoak(
+  browser,
+  { n, rate, faults, faultMs, restarts, maxFreezes = Infinity, version = '5.0', trace, seed = Date.now() % 1e9, log = () => {} },
+) {
   const started = Date.now();
   const rnd = random(seed);
   const run = h.uid('soak');
   const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + 11 });
   const cleanups = [() => proxy.close()];
+  if (trace) {
+    const out = fs.createWriteStream(trace);
+    proxy.trace((line) => out.write(line));
+    cleanups.push(() => new Promise((r) => out.end(r)));
+  }
   const counts = { cuts: 0, stalls: 0, freezes: 0, restarts: 0 };
   try {
     // mosquitto_sub keeps its session (-c) and reconnects by itself across broker restarts.
@@ -214,7 +225,7 @@ export async function runSoak(browser, { n, rate, faults, faultMs, restarts, ver
           await pause(ms);
           await proxy.restore();
           counts.cuts++;
-        } else if (kind < 0.8) {
+        } else if (kind < 0.8 || counts.freezes >= maxFreezes) {
           const ms = Math.round(200 + rnd() * faultMs);
           log(`stall for ${ms} ms at ${progress}/${total}`);
           proxy.stall();
