@@ -561,3 +561,90 @@ fn a_close_before_connack_for_another_reason_still_retries() {
     ));
     assert!(matches!(pair.session.status(), Status::Reconnecting { .. }));
 }
+
+/// A broker that comes back with a lower Receive Maximum (restarted with a new limit, or another
+/// node of a cluster) gets no more unfinished QoS 1/2 PUBLISHes than it allows (MQTT 5 §4.9):
+/// the rest keep their packet ids and go again, with DUP, as acknowledgements free room.
+/// Mosquitto answers the excess with PUBREC 0x97 (quota exceeded), which would lose them.
+#[test]
+fn a_resumed_session_replays_no_more_than_a_lowered_receive_maximum_and_the_rest_after_acks() {
+    let mut pair = Pair::connected(Options {
+        clean_start: false,
+        ..options(Version::V5)
+    });
+    pair.broker.auto_ack = false;
+    let ids: Vec<u64> = (0..5)
+        .map(|_| pair.publish("q/2", b"m", QoS::ExactlyOnce))
+        .collect();
+    let first = publishes(&pair.broker.take());
+    assert_eq!(first.len(), 5);
+    // The first is past PUBREC: it still counts against the quota until PUBCOMP.
+    pair.deliver(Packet::PubRec {
+        pkid: first[0].pkid,
+        code: 0,
+        reason: None,
+    });
+    pair.broker.take();
+    pair.broker.connack = Some(ConnAck {
+        session_present: true,
+        receive_maximum: Some(2),
+        ..ConnAck::default()
+    });
+    let sent = reconnect(&mut pair);
+    assert_eq!(names(&sent), ["CONNECT", "PUBREL", "PUBLISH"]);
+    let mut resent = publishes(&sent);
+    pair.deliver(Packet::PubRec {
+        pkid: resent[0].pkid,
+        code: 0,
+        reason: None,
+    });
+    assert_eq!(names(&pair.broker.take()), ["PUBREL"]);
+
+    // The broker completes one message at a time; the session never has more than two open.
+    let mut open: Vec<u16> = vec![first[0].pkid, resent[0].pkid];
+    let mut completed = 0;
+    while let Some(&pkid) = open.first() {
+        pair.deliver(Packet::PubComp {
+            pkid,
+            code: 0,
+            reason: None,
+        });
+        open.remove(0);
+        completed += 1;
+        for packet in pair.broker.take() {
+            match packet {
+                Packet::Publish(p) => {
+                    open.push(p.pkid);
+                    resent.push(p.clone());
+                    // PUBREC and its PUBREL: the message stays open until PUBCOMP.
+                    pair.deliver(Packet::PubRec {
+                        pkid: p.pkid,
+                        code: 0,
+                        reason: None,
+                    });
+                }
+                Packet::PubRel { .. } => {}
+                other => panic!("unexpected {other:?}"),
+            }
+            assert!(open.len() <= 2, "{} open: {open:?}", open.len());
+        }
+    }
+    assert_eq!(completed, 5);
+    // Every held message went again once, in order, with its packet id and DUP.
+    assert_eq!(resent.len(), 4);
+    for (again, was) in resent.iter().zip(&first[1..]) {
+        assert_eq!(again.pkid, was.pkid);
+        assert!(again.dup, "DUP not set on {}", again.pkid);
+    }
+    let mut acked: Vec<u64> = pair
+        .events()
+        .iter()
+        .filter_map(|e| match e {
+            Event::PublishAcked { id } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    acked.sort();
+    assert_eq!(acked, ids);
+    assert_eq!(pair.session.unacknowledged(), 0);
+}
