@@ -10,7 +10,10 @@
 //! - `model` — the app model without yew, tested natively:
 //!   - `connection` — the connection core: one session, its message store and topic tree, its
 //!     panel side and its one subscription list; `handle_*` in, `poll_*` out, like the session;
+//!   - `cloud` — credentials signed in the page (AWS SigV4 URLs, Azure IoT Hub SAS tokens),
+//!     which the connection core signs anew for every attempt;
 //!   - what it and the UI hold: connection `settings` with their `advanced` MQTT 5 options,
+//!     saved connections (`profiles`), broker `presets`,
 //!     `reach` (what a page may open, what a socket that never opened means), what was learned
 //!     of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
 //!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,
@@ -26,7 +29,8 @@
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
 //!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, and page
 //!   services (clock, localStorage, query string, frames, phone width).
-//! - `ui`    — Yew components (wasm32 only), glue over the core: they read it through the `Feed`
+//! - `ui`    — Yew components and view functions (wasm32 only), glue over the core: they read
+//!   it through the `Feed`
 //!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over
 //!   `model::app::AppState` keeps the status line, forms, screen and errors.
 //!
