@@ -107,10 +107,7 @@ impl Framer {
         // MQTT 5 lets DISCONNECT stop after its reason code (§3.14.2.2.1); mqttbytes
         // insists on a property length. Mosquitto sends this form, e.g. for 0x8E.
         if kind == 14 && remaining_len == 1 && self.version == Version::V5 {
-            return Ok(Some(Packet::Disconnect {
-                code: frame[header_len],
-                reason: None,
-            }));
+            return v5::short_disconnect(frame[header_len]).map(Some);
         }
         // A 3.1.1 broker answers a 5.0 CONNECT with a 3.1.1 CONNACK (return code 1), which
         // mqttbytes' v5 reader calls malformed. Its two-byte body is unlike any v5 CONNACK

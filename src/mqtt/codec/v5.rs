@@ -104,6 +104,13 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
     })
 }
 
+/// DISCONNECT stopped after its reason code, which mqttbytes refuses to read: held to the
+/// reason codes it knows for the long form, so that both forms agree on what is malformed.
+pub(super) fn short_disconnect(code: u8) -> Result<Packet, ProtocolError> {
+    w::DisconnectReasonCode::try_from(code).map_err(malformed)?;
+    Ok(Packet::Disconnect { code, reason: None })
+}
+
 /// A PUBLISH's properties; `None` when they carry nothing.
 fn props_from_wire(p: w::PublishProperties) -> Option<Box<PublishProps>> {
     PublishProps {
