@@ -260,7 +260,10 @@ mod full {
                     .map(|c| match c {
                         0x00 => v5::UnsubAckReason::Success,
                         0x11 => v5::UnsubAckReason::NoSubscriptionExisted,
+                        0x83 => v5::UnsubAckReason::ImplementationSpecificError,
                         0x87 => v5::UnsubAckReason::NotAuthorized,
+                        0x8F => v5::UnsubAckReason::TopicFilterInvalid,
+                        0x91 => v5::UnsubAckReason::PacketIdentifierInUse,
                         _ => v5::UnsubAckReason::UnspecifiedError,
                     })
                     .collect();
