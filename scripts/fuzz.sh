@@ -45,7 +45,7 @@ for target in "${targets[@]}"; do
     -runs="$runs" -print_final_stats=1 -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - start ))
   # libFuzzer's last status line ("#N DONE cov: .. ft: .. corp: ..") and its final stats.
-  grep -E '^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" || true
+  grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" || true
   echo "$target: ${seconds}s, exit status $status"
   if [ "$status" -ne 0 ]; then
     tail -40 "$log"
