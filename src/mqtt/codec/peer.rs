@@ -217,6 +217,20 @@ mod full {
                 }
                 .write(out)?;
             }
+            Packet::PubComp { pkid, code, reason } => {
+                v5::PubComp {
+                    pkid: *pkid,
+                    reason: match code {
+                        0 => v5::PubCompReason::Success,
+                        _ => v5::PubCompReason::PacketIdentifierNotFound,
+                    },
+                    properties: reason.clone().map(|r| v5::PubCompProperties {
+                        reason_string: Some(r),
+                        user_properties: Vec::new(),
+                    }),
+                }
+                .write(out)?;
+            }
             Packet::ConnAck(a) => {
                 let mut props = v5::ConnAckProperties::new();
                 props.receive_max = a.receive_maximum;

@@ -228,7 +228,9 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         }
         // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
         // of the codec writes those, so the browser build leaves that code out.
-        Packet::PubAck { reason: Some(_), .. } | Packet::PubRec { reason: Some(_), .. } => {
+        Packet::PubAck { reason: Some(_), .. }
+        | Packet::PubRec { reason: Some(_), .. }
+        | Packet::PubComp { reason: Some(_), .. } => {
             peer::encode_v5(packet, out)?;
         }
         Packet::PubAck { pkid, code, .. } => {
