@@ -42,3 +42,32 @@ fn v5_pubcomp_with_a_reason_string_keeps_it_when_written() {
         0x70, 11, 0x00, 0x0A, 0x92, 7, 0x1F, 0x00, 0x04, b'g', b'o', b'n', b'e',
     ]);
 }
+
+#[test]
+fn v5_publish_properties_after_subscription_identifiers_are_read_not_left_in_the_payload() {
+    // mqttbytes counted each identifier one byte too long and stopped reading early: the
+    // payload format indicator after two of them came out as payload, and a message
+    // written with four identifiers read back with three (publish-subscription-ids).
+    #[rustfmt::skip]
+    let bytes = [
+        0x30, 14, 0x00, 0x03, b'a', b'/', b'b',
+        6, 0x0B, 0x01, 0x0B, 0x02, 0x01, 0x01, // identifiers 1 and 2, payload format 1
+        b'h', b'i',
+    ];
+    let mut expected = message(QoS::AtMostOnce, 0);
+    expected.props = PublishProps {
+        payload_format: Some(1),
+        subscription_ids: vec![1, 2],
+        ..PublishProps::default()
+    }
+    .boxed();
+    decodes_to(V5, &bytes, Packet::Publish(expected.clone()));
+    expected.props = PublishProps {
+        subscription_ids: vec![11; 4],
+        ..PublishProps::default()
+    }
+    .boxed();
+    let packet = Packet::Publish(expected);
+    let written = encode(V5, &packet).expect("encodes");
+    assert_eq!(decode(V5, &written), Ok(Some(packet)));
+}
