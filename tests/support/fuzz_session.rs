@@ -210,7 +210,7 @@ impl Fuzz {
                 self.transport = Transport::Open;
                 self.session.handle_transport_open(self.now);
             }
-            0 | 1 | 2 => {
+            0..=2 => {
                 self.transport = Transport::Closed;
                 self.session
                     .handle_transport_closed(self.now, "Connection closed (code 1006)".into());
