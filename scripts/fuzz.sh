@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the framer and the session with cargo-fuzz (libFuzzer).
 #
-#   scripts/fuzz.sh [framer|session|all] [runs]      (default: all, 10000000 runs each)
+#   scripts/fuzz.sh [framer|session|all] [runs] [libFuzzer flags...]
+#
+# Default: both targets, 10000000 runs each; flags such as -max_len=128 go to libFuzzer.
 #
 # Each target starts from the committed corpus (fuzz/corpus/<target>) and every input that
 # once broke it (fuzz/regressions/<target>), copied to a scratch directory so that the
@@ -16,10 +18,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 which="${1:-all}"
 runs="${2:-10000000}"
+shift $(( $# < 2 ? $# : 2 ))
 case "$which" in
   all) targets=(framer session) ;;
   framer | session) targets=("$which") ;;
-  *) echo "usage: $0 [framer|session|all] [runs]" >&2; exit 2 ;;
+  *) echo "usage: $0 [framer|session|all] [runs] [libFuzzer flags...]" >&2; exit 2 ;;
 esac
 
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
@@ -46,7 +49,7 @@ for target in "${targets[@]}"; do
   # v5 UNSUBSCRIBE reader prints every packet id with dbg!, which would flood the log and
   # slow every run. A crash's message shows when its input is replayed (see above).
   (cd fuzz && cargo fuzz run "${build[@]}" "$target" "$scratch" -- \
-    -runs="$runs" -print_final_stats=1 -close_fd_mask=2 -artifact_prefix="artifacts/$target/") >"$log" 2>&1 || status=$?
+    -runs="$runs" -print_final_stats=1 -close_fd_mask=2 -artifact_prefix="artifacts/$target/" "$@") >"$log" 2>&1 || status=$?
   seconds=$(( $(date +%s) - start ))
   # libFuzzer's last status line ("#N DONE cov: .. ft: .. corp: ..") and its final stats.
   grep -E '^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|new_units_added)' "$log" || true
