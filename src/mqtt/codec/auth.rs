@@ -5,6 +5,7 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::reader::Reader;
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::Packet;
 
@@ -137,49 +138,6 @@ fn put_varint(out: &mut BytesMut, mut n: usize) {
             return;
         }
         out.put_u8(byte | 0x80);
-    }
-}
-
-/// A cursor over the body; every read says `None` when the bytes run out.
-struct Reader<'a> {
-    buf: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        if self.buf.len() < n {
-            return None;
-        }
-        let (head, rest) = self.buf.split_at(n);
-        self.buf = rest;
-        Some(head)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn varint(&mut self) -> Option<usize> {
-        let mut n = 0usize;
-        for i in 0..4 {
-            let b = self.byte()?;
-            n |= ((b & 0x7F) as usize) << (7 * i);
-            if b & 0x80 == 0 {
-                return Some(n);
-            }
-        }
-        None
-    }
-
-    fn binary(&mut self) -> Option<&'a [u8]> {
-        let len = self.take(2)?;
-        self.take(u16::from_be_bytes([len[0], len[1]]) as usize)
-    }
-
-    /// UTF-8 without U+0000 (§1.5.4).
-    fn string(&mut self) -> Option<String> {
-        let s = std::str::from_utf8(self.binary()?).ok()?;
-        (!s.contains('\0')).then(|| s.to_string())
     }
 }
 

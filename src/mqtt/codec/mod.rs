@@ -4,14 +4,18 @@
 //! - this file — the `Framer`, `encode`, and what both versions share.
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
+//! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
+//! - `reader`   — the cursor those two hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for both halves.
 
 mod auth;
 mod peer;
+mod reader;
 mod reasons;
 mod v4;
 mod v5;
+mod v5_publish;
 
 use bytes::{Bytes, BytesMut};
 
@@ -107,10 +111,7 @@ impl Framer {
         // MQTT 5 lets DISCONNECT stop after its reason code (§3.14.2.2.1); mqttbytes
         // insists on a property length. Mosquitto sends this form, e.g. for 0x8E.
         if kind == 14 && remaining_len == 1 && self.version == Version::V5 {
-            return Ok(Some(Packet::Disconnect {
-                code: frame[header_len],
-                reason: None,
-            }));
+            return v5::short_disconnect(frame[header_len]).map(Some);
         }
         // A 3.1.1 broker answers a 5.0 CONNECT with a 3.1.1 CONNACK (return code 1), which
         // mqttbytes' v5 reader calls malformed. Its two-byte body is unlike any v5 CONNACK

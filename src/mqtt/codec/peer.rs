@@ -217,6 +217,20 @@ mod full {
                 }
                 .write(out)?;
             }
+            Packet::PubComp { pkid, code, reason } => {
+                v5::PubComp {
+                    pkid: *pkid,
+                    reason: match code {
+                        0 => v5::PubCompReason::Success,
+                        _ => v5::PubCompReason::PacketIdentifierNotFound,
+                    },
+                    properties: reason.clone().map(|r| v5::PubCompProperties {
+                        reason_string: Some(r),
+                        user_properties: Vec::new(),
+                    }),
+                }
+                .write(out)?;
+            }
             Packet::ConnAck(a) => {
                 let mut props = v5::ConnAckProperties::new();
                 props.receive_max = a.receive_maximum;
@@ -260,7 +274,10 @@ mod full {
                     .map(|c| match c {
                         0x00 => v5::UnsubAckReason::Success,
                         0x11 => v5::UnsubAckReason::NoSubscriptionExisted,
+                        0x83 => v5::UnsubAckReason::ImplementationSpecificError,
                         0x87 => v5::UnsubAckReason::NotAuthorized,
+                        0x8F => v5::UnsubAckReason::TopicFilterInvalid,
+                        0x91 => v5::UnsubAckReason::PacketIdentifierInUse,
                         _ => v5::UnsubAckReason::UnspecifiedError,
                     })
                     .collect();

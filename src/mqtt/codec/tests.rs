@@ -444,5 +444,7 @@ fn v5_disconnect_may_stop_after_the_reason_code() {
     decodes_to(V5, &[0xE0, 0x02, 0x8B, 0x00], shutting_down);
 }
 
+// What the fuzz targets found, one test per bug, named for what broke.
+mod fuzz_found;
 // MQTT 5 publish properties and subscription options, byte by byte.
 mod props;

@@ -5,9 +5,9 @@ use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
 use super::reasons::{puback_reason, pubrec_reason};
-use super::{auth, malformed, peer, qos_from_wire, qos_to_wire};
+use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Packet, Publish, PublishProps, SubOptions};
+use crate::mqtt::packet::{ConnAck, Packet, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
@@ -45,18 +45,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 reason_string: p.and_then(|p| p.reason_string),
             })
         }
-        PacketType::Publish => {
-            let p = w::Publish::read(fixed, frame).map_err(malformed)?;
-            Packet::Publish(Publish {
-                topic: p.topic,
-                payload: p.payload,
-                qos: qos_from_wire(p.qos),
-                retain: p.retain,
-                dup: p.dup,
-                pkid: p.pkid,
-                props: p.properties.and_then(props_from_wire),
-            })
-        }
+        PacketType::Publish => super::v5_publish::decode(frame)?,
         PacketType::PubAck => ack!(PubAck),
         PacketType::PubRec => ack!(PubRec),
         PacketType::PubRel => {
@@ -104,24 +93,11 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
     })
 }
 
-/// A PUBLISH's properties; `None` when they carry nothing.
-fn props_from_wire(p: w::PublishProperties) -> Option<Box<PublishProps>> {
-    PublishProps {
-        payload_format: p.payload_format_indicator,
-        message_expiry: p.message_expiry_interval,
-        content_type: p.content_type,
-        response_topic: p.response_topic,
-        correlation_data: p.correlation_data,
-        user_properties: p.user_properties,
-        // Identifiers are at most 268,435,455 (four variable-byte digits): they fit.
-        subscription_ids: p
-            .subscription_identifiers
-            .into_iter()
-            .map(|id| id as u32)
-            .collect(),
-        topic_alias: p.topic_alias,
-    }
-    .boxed()
+/// DISCONNECT stopped after its reason code, which mqttbytes refuses to read: held to the
+/// reason codes it knows for the long form, so that both forms agree on what is malformed.
+pub(super) fn short_disconnect(code: u8) -> Result<Packet, ProtocolError> {
+    w::DisconnectReasonCode::try_from(code).map_err(malformed)?;
+    Ok(Packet::Disconnect { code, reason: None })
 }
 
 /// A will's properties; `None` when it has none, as 3.1.1-era wills do.
@@ -221,7 +197,9 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         }
         // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
         // of the codec writes those, so the browser build leaves that code out.
-        Packet::PubAck { reason: Some(_), .. } | Packet::PubRec { reason: Some(_), .. } => {
+        Packet::PubAck { reason: Some(_), .. }
+        | Packet::PubRec { reason: Some(_), .. }
+        | Packet::PubComp { reason: Some(_), .. } => {
             peer::encode_v5(packet, out)?;
         }
         Packet::PubAck { pkid, code, .. } => {
