@@ -46,7 +46,9 @@ stop_broker() {
   local dir=$1 pid i
   if pid=$(our_pid "$dir"); then
     kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 100; i++)); do
+    # Up to 60 s: a broker with persistence writes its sessions and queued messages on the way
+    # out, and killing it midway would make it forget deliveries (and deliver them again).
+    for ((i = 0; i < 600; i++)); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
