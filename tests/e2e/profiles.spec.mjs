@@ -200,6 +200,8 @@ test('export, clear storage, import: every saved connection is back, without pas
 test('an unreadable saved record is reported and kept aside, not lost', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
   await page.goto(h.appUrl({}));
+  // Once the app runs it stores its (empty) list: write the broken record after that.
+  await saved(page).waitFor();
   await page.evaluate(() => localStorage.setItem('mqtt-deck.profiles', '{"profiles":[{"name":'));
   await page.reload();
   await page.getByRole('alert').filter({ hasText: 'Saved connections could not be read' }).waitFor();
