@@ -13,20 +13,19 @@ use super::live_input::LiveInput;
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
 use crate::ui::feed::Feed;
 
-#[derive(Properties, PartialEq)]
+/// What a card shows. Cards are a plain view function: they keep no state of their own and
+/// repaint with their screen, so a component's machinery would only add bundle size.
 pub struct Props {
     pub feed: Rc<Feed>,
     pub id: AttrValue,
     /// Extra buttons (pin, move, remove) shown under the control.
-    #[prop_or_default]
     pub children: Html,
     pub on_error: Callback<String>,
     /// Asks for a repaint after a command, so the card shows "sending…" at once.
     pub on_sent: Callback<()>,
 }
 
-#[function_component(WidgetCard)]
-pub fn widget_card(p: &Props) -> Html {
+pub fn widget_card(p: Props) -> Html {
     let core = p.feed.core();
     let runtime = core.runtime();
     let Some(w) = runtime.widget(&p.id) else {

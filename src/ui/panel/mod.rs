@@ -21,7 +21,7 @@ use crate::ui::fields::flag;
 use crate::model::connection::{Edited, PanelEdit};
 use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::download;
-use card::WidgetCard;
+use card::{widget_card, Props as CardProps};
 use editor::WidgetEditor;
 use live_input::LiveInput;
 
@@ -196,10 +196,13 @@ fn discovered(
                     </h2>
                     <div class="cards">
                         { for d.widgets.iter().map(|w| html! {
-                            <WidgetCard feed={feed.clone()} id={w.id.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
-                                <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
-                                    onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
-                            </WidgetCard>
+                            { widget_card(CardProps {
+                                feed: feed.clone(), id: w.id.clone().into(), on_error: on_error.clone(), on_sent: on_sent.clone(),
+                                children: html! {
+                                    <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
+                                        onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
+                                },
+                            }) }
                         }) }
                     </div>
                 </section>
@@ -318,7 +321,9 @@ fn user_panel(
                     let wid = w.id.clone();
                     let moved = |to: usize| PanelEdit::MoveWidget { panel: pid.clone(), widget: wid.clone(), to };
                     html! {
-                        <WidgetCard feed={feed.clone()} id={wid.clone()} on_error={on_error.clone()} on_sent={on_sent.clone()}>
+                        { widget_card(CardProps {
+                            feed: feed.clone(), id: wid.clone().into(), on_error: on_error.clone(), on_sent: on_sent.clone(),
+                            children: html! {
                             <div class="row card-tools">
                                 <button type="button" class="small" aria-label={format!("Move {} earlier", w.name)} disabled={i == 0}
                                     onclick={action(moved(i.saturating_sub(1)))}>{ "◀" }</button>
@@ -329,7 +334,8 @@ fn user_panel(
                                 <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
                                     onclick={action(PanelEdit::RemoveWidget { panel: pid.clone(), widget: wid.clone() })}>{ "Remove" }</button>
                             </div>
-                        </WidgetCard>
+                            },
+                        }) }
                     }
                 }) }
             </div>
