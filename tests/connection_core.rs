@@ -12,7 +12,7 @@ use mqtt_deck::model::connection::{Edited, Effect, Origin, PanelEdit};
 use mqtt_deck::model::panel::{CommandBinding, Extractor, StateBinding, WidgetDef, WidgetInput, WidgetKind};
 use mqtt_deck::model::subscriptions::SubState;
 use support::core_pair::CorePair;
-use support::fake_broker::{names, publishes};
+use support::fake_broker::{self, names, publishes};
 
 fn incoming(topic: &str, payload: &'static [u8]) -> Packet {
     Packet::Publish(Publish {
@@ -442,4 +442,87 @@ fn re_authentication_runs_through_the_core_and_keeps_the_connection() {
     assert_eq!(pair.broker.scram.as_ref().unwrap().accepted, 2);
     assert_eq!(pair.core.status(), mqtt::Status::Connected);
     assert!(!pair.effects().iter().any(|e| matches!(e, Effect::Status(_))));
+}
+
+/// The CONNECT packets the broker received since the last call.
+fn connects(pair: &mut CorePair) -> Vec<mqtt_deck::mqtt::packet::Connect> {
+    pair.broker
+        .take()
+        .into_iter()
+        .filter_map(|p| match p {
+            Packet::Connect(c) => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// An Azure IoT Hub token carries its expiry: a reconnect an hour later signs a new one
+/// instead of offering the one that expired, with the hub's user name and the device as client.
+#[test]
+fn a_signed_preset_signs_every_reconnect_anew() {
+    use mqtt_deck::model::cloud::{azure::IotHub, Signer};
+    let hub = IotHub {
+        hub: "myhub".into(),
+        device_id: "kitchen-sensor".into(),
+        device_key: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".into(),
+        token_seconds: 0,
+    };
+    // 2024-03-05T06:07:08Z on both clocks.
+    let mut pair = CorePair::idle(Version::V311, 1_709_618_828_000);
+    pair.core
+        .connect_signed(
+            pair.at(),
+            Signer::AzureIotHub(hub),
+            fake_broker::options(Version::V311),
+        )
+        .unwrap();
+    pair.pump();
+    assert_eq!(pair.core.url(), "wss://myhub.azure-devices.net/$iothub/websocket");
+    let first = connects(&mut pair).remove(0);
+    assert_eq!(first.client_id, "kitchen-sensor");
+    assert_eq!(
+        first.username.as_deref(),
+        Some("myhub.azure-devices.net/kitchen-sensor/?api-version=2021-04-12")
+    );
+    assert!(first.password.as_deref().unwrap().ends_with("&se=1709622428"));
+
+    // The link drops; the reconnect comes an hour later.
+    pair.broker.closed = true;
+    pair.open = false;
+    pair.core
+        .handle_transport_closed(pair.at(), "network went away".into());
+    pair.broker.closed = false;
+    pair.now += 3_600_000;
+    pair.core.handle_timeout(pair.at());
+    pair.pump();
+    let again = connects(&mut pair).remove(0);
+    assert!(
+        again.password.as_deref().unwrap().ends_with("&se=1709626028"),
+        "{:?}",
+        again.password
+    );
+    assert_eq!(pair.core.status(), mqtt_deck::mqtt::Status::Connected);
+}
+
+#[test]
+fn a_preset_with_a_bad_field_says_which_and_does_not_connect() {
+    use mqtt_deck::model::cloud::{azure::IotHub, Signer};
+    let hub = IotHub {
+        hub: "myhub".into(),
+        device_id: "d".into(),
+        device_key: "not base64!".into(),
+        token_seconds: 0,
+    };
+    let mut pair = CorePair::idle(Version::V311, 0);
+    let e = pair
+        .core
+        .connect_signed(
+            pair.at(),
+            Signer::AzureIotHub(hub),
+            fake_broker::options(Version::V311),
+        )
+        .unwrap_err();
+    assert!(e.contains("device key"), "{e}");
+    pair.pump();
+    assert!(connects(&mut pair).is_empty());
 }

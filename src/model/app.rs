@@ -1,8 +1,9 @@
 //! The UI state and its one reducer. What a connection holds (messages, subscriptions, panels)
 //! is not here: it lives in the connection core, whose views refresh once per animation frame.
 
+use super::profiles::Profiles;
 use super::settings::ConnectionSettings;
-use crate::mqtt::Version;
+use crate::mqtt::{QoS, Version};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnStatus {
@@ -125,6 +126,11 @@ pub struct AppState {
     pub publish_error: Option<String>,
     /// Another tab uses this client ID on this broker (see `model::tabs`).
     pub client_id_conflict: Option<String>,
+    /// The saved connections, and the one the form shows (if it came from one).
+    pub profiles: Profiles,
+    pub profile: Option<String>,
+    /// What the last change to the saved connections did, or why it could not.
+    pub profile_message: Option<String>,
 }
 
 impl AppState {
@@ -139,6 +145,9 @@ impl AppState {
             subscribe_error: None,
             publish_error: None,
             client_id_conflict: None,
+            profiles: Profiles::default(),
+            profile: None,
+            profile_message: None,
         }
     }
 }
@@ -168,6 +177,28 @@ pub enum Action {
     ClientIdConflict(String),
     /// A fresh client ID replaces the one in conflict.
     NewClientId(String),
+    /// The form shows a saved connection (its password stays as typed if none was saved).
+    OpenProfile {
+        name: String,
+        now_ms: f64,
+    },
+    /// A new, unsaved connection: the form keeps its values but belongs to no saved one.
+    NewProfile,
+    /// Saves the form under `name` with the user's current subscriptions.
+    SaveProfile {
+        name: String,
+        subscriptions: Vec<(String, QoS)>,
+        now_ms: f64,
+    },
+    DuplicateProfile {
+        name: String,
+        now_ms: f64,
+    },
+    DeleteProfile(String),
+    /// Saved connections read from a file, added to (or replacing by name) the list.
+    ImportProfiles(Profiles),
+    /// Why saved connections could not be imported, said beside them.
+    ProfileMessage(String),
 }
 
 pub fn reduce(state: &AppState, action: Action) -> AppState {
@@ -210,6 +241,56 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::PublishError(e) => s.publish_error = e,
         Action::Notice(text) => s.notice = Some(text),
         Action::DismissNotice => s.notice = None,
+        Action::OpenProfile { name, now_ms } => {
+            if let Some(p) = s.profiles.open(&name, now_ms) {
+                let typed = std::mem::take(&mut s.settings.password);
+                s.settings = p.settings.clone();
+                if s.settings.password.is_empty() {
+                    s.settings.password = typed;
+                }
+                s.profile_message = None;
+                s.profile = Some(name);
+            }
+        }
+        Action::NewProfile => {
+            s.profile = None;
+            s.profile_message = None;
+        }
+        Action::SaveProfile {
+            name,
+            subscriptions,
+            now_ms,
+        } => match s.profiles.save(&name, &s.settings, subscriptions, now_ms) {
+            Ok(()) => {
+                let name = name.trim().to_owned();
+                s.profile_message = Some(format!("Saved \"{name}\""));
+                s.profile = Some(name);
+            }
+            Err(e) => s.profile_message = Some(e),
+        },
+        Action::DuplicateProfile { name, now_ms } => match s.profiles.duplicate(&name, now_ms) {
+            Ok(copy) => {
+                s.profile_message = Some(format!("Saved a copy as \"{copy}\""));
+                s.profile = Some(copy);
+            }
+            Err(e) => s.profile_message = Some(e),
+        },
+        Action::DeleteProfile(name) => {
+            if s.profiles.remove(&name) {
+                s.profile_message = Some(format!("Deleted \"{name}\""));
+                if s.profile.as_deref() == Some(&name) {
+                    s.profile = None;
+                }
+            }
+        }
+        Action::ProfileMessage(m) => s.profile_message = Some(m),
+        Action::ImportProfiles(profiles) => {
+            let n = s.profiles.merge(profiles);
+            s.profile_message = Some(format!(
+                "Imported {n} saved connection{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
     }
     s
 }
@@ -302,5 +383,84 @@ mod tests {
             },
         );
         assert_eq!(s.status.text(), "Connected");
+    }
+
+    #[test]
+    fn saved_connections_open_save_duplicate_and_delete_through_the_reducer() {
+        let s = AppState::new(ConnectionSettings::default(), None);
+        let mut home = ConnectionSettings {
+            url: "ws://home:9001".into(),
+            ..ConnectionSettings::default()
+        };
+        home.password = "typed".into();
+        let s = reduce(&s, Action::EditSettings(home));
+        let subs = vec![("home/#".to_string(), QoS::AtLeastOnce)];
+        let s = reduce(
+            &s,
+            Action::SaveProfile {
+                name: " Home ".into(),
+                subscriptions: subs.clone(),
+                now_ms: 1.0,
+            },
+        );
+        assert_eq!(s.profile.as_deref(), Some("Home"));
+        assert_eq!(s.profile_message.as_deref(), Some("Saved \"Home\""));
+        assert_eq!(s.profiles.get("Home").unwrap().subscriptions, subs);
+        // The password typed for this session is not saved, but opening keeps what was typed.
+        assert_eq!(s.profiles.get("Home").unwrap().settings.password, "");
+        let s = reduce(&s, Action::NewProfile);
+        assert_eq!(s.profile, None);
+        let s = reduce(
+            &s,
+            Action::EditSettings(ConnectionSettings {
+                url: "ws://lab:1".into(),
+                password: "typed".into(),
+                ..ConnectionSettings::default()
+            }),
+        );
+        let s = reduce(
+            &s,
+            Action::OpenProfile {
+                name: "Home".into(),
+                now_ms: 2.0,
+            },
+        );
+        assert_eq!(s.settings.url, "ws://home:9001");
+        assert_eq!(s.settings.password, "typed");
+        let s = reduce(
+            &s,
+            Action::DuplicateProfile {
+                name: "Home".into(),
+                now_ms: 3.0,
+            },
+        );
+        assert_eq!(s.profile.as_deref(), Some("Home (copy)"));
+        let s = reduce(&s, Action::DeleteProfile("Home (copy)".into()));
+        assert_eq!(s.profile, None);
+        assert_eq!(s.profiles.list().len(), 1);
+        let s = reduce(
+            &s,
+            Action::SaveProfile {
+                name: "".into(),
+                subscriptions: vec![],
+                now_ms: 4.0,
+            },
+        );
+        assert!(s.profile_message.unwrap().contains("name"));
+        // An unknown name changes nothing.
+        let before = reduce(
+            &AppState::new(ConnectionSettings::default(), None),
+            Action::NewProfile,
+        );
+        assert_eq!(
+            reduce(
+                &before,
+                Action::OpenProfile {
+                    name: "Nowhere".into(),
+                    now_ms: 5.0
+                }
+            ),
+            before
+        );
     }
 }

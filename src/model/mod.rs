@@ -2,6 +2,8 @@
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
+//! - `presets`  — broker presets: URL, version and help for the brokers people use.
+//! - `profiles` — saved connections: named settings and subscriptions, the last used first.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
@@ -22,6 +24,8 @@
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `cloud/`   — credentials signed in the browser: AWS IoT Core's SigV4 URL, Azure IoT Hub's
+//!   SAS token.
 //! - `connection/` — the sans-IO connection core: one session, its store and tree, its panel
 //!   side and its one subscription list; user actions and transport events in, effects out.
 //! - `panel`    — the device control panel: widgets, their live state, discovery, user panels.
@@ -29,6 +33,7 @@
 pub mod advanced;
 pub mod app;
 pub mod brokers;
+pub mod cloud;
 pub mod connection;
 pub mod diff;
 pub mod export;
@@ -40,6 +45,8 @@ pub mod messages;
 pub mod number;
 pub mod panel;
 pub mod payload;
+pub mod presets;
+pub mod profiles;
 pub mod props;
 pub mod rate;
 pub mod requests;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::advanced::Advanced;
+use crate::model::cloud::Signer;
 use crate::model::json::{Json, Num, Object};
 use crate::mqtt::auth::ScramMechanism;
 use crate::mqtt::session::Auth;
@@ -27,6 +28,10 @@ pub struct ConnectionSettings {
     /// The MQTT 5 options under "Advanced".
     #[serde(skip)]
     pub advanced: Advanced,
+    /// A cloud preset that signs the URL or password for each attempt (`model::cloud`);
+    /// `None`: the URL and credentials as typed.
+    #[serde(skip)]
+    pub signer: Option<Signer>,
 }
 
 impl Default for ConnectionSettings {
@@ -42,6 +47,7 @@ impl Default for ConnectionSettings {
             remember_password: false,
             auth: None,
             advanced: Advanced::default(),
+            signer: None,
         }
     }
 }
@@ -52,12 +58,18 @@ impl ConnectionSettings {
         let mut s = self.clone();
         if !s.remember_password {
             s.password.clear();
+            s.signer = s.signer.as_ref().map(Signer::without_secrets);
         }
         s
     }
 
     /// What [`ConnectionSettings::for_saving`] keeps, as the JSON record storage holds.
     pub fn to_saved(&self) -> String {
+        self.to_json().to_json_string()
+    }
+
+    /// [`ConnectionSettings::to_saved`] as a value, for records that hold settings (profiles).
+    pub fn to_json(&self) -> Json {
         let s = self.for_saving();
         let mut o = Object::new();
         for (key, value) in [
@@ -78,7 +90,10 @@ impl ConnectionSettings {
         if let Some(a) = s.advanced.to_json() {
             o.push("advanced", a);
         }
-        Json::Object(o).to_json_string()
+        if let Some(signer) = &s.signer {
+            o.push("signer", signer.to_json());
+        }
+        Json::Object(o)
     }
 
     /// Reads saved settings; a broken record yields the defaults and a message saying so.
@@ -104,7 +119,10 @@ impl ConnectionSettings {
     /// Checks the settings and turns them into session options. With SCRAM the nonce is
     /// left empty: the glue, which owns randomness, fills it in.
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
-        validate_url(&self.url)?;
+        // A signer makes the URL at connect time.
+        if self.signer.is_none() {
+            validate_url(&self.url)?;
+        }
         let client_id = self.client_id.trim();
         let mut options = Options {
             version: self.version,
@@ -140,6 +158,17 @@ fn version_name(v: Version) -> &'static str {
 
 fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
     let value = Json::parse(json.as_bytes()).map_err(|e| e.to_string())?;
+    ConnectionSettings::from_json(&value)
+}
+
+impl ConnectionSettings {
+    /// Reads what [`ConnectionSettings::to_json`] wrote; the error names the field.
+    pub fn from_json(value: &Json) -> Result<ConnectionSettings, String> {
+        read_object(value)
+    }
+}
+
+fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
     let Json::Object(o) = value else {
         return Err("the record is not a JSON object".into());
     };
@@ -169,6 +198,8 @@ fn read_saved(json: &str) -> Result<ConnectionSettings, String> {
             "clean_start" => s.clean_start = flag()?,
             "remember_password" => s.remember_password = flag()?,
             "advanced" => s.advanced = Advanced::from_json(v)?,
+            "signer" if v.is_null() => s.signer = None,
+            "signer" => s.signer = Some(Signer::from_json(v)?),
             "auth" if v.is_null() => s.auth = None,
             "auth" => {
                 let named = v.as_str().and_then(ScramMechanism::from_name);
@@ -197,10 +228,12 @@ pub fn validate_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// What a link's query string asks for: `url`, `client_id`, `username`, `version`,
+/// What a link's query string asks for: `profile`, `url`, `client_id`, `username`, `version`,
 /// `sub` (repeatable), `sub_qos` and `connect=1`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Prefill {
+    /// A saved connection to open (`profile=NAME`); the other values apply over it.
+    pub profile: Option<String>,
     pub url: Option<String>,
     pub client_id: Option<String>,
     pub username: Option<String>,
@@ -216,6 +249,7 @@ impl Prefill {
         let mut p = Prefill::default();
         for (key, value) in pairs {
             match key.as_str() {
+                "profile" if !value.trim().is_empty() => p.profile = Some(value.trim().to_string()),
                 "url" => p.url = Some(value),
                 "client_id" => p.client_id = Some(value),
                 "username" => p.username = Some(value),
@@ -375,6 +409,7 @@ mod tests {
                 remember_password: true,
                 auth: Some(ScramMechanism::Sha512),
                 advanced: Advanced::default(),
+                signer: None,
             },
         ];
         for s in samples {

@@ -14,22 +14,29 @@ use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::other_tabs::{ConflictNotice, OtherTabs};
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
+use super::saved::SavedConnections;
 use super::status::StatusBar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::connection::{Connection, Effect, Outgoing, StatusChange, PANELS_KEY};
+use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
+use crate::model::cloud::Signer;
+use crate::model::json::Json;
 use crate::model::payload::parse_hex;
+use crate::model::profiles::Profiles;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{load, query_pairs, random_bytes, random_seed, save};
+use crate::web::page::{download, load, query_pairs, random_bytes, random_seed, save, wall_ms};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
+/// The saved connections (see `model::profiles`), and where an unreadable record is kept.
+const PROFILES_KEY: &str = "mqtt-deck.profiles";
+const PROFILES_BROKEN_KEY: &str = "mqtt-deck.profiles.unreadable";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
 const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 
@@ -76,16 +83,53 @@ impl Reducible for UiState {
     }
 }
 
+/// The saved connections; a browser from before profiles gets its one saved connection as
+/// the first, and an unreadable record is kept aside under its own key before anything is
+/// written over it.
+fn load_profiles() -> (Profiles, Option<String>) {
+    match load(PROFILES_KEY) {
+        Some(text) => {
+            let (profiles, problem) = Profiles::from_saved(&text);
+            if problem.is_some() {
+                let _ = save(PROFILES_BROKEN_KEY, &text);
+            }
+            (profiles, problem)
+        }
+        None => match load(SETTINGS_KEY) {
+            Some(record) => (Profiles::migrated(&record, wall_ms()), None),
+            None => (Profiles::default(), None),
+        },
+    }
+}
+
 fn initial_state(prefill: &Prefill) -> UiState {
     let (saved, notice) = match load(SETTINGS_KEY) {
         Some(json) => ConnectionSettings::from_saved(&json),
         None => (ConnectionSettings::default(), None),
     };
-    let mut settings = prefill.apply(saved);
+    let (profiles, profiles_notice) = load_profiles();
+    let mut state = AppState::new(saved, notice.or(profiles_notice));
+    state.profiles = profiles;
+    if let Some(name) = &prefill.profile {
+        let before = state.profile.clone();
+        state = reduce(
+            &state,
+            Action::OpenProfile {
+                name: name.clone(),
+                now_ms: wall_ms(),
+            },
+        );
+        if state.profile == before {
+            state.notice = Some(format!(
+                "The link names a saved connection \"{name}\" that this browser does not have."
+            ));
+        }
+    }
+    let mut settings = prefill.apply(state.settings.clone());
     if settings.client_id.is_empty() {
         settings.client_id = fresh_client_id(random_seed());
     }
-    let mut state = AppState::new(settings, notice);
+    state.settings = settings;
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
@@ -153,6 +197,7 @@ pub fn app() -> Html {
     let driver: Rc<Driver<Connection>> = {
         let (dispatch, feed) = (state.dispatcher(), feed.clone());
         let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
+        let opened_subscriptions = profile_subscriptions(&state.0);
         use_memo((), move |_| {
             let core = Connection::new(load(PANELS_KEY).as_deref());
             let tabs = Rc::new(OtherTabs::default());
@@ -163,14 +208,12 @@ pub fn app() -> Html {
                 if let Ok(opts) = options_for(&settings, random_seed()) {
                     save_settings(&settings);
                     // Errors here would also stop a click on Connect; the status shows them.
-                    let _ = driver.run(|c, now| c.connect(now, &settings.url, opts));
-                    for filter in prefill
-                        .subscriptions
-                        .iter()
-                        .filter(|f| validate_filter(f).is_ok())
-                    {
-                        let _ =
-                            driver.run(|c, now| c.subscribe(now, filter, SubOptions::qos(prefill.sub_qos)));
+                    let _ = driver.run(|c, now| start(c, now, &settings, opts));
+                    let link = prefill.subscriptions.iter().map(|f| (f.clone(), prefill.sub_qos));
+                    for (filter, qos) in link.chain(opened_subscriptions) {
+                        if validate_filter(&filter).is_ok() {
+                            let _ = driver.run(|c, now| c.subscribe(now, &filter, SubOptions::qos(qos)));
+                        }
                     }
                 }
             }
@@ -185,8 +228,15 @@ pub fn app() -> Html {
     };
     let on_connect = {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
-        Callback::from(move |_: ()| connect(&state.0.settings, &driver, &dispatch))
+        Callback::from(move |_: ()| {
+            connect(&state.0.settings, &driver, &dispatch);
+            // A saved connection brings its subscriptions.
+            for (filter, qos) in profile_subscriptions(&state.0) {
+                subscribe(&driver, &dispatch, filter, SubOptions::qos(qos));
+            }
+        })
     };
+    let saved = saved_connections(&state, &driver);
     let on_disconnect = {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.run(|c, now| c.disconnect(now)))
@@ -279,6 +329,19 @@ pub fn app() -> Html {
         })
     };
 
+    // The saved connections are stored whenever they change (a broken record was kept aside
+    // at start, so writing over it loses nothing).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.0.profiles.clone(), move |profiles| {
+            if let Err(e) = save(PROFILES_KEY, &profiles.to_saved()) {
+                dispatch.dispatch(Action::ProfileMessage(format!(
+                    "Saved connections were not stored: {e}"
+                )));
+            }
+        });
+    }
+
     // A fallback to 3.1.1 is remembered for that broker, so that the next connection to
     // it starts with 3.1.1 (the status keeps saying so).
     {
@@ -328,6 +391,7 @@ pub fn app() -> Html {
             <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>
                 <div class="column">
                     <div class={side(View::Connection)}>
+                        { saved }
                         <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
                             error={s.connect_error.clone().map(AttrValue::from)}
                             {on_change} {on_connect} {on_disconnect} {on_disconnect_with_will} {on_reauthenticate} />
@@ -356,12 +420,131 @@ fn connect(
     };
     save_settings(settings);
     dispatch.dispatch(Action::Connecting);
-    if let Err(e) = driver.run(|c, now| c.connect(now, &settings.url, opts)) {
+    if let Err(e) = driver.run(|c, now| start(c, now, settings, opts)) {
         dispatch.dispatch(Action::Disconnected {
             reason: None,
             reconnect_at_ms: None,
         });
-        dispatch.dispatch(Action::ConnectError(Some(e.to_string())));
+        return dispatch.dispatch(Action::ConnectError(Some(e)));
+    }
+    // A device on Azure IoT Hub receives cloud-to-device messages on its own filter.
+    if let Some(Signer::AzureIotHub(hub)) = &settings.signer {
+        if let Ok(filter) = hub.cloud_to_device_filter() {
+            subscribe(driver, dispatch, filter, SubOptions::qos(crate::mqtt::QoS::AtLeastOnce));
+        }
+    }
+}
+
+/// The subscriptions of the saved connection the form shows.
+fn profile_subscriptions(s: &AppState) -> Vec<(String, crate::mqtt::QoS)> {
+    s.profile
+        .as_deref()
+        .and_then(|name| s.profiles.get(name))
+        .map(|p| p.subscriptions.clone())
+        .unwrap_or_default()
+}
+
+/// The saved-connections section, wired: every change to the list is stored at once.
+fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Connection>>) -> Html {
+    let s = &state.0;
+    let dispatch = state.dispatcher();
+    let on_open = {
+        let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
+        Callback::from(move |name: Option<String>| {
+            if !active {
+                // Another connection's subscriptions are not this one's: it brings its own
+                // when it connects.
+                let filters: Vec<String> = driver
+                    .core()
+                    .user_subscriptions()
+                    .iter()
+                    .map(|e| e.filter.clone())
+                    .collect();
+                for filter in filters {
+                    let _ = driver.run(|c, now| c.unsubscribe(now, &filter));
+                }
+            }
+            match name {
+                Some(name) => dispatch.dispatch(Action::OpenProfile {
+                    name,
+                    now_ms: wall_ms(),
+                }),
+                None => dispatch.dispatch(Action::NewProfile),
+            }
+        })
+    };
+    let on_save = {
+        let (dispatch, driver) = (dispatch.clone(), driver.clone());
+        Callback::from(move |name: String| {
+            let subscriptions = driver
+                .core()
+                .user_subscriptions()
+                .iter()
+                .map(|e| (e.filter.clone(), e.qos))
+                .collect();
+            dispatch.dispatch(Action::SaveProfile {
+                name,
+                subscriptions,
+                now_ms: wall_ms(),
+            })
+        })
+    };
+    let on_duplicate = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |name: String| {
+            dispatch.dispatch(Action::DuplicateProfile {
+                name,
+                now_ms: wall_ms(),
+            })
+        })
+    };
+    let on_delete = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |name: String| dispatch.dispatch(Action::DeleteProfile(name)))
+    };
+    let on_export = {
+        let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
+        Callback::from(move |_: ()| {
+            let text = profiles.for_export().to_saved();
+            if let Err(e) = download("mqtt-deck-connections.json", "application/json", &text) {
+                dispatch.dispatch(Action::ProfileMessage(e));
+            }
+        })
+    };
+    let on_import = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |file: web_sys::File| {
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                let read = text
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .ok_or_else(|| "the file could not be read".to_string())
+                    .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
+                    .and_then(|v| Profiles::from_json(&v));
+                dispatch.dispatch(match read {
+                    Ok(profiles) => Action::ImportProfiles(profiles),
+                    Err(e) => {
+                        Action::ProfileMessage(format!("{name} was not imported, nothing changed: {e}"))
+                    }
+                });
+            });
+        })
+    };
+    html! {
+        <SavedConnections profiles={s.profiles.clone()} current={s.profile.clone().map(AttrValue::from)}
+            message={s.profile_message.clone().map(AttrValue::from)}
+            {on_open} {on_save} {on_duplicate} {on_delete} {on_export} {on_import} />
+    }
+}
+
+/// Connects the core: with the URL typed, or with credentials a cloud preset signs.
+fn start(c: &mut Connection, now: Now, settings: &ConnectionSettings, opts: crate::mqtt::Options) -> Result<(), String> {
+    match &settings.signer {
+        Some(signer) => c.connect_signed(now, signer.clone(), opts),
+        None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),
     }
 }
 

@@ -8,6 +8,7 @@
 //!
 //! - `app`           — the page: wires the driver, the reducer and the feed together.
 //! - `feed`          — the views' handle to the core and their per-frame refresh.
+//! - `saved`         — saved connections: open, save, duplicate, delete, export and import.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
 //! - `other_tabs`    — other tabs with the same client ID: who yields, and the notice both show.
@@ -29,6 +30,7 @@ mod monitor;
 mod other_tabs;
 mod panel;
 mod publish;
+mod saved;
 mod status;
 mod subscriptions;
 mod theme;

@@ -50,6 +50,17 @@ impl CorePair {
         pair
     }
 
+    /// A core not yet connected, before a fake broker for `version`, at `now`.
+    pub fn idle(version: Version, now: u64) -> CorePair {
+        CorePair {
+            core: Connection::new(None),
+            broker: FakeBroker::new(version),
+            now,
+            open: false,
+            effects: Vec::new(),
+        }
+    }
+
     pub fn at(&self) -> Now {
         Now::at(self.now)
     }

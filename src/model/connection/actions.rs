@@ -4,6 +4,7 @@
 use bytes::Bytes;
 
 use super::{Connection, CoreError, Edited, Effect, Now, Origin, Outgoing, PanelEdit};
+use crate::model::cloud::Signer;
 use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::panel::WidgetInput;
 use crate::mqtt::topic::matches;
@@ -11,6 +12,29 @@ use crate::mqtt::{Error, Options, QoS, SubOptions, UsageError};
 
 impl Connection {
     pub fn connect(&mut self, now: Now, url: &str, opts: Options) -> Result<(), UsageError> {
+        self.signer = None;
+        self.start(now, url, opts)
+    }
+
+    /// Connects with credentials that `signer` makes now, and makes anew before every
+    /// reconnect (a signed URL or token carries its time and expires). The error names the
+    /// field to fix.
+    pub fn connect_signed(&mut self, now: Now, signer: Signer, mut opts: Options) -> Result<(), String> {
+        let signed = signer.sign(now.wall).map_err(|e| e.to_string())?;
+        if let Some(id) = signed.client_id {
+            opts.client_id = id;
+        }
+        if signed.username.is_some() {
+            opts.username = signed.username;
+        }
+        if signed.password.is_some() {
+            opts.password = signed.password;
+        }
+        self.signer = Some(signer);
+        self.start(now, &signed.url, opts).map_err(|e| e.to_string())
+    }
+
+    fn start(&mut self, now: Now, url: &str, opts: Options) -> Result<(), UsageError> {
         self.url = url.to_string();
         let result = self.session.connect(now.mono, opts);
         self.drain(now);

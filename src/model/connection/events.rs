@@ -52,9 +52,19 @@ impl Connection {
 
     fn on_event(&mut self, now: Now, event: Event) {
         match event {
-            Event::OpenTransport => self.transport.push_back(Transport::Open {
-                url: self.url.clone(),
-            }),
+            Event::OpenTransport => {
+                // Signed credentials are made for this attempt: a reconnect an hour later
+                // must not offer a token that expired meanwhile.
+                if let Some(signed) = self.signer.as_ref().and_then(|s| s.sign(now.wall).ok()) {
+                    self.url = signed.url;
+                    if signed.password.is_some() {
+                        self.session.set_password(signed.password);
+                    }
+                }
+                self.transport.push_back(Transport::Open {
+                    url: self.url.clone(),
+                })
+            }
             Event::CloseTransport => self.transport.push_back(Transport::Close),
             Event::Message(p) => {
                 let routed = self.panel.route(&p.topic, &p.payload, now.wall);

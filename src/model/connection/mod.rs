@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 
 use bytes::Bytes;
 
+use crate::model::cloud::Signer;
 use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
 use crate::model::panel::{Discovery, Panels, Runtime};
 use crate::model::subscriptions::SubEntry;
@@ -47,6 +48,8 @@ pub struct Outgoing {
 pub struct Connection {
     session: Session,
     url: String,
+    /// Signs the URL or password anew for each attempt (cloud presets); `None` for the rest.
+    signer: Option<Signer>,
     store: MessageStore,
     panel: PanelSide,
     subs: Registry,
@@ -69,6 +72,7 @@ impl Connection {
         Connection {
             session: Session::new(Options::default()),
             url: String::new(),
+            signer: None,
             store: MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP),
             panel,
             subs: Registry::default(),

@@ -64,6 +64,27 @@ impl ScramMechanism {
     }
 }
 
+/// HMAC-SHA256(key, data): the MAC that AWS Signature Version 4 and Azure SAS tokens sign with.
+pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
+    Keyed::<sha2::Sha256>::new(key, 64).mac(&[data]).into()
+}
+
+/// SHA-256(data), as lowercase hex: how AWS Signature Version 4 writes hashes.
+pub fn sha256_hex(data: &[u8]) -> String {
+    hex(&sha2::Sha256::digest(data))
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    out
+}
+
 /// HMAC (RFC 2104) with the key already absorbed: the hash states after the inner and the
 /// outer padded key, which every MAC with that key starts from.
 struct Keyed<D> {

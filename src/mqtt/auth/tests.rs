@@ -216,10 +216,6 @@ fn base64_round_trips_and_refuses_what_is_not_base64() {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// RFC 2202 / RFC 4231 test cases 2 and 6 (a key longer than the block is hashed first), and
 /// PBKDF2-HMAC-SHA-512 as Python's hashlib computes it: the hand-written HMAC and Hi.
 #[test]

@@ -203,6 +203,12 @@ impl Session {
         Ok(())
     }
 
+    /// The password the next CONNECT carries: credentials that expire (a signed token) are
+    /// made anew for each attempt, between `Event::OpenTransport` and the transport opening.
+    pub fn set_password(&mut self, password: Option<String>) {
+        self.opts.password = password;
+    }
+
     /// Says goodbye to the broker and stays disconnected until `connect`.
     pub fn disconnect(&mut self, now: Millis) {
         self.close_by_user(now, 0x00);

@@ -1,0 +1,208 @@
+// Saved connections as a user keeps them: two brokers saved with their subscriptions, found
+// again after the browser restarts, opened by a profile= link, exported, wiped, imported.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import * as h from './harness.mjs';
+import { CHROMIUM_FLAGS } from './chromium.mjs';
+
+const T = 15_000;
+const TEST_TIMEOUT = 90_000;
+
+before(async () => {
+  await h.startBroker();
+  await h.serveDist();
+});
+
+after(async () => {
+  await h.stopServing();
+  await h.stopBroker();
+});
+
+/** A browser whose storage lives in `dir`, so a second launch is the same browser restarted. */
+async function launchPersistent(dir) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: h.CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(T);
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  return { context, page };
+}
+
+const saved = (page) => page.getByLabel('Saved connection', { exact: true });
+const savedStatus = (page) => page.getByRole('region', { name: 'Saved connections' }).getByRole('status');
+
+async function savedNames(page) {
+  return saved(page).locator('option').allTextContents();
+}
+
+async function subscribe(page, filter) {
+  await page.getByLabel('Topic filter', { exact: true }).fill(filter);
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page
+    .getByRole('list', { name: 'Subscriptions', exact: true })
+    .getByRole('listitem')
+    .filter({ hasText: filter })
+    .filter({ hasText: /granted QoS/ })
+    .first()
+    .waitFor();
+}
+
+async function saveAs(page, name) {
+  await page.getByLabel('Connection name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Save connection', exact: true }).click();
+  await savedStatus(page).filter({ hasText: `Saved "${name}"` }).waitFor();
+}
+
+async function waitConnected(page) {
+  await page.getByRole('status').filter({ hasText: /\bConnected\b/ }).first().waitFor();
+}
+
+/** Publishes with mosquitto_pub and waits for the app's message list to show the payload. */
+async function receives(page, topic, payload) {
+  await h.mosquittoPub(['-t', topic, '-m', payload, '-q', '1']);
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+  await page.getByRole('list', { name: 'Messages', exact: true }).getByText(payload).first().waitFor();
+}
+
+test('two saved brokers survive a browser restart and bring their subscriptions', { timeout: TEST_TIMEOUT }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-profiles-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const home = h.uid('home/');
+  const lab = h.uid('lab/');
+
+  let { context, page } = await launchPersistent(dir);
+  await page.goto(h.appUrl({}));
+  // A new user has nothing saved yet.
+  assert.deepEqual(await savedNames(page), ['New connection']);
+
+  // "Home": the anonymous listener with a subscription, saved while connected.
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitConnected(page);
+  await subscribe(page, `${home}/#`);
+  await saveAs(page, 'Home');
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+
+  // "Lab": the password listener; its password is not remembered.
+  await saved(page).selectOption({ label: 'New connection' });
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_AUTH_URL);
+  await page.getByLabel('Username', { exact: true }).fill('deck');
+  await page.getByLabel('Password', { exact: true }).fill('secret');
+  // A new connection starts without Home's subscriptions.
+  assert.equal(await page.getByRole('list', { name: 'Subscriptions', exact: true }).getByRole('listitem').count(), 0);
+  await saveAs(page, 'Lab');
+  assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+  const stored = await page.evaluate(() => localStorage.getItem('mqtt-deck.profiles'));
+  assert.ok(!stored.includes('secret'), `a password not asked to be remembered was stored: ${stored}`);
+  await context.close();
+
+  // The browser restarts: both are there, last saved first.
+  ({ context, page } = await launchPersistent(dir));
+  t.after(() => context.close());
+  await page.goto(h.appUrl({}).replace(/\?.*$/, ''));
+  assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+
+  // Opening "Home" fills the form; connecting subscribes its filter again.
+  await saved(page).selectOption({ label: 'Home' });
+  assert.equal(await page.getByLabel('Broker URL', { exact: true }).inputValue(), h.WS_URL);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitConnected(page);
+  await page
+    .getByRole('list', { name: 'Subscriptions', exact: true })
+    .getByRole('listitem')
+    .filter({ hasText: `${home}/#` })
+    .filter({ hasText: /granted QoS/ })
+    .first()
+    .waitFor();
+  await receives(page, `${home}/lamp`, 'home-after-restart');
+  await page.getByRole('tab', { name: 'Connection', exact: true }).click().catch(() => {});
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+
+  // "Lab" opens with its user; typing the password connects to the password listener.
+  await saved(page).selectOption({ label: 'Lab' });
+  assert.equal(await page.getByLabel('Username', { exact: true }).inputValue(), 'deck');
+  await page.getByLabel('Password', { exact: true }).fill('secret');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitConnected(page);
+  assert.deepEqual(page.errors, []);
+});
+
+test('a profile= link opens that saved connection and connects', { timeout: TEST_TIMEOUT }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-profiles-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const { context, page } = await launchPersistent(dir);
+  t.after(() => context.close());
+  const topic = h.uid('linked/');
+  await page.goto(h.appUrl({}));
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitConnected(page);
+  await subscribe(page, `${topic}/#`);
+  await saveAs(page, 'Porch broker');
+
+  const base = h.appUrl({}).replace(/\?.*$/, '');
+  await page.goto(`${base}?profile=${encodeURIComponent('Porch broker')}&connect=1`);
+  await waitConnected(page);
+  assert.equal(await saved(page).inputValue(), 'Porch broker');
+  await receives(page, `${topic}/state`, 'porch-on');
+
+  // A name this browser does not have says so instead of silently connecting elsewhere.
+  await page.goto(`${base}?profile=Nowhere`);
+  await page.getByRole('alert').filter({ hasText: 'saved connection "Nowhere"' }).waitFor();
+});
+
+test('export, clear storage, import: every saved connection is back, without passwords', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
+  await page.goto(h.appUrl({}));
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
+  await saveAs(page, 'Home');
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_AUTH_URL);
+  await page.getByLabel('Username', { exact: true }).fill('deck');
+  await page.getByLabel('Password', { exact: true }).fill('secret');
+  await page.getByLabel('Remember password', { exact: true }).check();
+  await saveAs(page, 'Lab');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export saved connections', exact: true }).click(),
+  ]);
+  const file = await download.path();
+  const text = fs.readFileSync(file, 'utf8');
+  assert.ok(!text.includes('secret'), `the export carries a password: ${text}`);
+
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  assert.deepEqual(await savedNames(page), ['New connection']);
+  await page.getByLabel('Import saved connections', { exact: true }).setInputFiles(file);
+  await savedStatus(page).filter({ hasText: 'Imported 2 saved connections' }).waitFor();
+  assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+
+  // A broken file changes nothing and says why.
+  await page.getByLabel('Import saved connections', { exact: true }).setInputFiles({
+    name: 'broken.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{"profiles":[{"name":"x","settings":{"keep_alive":"soon"}}]}'),
+  });
+  await savedStatus(page).filter({ hasText: 'broken.json was not imported, nothing changed' }).waitFor();
+  assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+  assert.deepEqual(page.errors, []);
+});
+
+test('an unreadable saved record is reported and kept aside, not lost', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
+  await page.goto(h.appUrl({}));
+  await page.evaluate(() => localStorage.setItem('mqtt-deck.profiles', '{"profiles":[{"name":'));
+  await page.reload();
+  await page.getByRole('alert').filter({ hasText: 'Saved connections could not be read' }).waitFor();
+  const kept = await page.evaluate(() => localStorage.getItem('mqtt-deck.profiles.unreadable'));
+  assert.equal(kept, '{"profiles":[{"name":');
+});
