@@ -255,11 +255,12 @@ export async function launchBrowser() {
 export const cspViolations = [];
 
 /**
- * Each page reports violations two ways: the document's `securitypolicyviolation` event
+ * Called by launchBrowser for its contexts; a spec that launches a context some other way
+ * (a persistent one) calls it itself. Each page reports violations two ways: the document's `securitypolicyviolation` event
  * (through a binding, so the page cannot hide it by clearing a variable) and Chromium's console
  * message ("Refused to …"), which also covers what the event does not reach.
  */
-async function watchCsp(context) {
+export async function watchCsp(context) {
   await context.exposeBinding('__deckCspViolation', ({ page }, text) => cspViolations.push(`${page?.url()}: ${text}`));
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
