@@ -12,6 +12,8 @@ command -v mosquitto_pub >/dev/null 2>&1 || need_apt+=(mosquitto-clients)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v zopfli >/dev/null 2>&1 || need_apt+=(zopfli)
+# openssl makes the wss specs' throwaway certificates.
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 # RabbitMQ with its Web MQTT plugin: one of the interop specs' brokers.
 [ -x /usr/sbin/rabbitmq-server ] || need_apt+=(rabbitmq-server)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -10,8 +10,9 @@
 //! - `model` — the app model without yew, tested natively:
 //!   - `connection` — the connection core: one session, its message store and topic tree, its
 //!     panel side and its one subscription list; `handle_*` in, `poll_*` out, like the session;
-//!   - what it and the UI hold: connection `settings` with their `advanced` MQTT 5 options, what
-//!     was learned of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
+//!   - what it and the UI hold: connection `settings` with their `advanced` MQTT 5 options,
+//!     `reach` (what a page may open, what a socket that never opened means), what was learned
+//!     of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
 //!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,
 //!     `props` (publish properties in and out of forms), `tabs` (other tabs with our client ID)
 //!     and `app` (UI state and the reducer that changes it);
@@ -24,7 +25,7 @@
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
 //!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, and page
-//!   services (clock, localStorage, query string, frames).
+//!   services (clock, localStorage, query string, frames, phone width).
 //! - `ui`    — Yew components (wasm32 only), glue over the core: they read it through the `Feed`
 //!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over
 //!   `model::app::AppState` keeps the status line, forms, screen and errors.

@@ -526,3 +526,66 @@ fn a_preset_with_a_bad_field_says_which_and_does_not_connect() {
     pair.pump();
     assert!(connects(&mut pair).is_empty());
 }
+
+#[test]
+fn a_3_1_1_publish_acknowledged_but_not_back_on_our_subscription_says_an_acl_may_have_dropped_it() {
+    use mqtt_deck::model::connection::Outgoing;
+    use mqtt_deck::model::messages::Delivery;
+    for version in [Version::V311, Version::V5] {
+        let mut pair = CorePair::connected(version);
+        pair.core
+            .subscribe(pair.at(), "home/#", SubOptions::qos(QoS::AtLeastOnce))
+            .unwrap();
+        pair.pump();
+        let out = |topic: &str| Outgoing {
+            topic: topic.into(),
+            payload: Bytes::from_static(b"on"),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            props: None,
+        };
+        pair.now = 2_000;
+        // The fake broker acknowledges and sends nothing back, as an ACL that refused it would.
+        pair.core.publish(pair.at(), out("home/lamp/set")).unwrap();
+        pair.core.publish(pair.at(), out("elsewhere/x")).unwrap();
+        pair.pump();
+        let delivery = |pair: &CorePair, topic: &str| {
+            pair.core
+                .store()
+                .iter()
+                .find(|m| m.topic == topic)
+                .unwrap()
+                .delivery
+                .clone()
+        };
+        let wall = pair.at().wall;
+        assert!(
+            matches!(delivery(&pair, "elsewhere/x"), Delivery::Acknowledged { .. }),
+            "no subscription of ours matches: nothing to expect back"
+        );
+        match version {
+            Version::V311 => assert!(
+                matches!(delivery(&pair, "home/lamp/set"), Delivery::NotSeenBack { at_ms, .. } if at_ms == wall),
+                "{:?}",
+                delivery(&pair, "home/lamp/set")
+            ),
+            Version::V5 => assert!(matches!(
+                delivery(&pair, "home/lamp/set"),
+                Delivery::Acknowledged { .. }
+            )),
+        }
+        // It comes back after all: plainly acknowledged.
+        pair.deliver(incoming("home/lamp/set", b"on"));
+        let ours = pair
+            .core
+            .store()
+            .iter()
+            .find(|m| {
+                m.topic == "home/lamp/set" && m.direction == mqtt_deck::model::messages::Direction::Published
+            })
+            .unwrap()
+            .delivery
+            .clone();
+        assert_eq!(ours, Delivery::Acknowledged { at_ms: wall }, "{version:?}");
+    }
+}

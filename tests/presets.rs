@@ -23,7 +23,10 @@ fn every_plain_preset_has_a_usable_url_and_help() {
 
 #[test]
 fn choosing_a_preset_sets_url_version_and_signer() {
-    let mut s = ConnectionSettings { username: "alice".into(), ..ConnectionSettings::default() };
+    let mut s = ConnectionSettings {
+        username: "alice".into(),
+        ..ConnectionSettings::default()
+    };
     Preset::by_id("rabbitmq").unwrap().apply(&mut s);
     assert_eq!(s.url, "ws://127.0.0.1:15675/ws");
     assert_eq!(s.version, Version::V311);
@@ -51,33 +54,68 @@ fn cloud_fields_are_saved_and_secrets_only_when_remembered() {
         secret_access_key: "top-secret-key".into(),
         session_token: "session-token".into(),
     };
-    let mut s = ConnectionSettings { signer: Some(Signer::AwsIot(iot.clone())), ..ConnectionSettings::default() };
+    let mut s = ConnectionSettings {
+        signer: Some(Signer::AwsIot(iot.clone())),
+        ..ConnectionSettings::default()
+    };
     let saved = s.to_saved();
-    assert!(!saved.contains("top-secret-key") && !saved.contains("session-token"), "{saved}");
+    assert!(
+        !saved.contains("top-secret-key") && !saved.contains("session-token"),
+        "{saved}"
+    );
     let (back, problem) = ConnectionSettings::from_saved(&saved);
     assert_eq!(problem, None);
-    assert_eq!(back.signer, Some(Signer::AwsIot(IotCore { secret_access_key: String::new(), session_token: String::new(), ..iot.clone() })));
+    assert_eq!(
+        back.signer,
+        Some(Signer::AwsIot(IotCore {
+            secret_access_key: String::new(),
+            session_token: String::new(),
+            ..iot.clone()
+        }))
+    );
 
     s.remember_password = true;
     assert_eq!(ConnectionSettings::from_saved(&s.to_saved()).0, s);
 
-    let hub = IotHub { hub: "myhub".into(), device_id: "d1".into(), device_key: "a2V5".into(), token_seconds: 600 };
-    let s = ConnectionSettings { remember_password: true, signer: Some(Signer::AzureIotHub(hub)), ..ConnectionSettings::default() };
+    let hub = IotHub {
+        hub: "myhub".into(),
+        device_id: "d1".into(),
+        device_key: "a2V5".into(),
+        token_seconds: 600,
+    };
+    let s = ConnectionSettings {
+        remember_password: true,
+        signer: Some(Signer::AzureIotHub(hub)),
+        ..ConnectionSettings::default()
+    };
     assert_eq!(ConnectionSettings::from_saved(&s.to_saved()).0, s);
 
     let (_, problem) = ConnectionSettings::from_saved(r#"{"signer":{"kind":"gcp"}}"#);
     assert!(problem.unwrap().contains("signer.kind"));
-    let (_, problem) = ConnectionSettings::from_saved(r#"{"signer":{"kind":"azure-iot-hub","token_seconds":"long"}}"#);
+    let (_, problem) =
+        ConnectionSettings::from_saved(r#"{"signer":{"kind":"azure-iot-hub","token_seconds":"long"}}"#);
     assert!(problem.unwrap().contains("signer.token_seconds"));
 }
 
 #[test]
 fn an_export_never_carries_a_cloud_secret() {
     use mqtt_deck::model::profiles::Profiles;
-    let hub = IotHub { hub: "myhub".into(), device_id: "d1".into(), device_key: "ZGV2aWNlLWtleQ==".into(), token_seconds: 0 };
-    let s = ConnectionSettings { remember_password: true, signer: Some(Signer::AzureIotHub(hub)), ..ConnectionSettings::default() };
+    let hub = IotHub {
+        hub: "myhub".into(),
+        device_id: "d1".into(),
+        device_key: "ZGV2aWNlLWtleQ==".into(),
+        token_seconds: 0,
+    };
+    let s = ConnectionSettings {
+        remember_password: true,
+        signer: Some(Signer::AzureIotHub(hub)),
+        ..ConnectionSettings::default()
+    };
     let mut p = Profiles::default();
     p.save("Hub", &s, vec![], 0.0).unwrap();
-    assert!(p.to_saved().contains("ZGV2aWNlLWtleQ=="), "remembered in this browser");
+    assert!(
+        p.to_saved().contains("ZGV2aWNlLWtleQ=="),
+        "remembered in this browser"
+    );
     assert!(!p.for_export().to_saved().contains("ZGV2aWNlLWtleQ=="));
 }

@@ -78,6 +78,25 @@ fn qos2_publish_completes_through_pubrec_pubrel_pubcomp() {
 }
 
 #[test]
+fn a_qos2_publish_answered_with_puback_by_a_broker_without_qos2_is_acknowledged_and_frees_its_id() {
+    for v in versions() {
+        let mut pair = Pair::connected(options(v));
+        pair.broker.auto_ack = false;
+        let id = pair.publish("a/b", b"2", QoS::ExactlyOnce);
+        let pkid = publishes(&pair.broker.take())[0].pkid;
+        pair.deliver(Packet::PubAck {
+            pkid,
+            code: 0,
+            reason: None,
+        });
+        assert_eq!(pair.events(), vec![Event::PublishAcked { id }]);
+        assert_eq!(pair.session.unacknowledged(), 0);
+        assert!(pair.broker.take().is_empty(), "no PUBREL for a PUBACK");
+        assert_eq!(pair.session.status(), Status::Connected);
+    }
+}
+
+#[test]
 fn acks_for_unknown_packet_ids_are_ignored_and_the_link_stays_up() {
     for v in versions() {
         let mut pair = Pair::connected(options(v));

@@ -129,6 +129,8 @@ pub struct AppState {
     /// The saved connections, and the one the form shows (if it came from one).
     pub profiles: Profiles,
     pub profile: Option<String>,
+    /// The text of the "Connection name" field: the open one's name until the user types.
+    pub profile_name: String,
     /// What the last change to the saved connections did, or why it could not.
     pub profile_message: Option<String>,
 }
@@ -148,6 +150,7 @@ impl AppState {
             profiles: Profiles::default(),
             profile: None,
             profile_message: None,
+            profile_name: String::new(),
         }
     }
 }
@@ -155,7 +158,8 @@ impl AppState {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Show(View),
-    EditSettings(ConnectionSettings),
+    /// Boxed: the settings are far larger than every other action.
+    EditSettings(Box<ConnectionSettings>),
     ConnectError(Option<String>),
     Connecting,
     Connected {
@@ -177,6 +181,8 @@ pub enum Action {
     ClientIdConflict(String),
     /// A fresh client ID replaces the one in conflict.
     NewClientId(String),
+    /// The user types in the "Connection name" field.
+    ProfileName(String),
     /// The form shows a saved connection (its password stays as typed if none was saved).
     OpenProfile {
         name: String,
@@ -210,7 +216,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 s.main_view = view;
             }
         }
-        Action::EditSettings(settings) => s.settings = settings,
+        Action::EditSettings(settings) => s.settings = *settings,
         Action::ConnectError(e) => s.connect_error = e,
         Action::ClientIdConflict(id) => s.client_id_conflict = Some(id),
         Action::NewClientId(id) => {
@@ -249,13 +255,16 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     s.settings.password = typed;
                 }
                 s.profile_message = None;
+                s.profile_name = name.clone();
                 s.profile = Some(name);
             }
         }
         Action::NewProfile => {
             s.profile = None;
             s.profile_message = None;
+            s.profile_name.clear();
         }
+        Action::ProfileName(name) => s.profile_name = name,
         Action::SaveProfile {
             name,
             subscriptions,
@@ -264,6 +273,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             Ok(()) => {
                 let name = name.trim().to_owned();
                 s.profile_message = Some(format!("Saved \"{name}\""));
+                s.profile_name = name.clone();
                 s.profile = Some(name);
             }
             Err(e) => s.profile_message = Some(e),
@@ -271,6 +281,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         Action::DuplicateProfile { name, now_ms } => match s.profiles.duplicate(&name, now_ms) {
             Ok(copy) => {
                 s.profile_message = Some(format!("Saved a copy as \"{copy}\""));
+                s.profile_name = copy.clone();
                 s.profile = Some(copy);
             }
             Err(e) => s.profile_message = Some(e),
@@ -280,6 +291,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                 s.profile_message = Some(format!("Deleted \"{name}\""));
                 if s.profile.as_deref() == Some(&name) {
                     s.profile = None;
+                    s.profile_name.clear();
                 }
             }
         }
@@ -393,7 +405,7 @@ mod tests {
             ..ConnectionSettings::default()
         };
         home.password = "typed".into();
-        let s = reduce(&s, Action::EditSettings(home));
+        let s = reduce(&s, Action::EditSettings(Box::new(home)));
         let subs = vec![("home/#".to_string(), QoS::AtLeastOnce)];
         let s = reduce(
             &s,
@@ -412,11 +424,11 @@ mod tests {
         assert_eq!(s.profile, None);
         let s = reduce(
             &s,
-            Action::EditSettings(ConnectionSettings {
+            Action::EditSettings(Box::new(ConnectionSettings {
                 url: "ws://lab:1".into(),
                 password: "typed".into(),
                 ..ConnectionSettings::default()
-            }),
+            })),
         );
         let s = reduce(
             &s,

@@ -1,6 +1,8 @@
 //! The app model without yew: what the UI shows, kept as plain Rust so it is tested natively.
 //!
 //! - `settings` — connection settings, their validation, saving and the query-string prefill.
+//! - `reach`    — what the browser refuses before a socket opens (`ws://` from an `https://` page)
+//!   and what a socket that never opened most likely means (over `wss://`: the certificate).
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `presets`  — broker presets: URL, version and help for the brokers people use.
 //! - `profiles` — saved connections: named settings and subscriptions, the last used first.
@@ -49,6 +51,7 @@ pub mod presets;
 pub mod profiles;
 pub mod props;
 pub mod rate;
+pub mod reach;
 pub mod requests;
 pub mod settings;
 pub mod subscriptions;

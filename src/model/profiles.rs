@@ -51,7 +51,7 @@ impl Profiles {
         if name.is_empty() {
             return Err("Give the connection a name to save it".into());
         }
-        if name.chars().count() > MAX_NAME {
+        if too_long(name) {
             return Err(format!("A connection name is at most {MAX_NAME} characters"));
         }
         let existing = self.list.iter().position(|p| p.name == name);
@@ -198,7 +198,7 @@ fn read_profile(v: &Json) -> Result<Profile, String> {
         .get("name")
         .and_then(Json::as_str)
         .map(str::trim)
-        .filter(|n| !n.is_empty() && n.chars().count() <= MAX_NAME)
+        .filter(|n| !n.is_empty() && !too_long(n))
         .ok_or_else(|| format!("\"name\" should be text of 1 to {MAX_NAME} characters"))?;
     let settings = match v.get("settings") {
         Some(s) => ConnectionSettings::from_json(s).map_err(|e| format!("settings: {e}"))?,
@@ -253,11 +253,26 @@ impl Profiles {
     }
 }
 
+/// More than `MAX_NAME` characters (counted without std's character-counting tables).
+fn too_long(name: &str) -> bool {
+    name.char_indices().nth(MAX_NAME).is_some()
+}
+
 /// `broker.example:8884` from `wss://user@broker.example:8884/mqtt`; the URL when it has none.
+/// Byte scans rather than string searches: the searchers' code is large in the bundle.
 pub fn host_name(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let b = url.as_bytes();
+    let start = b.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let end = rest
+        .bytes()
+        .position(|c| matches!(c, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let host = match authority.bytes().rposition(|c| c == b'@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
     let name = if host.is_empty() { url } else { host };
     name.chars().take(MAX_NAME).collect()
 }

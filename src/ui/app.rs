@@ -11,27 +11,30 @@ use super::feed::Feed;
 use super::fields::flag;
 use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
-use super::other_tabs::{ConflictNotice, OtherTabs};
+use super::other_tabs::{conflict, OtherTabs};
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
-use super::saved::SavedConnections;
-use super::status::StatusBar;
+use super::saved::{self, Saved};
+use super::status::status_bar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
-use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::cloud::Signer;
+use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
 use crate::model::json::Json;
 use crate::model::payload::parse_hex;
 use crate::model::profiles::Profiles;
+use crate::model::reach::check_page_allows;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{download, load, query_pairs, random_bytes, random_seed, save, wall_ms};
+use crate::web::page::{
+    download, load, narrow, page_is_https, query_pairs, random_bytes, random_seed, read_text, save, wall_ms,
+};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// The saved connections (see `model::profiles`), and where an unreadable record is kept.
@@ -42,6 +45,10 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 
 /// The settings as session options, starting with 3.1.1 for brokers known to need it.
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
+    // A cloud preset's URL is signed at connect, and always wss://.
+    if settings.signer.is_none() {
+        check_page_allows(&settings.url, page_is_https())?;
+    }
     let mut opts = settings.to_options(jitter_seed)?;
     if let Some(auth) = &mut opts.auth {
         auth.nonce = scram_nonce();
@@ -130,6 +137,10 @@ fn initial_state(prefill: &Prefill) -> UiState {
         settings.client_id = fresh_client_id(random_seed());
     }
     state.settings = settings;
+    if prefill.connect {
+        // A link that cannot connect from this page says why where Connect would.
+        state.connect_error = check_page_allows(&state.settings.url, page_is_https()).err();
+    }
     if starts_connected(prefill, &state.settings) {
         // The driver connects while the first view is still being built (see `App`).
         state.status = ConnStatus::Connecting;
@@ -147,7 +158,9 @@ fn initial_state(prefill: &Prefill) -> UiState {
 /// A link with `connect=1` and usable settings connects before the first render, which
 /// saves the time that render takes (start-up is measured to "connected").
 fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
-    prefill.connect && settings.to_options(0).is_ok()
+    prefill.connect
+        && settings.to_options(0).is_ok()
+        && (settings.signer.is_some() || check_page_allows(&settings.url, page_is_https()).is_ok())
 }
 
 /// Routes what the core says: repaints to the feed (at most once per frame), saves to
@@ -224,7 +237,7 @@ pub fn app() -> Html {
 
     let on_change = {
         let dispatch = dispatch.clone();
-        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(s)))
+        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(Box::new(s))))
     };
     let on_connect = {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
@@ -356,9 +369,12 @@ pub fn app() -> Html {
 
     let s = &state.0;
     let entries = driver.core().user_subscriptions().to_vec();
+    // On a phone one screen shows at a time; on a desktop the main view shows beside the
+    // forms, so its tab stays chosen while a form's (phone-only, hidden) tab is current.
+    let phone = narrow();
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
-        let selected = s.view == v || (v.is_main() && s.main_view == v && !s.view.is_main());
+        let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
         let class = classes!(
             "tab",
             (!v.is_main()).then_some("phone-only"),
@@ -379,13 +395,13 @@ pub fn app() -> Html {
     };
     html! {
         <>
-            <StatusBar status={s.status.clone()} url={s.settings.url.clone()} feed={feed.clone()} />
+            { status_bar(&s.status, &s.settings.url, &feed) }
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
             }
             if let Some(id) = &s.client_id_conflict {
-                <ConflictNotice client_id={id.clone()} on_new_id={on_new_client_id} />
+                { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
             <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>
@@ -430,7 +446,12 @@ fn connect(
     // A device on Azure IoT Hub receives cloud-to-device messages on its own filter.
     if let Some(Signer::AzureIotHub(hub)) = &settings.signer {
         if let Ok(filter) = hub.cloud_to_device_filter() {
-            subscribe(driver, dispatch, filter, SubOptions::qos(crate::mqtt::QoS::AtLeastOnce));
+            subscribe(
+                driver,
+                dispatch,
+                filter,
+                SubOptions::qos(crate::mqtt::QoS::AtLeastOnce),
+            );
         }
     }
 }
@@ -444,10 +465,19 @@ fn profile_subscriptions(s: &AppState) -> Vec<(String, crate::mqtt::QoS)> {
         .unwrap_or_default()
 }
 
-/// The saved-connections section, wired: every change to the list is stored at once.
+/// The saved-connections section, wired: every change to the list is stored at once (see
+/// the effect in `App`).
 fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Connection>>) -> Html {
     let s = &state.0;
     let dispatch = state.dispatcher();
+    let act = |f: fn(&AppState) -> Option<Action>| {
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            if let Some(action) = f(&state.0) {
+                state.dispatch(action)
+            }
+        })
+    };
     let on_open = {
         let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
         Callback::from(move |name: Option<String>| {
@@ -474,33 +504,20 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
         })
     };
     let on_save = {
-        let (dispatch, driver) = (dispatch.clone(), driver.clone());
-        Callback::from(move |name: String| {
+        let (state, driver) = (state.clone(), driver.clone());
+        Callback::from(move |_: ()| {
             let subscriptions = driver
                 .core()
                 .user_subscriptions()
                 .iter()
                 .map(|e| (e.filter.clone(), e.qos))
                 .collect();
-            dispatch.dispatch(Action::SaveProfile {
-                name,
+            state.dispatch(Action::SaveProfile {
+                name: state.0.profile_name.clone(),
                 subscriptions,
                 now_ms: wall_ms(),
             })
         })
-    };
-    let on_duplicate = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |name: String| {
-            dispatch.dispatch(Action::DuplicateProfile {
-                name,
-                now_ms: wall_ms(),
-            })
-        })
-    };
-    let on_delete = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |name: String| dispatch.dispatch(Action::DeleteProfile(name)))
     };
     let on_export = {
         let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
@@ -515,12 +532,9 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
         let dispatch = dispatch.clone();
         Callback::from(move |file: web_sys::File| {
             let dispatch = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let name = file.name();
+            read_text(&file, move |text| {
                 let read = text
-                    .ok()
-                    .and_then(|t| t.as_string())
                     .ok_or_else(|| "the file could not be read".to_string())
                     .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
                     .and_then(|v| Profiles::from_json(&v));
@@ -533,15 +547,34 @@ fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Conne
             });
         })
     };
-    html! {
-        <SavedConnections profiles={s.profiles.clone()} current={s.profile.clone().map(AttrValue::from)}
-            message={s.profile_message.clone().map(AttrValue::from)}
-            {on_open} {on_save} {on_duplicate} {on_delete} {on_export} {on_import} />
-    }
+    saved::view(Saved {
+        profiles: &s.profiles,
+        current: s.profile.as_deref(),
+        draft: &s.profile_name,
+        message: s.profile_message.as_deref(),
+        on_open,
+        on_name: Callback::from(move |v| dispatch.dispatch(Action::ProfileName(v))),
+        on_save,
+        on_duplicate: act(|s| {
+            let name = s.profile.clone()?;
+            Some(Action::DuplicateProfile {
+                name,
+                now_ms: wall_ms(),
+            })
+        }),
+        on_delete: act(|s| s.profile.clone().map(Action::DeleteProfile)),
+        on_export,
+        on_import,
+    })
 }
 
 /// Connects the core: with the URL typed, or with credentials a cloud preset signs.
-fn start(c: &mut Connection, now: Now, settings: &ConnectionSettings, opts: crate::mqtt::Options) -> Result<(), String> {
+fn start(
+    c: &mut Connection,
+    now: Now,
+    settings: &ConnectionSettings,
+    opts: crate::mqtt::Options,
+) -> Result<(), String> {
     match &settings.signer {
         Some(signer) => c.connect_signed(now, signer.clone(), opts),
         None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),

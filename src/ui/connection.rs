@@ -59,7 +59,11 @@ pub fn connection_form(p: &Props) -> Html {
     methods.extend(ScramMechanism::ALL.map(|m| (m.name().into(), m.name().into())));
     let preset = current_preset(s);
     let mut presets = vec![(AttrValue::from(CUSTOM), AttrValue::from("Custom"))];
-    presets.extend(PRESETS.iter().map(|p| (AttrValue::from(p.id), AttrValue::from(p.name))));
+    presets.extend(
+        PRESETS
+            .iter()
+            .map(|p| (AttrValue::from(p.id), AttrValue::from(p.name))),
+    );
     let on_preset = edit(|s, id| {
         if let Some(p) = Preset::by_id(&id) {
             p.apply(s)
@@ -190,7 +194,11 @@ fn azure(p: &Props, f: fn(&mut IotHub, String)) -> Callback<String> {
 }
 
 fn azure_fields(p: &Props, hub: &IotHub) -> Html {
-    let seconds = if hub.token_seconds == 0 { String::new() } else { hub.token_seconds.to_string() };
+    let seconds = if hub.token_seconds == 0 {
+        String::new()
+    } else {
+        hub.token_seconds.to_string()
+    };
     html! {
         <>
             <div class="row">

@@ -136,6 +136,13 @@ pub fn message_row(m: &StoredMessage) -> Html {
         Delivery::Acknowledged { at_ms } => html! {
             <span class="delivery ok">{ format!("Acknowledged {}", clock(*at_ms)) }</span>
         },
+        Delivery::NotSeenBack { at_ms, .. } => html! {
+            <span class="delivery busy">{ format!(
+                "Acknowledged {}, but not back on your subscription: an MQTT 3.1.1 broker drops a \
+                 message its ACL refuses without saying so",
+                clock(*at_ms)
+            ) }</span>
+        },
         Delivery::Failed { reason } => {
             html! { <span class="delivery bad">{ format!("Failed: {reason}") }</span> }
         }

@@ -82,17 +82,11 @@ impl OtherTabs {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct NoticeProps {
-    pub client_id: AttrValue,
-    pub on_new_id: Callback<()>,
-}
-
-#[function_component(ConflictNotice)]
-pub fn conflict(p: &NoticeProps) -> Html {
-    let on_click = p.on_new_id.reform(|_: MouseEvent| ());
+/// The notice both tabs show (a plain function: it has no state of its own).
+pub fn conflict(client_id: &str, on_new_id: &Callback<()>) -> Html {
+    let on_click = on_new_id.reform(|_: MouseEvent| ());
     html! {
-        <p class="notice" role="alert">{ conflict_notice(&p.client_id) }
+        <p class="notice" role="alert">{ conflict_notice(client_id) }
             <button type="button" onclick={on_click}>{ "Use a new client ID" }</button></p>
     }
 }

@@ -12,15 +12,21 @@ use crate::model::app::ConnStatus;
 use crate::model::number::fixed;
 use crate::web::page::now_ms;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub status: ConnStatus,
-    pub url: AttrValue,
-    pub feed: Rc<Feed>,
+struct Props {
+    status: ConnStatus,
+    url: AttrValue,
+    feed: Rc<Feed>,
 }
 
-#[function_component(StatusBar)]
-pub fn status_bar(p: &Props) -> Html {
+/// The bar as a plain function of the page's state: it has no state of its own (its counter
+/// and countdown are components that tick by themselves), and a component's machinery
+/// would only add bundle size.
+pub fn status_bar(status: &ConnStatus, url: &str, feed: &Rc<Feed>) -> Html {
+    let p = Props {
+        status: status.clone(),
+        url: AttrValue::from(url.to_owned()),
+        feed: feed.clone(),
+    };
     let class = match p.status {
         ConnStatus::Connected { .. } => "state ok",
         ConnStatus::Connecting | ConnStatus::Reconnecting { .. } => "state busy",

@@ -6,7 +6,8 @@
 //! - `timer`     — the driver's one timer, run by a Worker that background tabs do not throttle.
 //! - `lifecycle` — wake-ups (online, visible, restored, focused) the driver passes to the core.
 //! - `tabs`      — a BroadcastChannel to the app's other tabs.
-//! - `page`      — the clock, the query string, localStorage and animation frames.
+//! - `page`      — the clock, the query string, localStorage, animation frames and whether the
+//!   page is phone-narrow.
 
 pub mod driver;
 pub mod lifecycle;

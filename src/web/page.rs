@@ -1,4 +1,4 @@
-//! Page services: clocks, the query string, localStorage and animation frames.
+//! Page services: clocks, the query string, localStorage, animation frames and the page's width.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -28,6 +28,22 @@ pub fn random_bytes(out: &mut [u8]) -> bool {
 
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * u64::MAX as f64) as u64
+}
+
+/// True when the page was loaded over `https://` (browsers then refuse `ws://` sockets).
+pub fn page_is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
+/// True when the page is as narrow as a phone: the width at which the stylesheet switches to its
+/// phone layout (`max-width: 720px` in static/style.css), where controls get touch sizes.
+pub fn narrow() -> bool {
+    web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w <= 720.0)
 }
 
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
@@ -64,6 +80,20 @@ pub fn save(key: &str, value: &str) -> Result<(), String> {
     storage
         .set_item(key, value)
         .map_err(|_| "Could not save settings: storage is full or blocked".to_string())
+}
+
+/// Reads a file the user chose as text and hands it to `done` (`None` when the browser
+/// could not read it). A FileReader with one callback: no futures executor in the bundle.
+pub fn read_text(file: &web_sys::File, done: impl FnOnce(Option<String>) + 'static) {
+    let Ok(reader) = web_sys::FileReader::new() else {
+        return done(None);
+    };
+    let target = reader.clone();
+    let onloadend = Closure::once_into_js(move || done(target.result().ok().and_then(|r| r.as_string())));
+    reader.set_onloadend(Some(onloadend.unchecked_ref()));
+    if reader.read_as_text(file).is_err() {
+        reader.set_onloadend(None);
+    }
 }
 
 /// Runs `f` once before the next repaint.

@@ -124,10 +124,7 @@ fn close_text(url: &str, opened: bool, code: u16, reason: &str) -> String {
     match (code, reason.is_empty()) {
         (1000, true) => "The broker closed the connection".into(),
         (1006, _) if opened => "Connection to the broker was lost (closed without a goodbye)".into(),
-        (1006, _) => format!(
-            "Could not reach the broker at {url} (refused, wrong path or port, TLS problem, \
-             or no websockets listener)"
-        ),
+        (1006, _) => crate::model::reach::unreachable_text(url),
         (_, true) => format!("Connection closed (code {code})"),
         (_, false) => format!("Connection closed (code {code}: {reason})"),
     }

@@ -1,6 +1,6 @@
-// Brokers other than scripts/broker.sh's Mosquitto, for the interop specs: aedes (npm, MQTT
-// 3.1.1 only) inside this process behind a websocket server, and a second Mosquitto whose
-// config sets broker-wide limits (retain_available, max_qos) that the first one must not have.
+// Brokers other than scripts/broker.sh's Mosquitto, for the interop and secure specs: aedes (npm,
+// MQTT 3.1.1 only) inside this process behind a websocket server, amqtt (PyPI), RabbitMQ's Web
+// MQTT plugin (Debian), and Mosquittos with a config of their own (limits, passwords, ACLs, TLS).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,10 +13,17 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
  * aedes on ws://127.0.0.1:{port}. Returns { url, broker, sockets(), protocolLevels, close() }:
  * sockets() counts websocket connections so far, and protocolLevels lists the protocol level of
  * every CONNECT in arrival order (4 = 3.1.1, 5 = 5.0), read off the wire because aedes answers a
- * 5.0 CONNECT without logging it.
+ * 5.0 CONNECT without logging it. users: { name: password } for clients that give a username.
  */
-export async function startAedes(port) {
+export async function startAedes(port, { users = {} } = {}) {
   const broker = await Aedes.createBroker();
+  // Anonymous clients are welcome; a client that names a user must give that user's password.
+  broker.authenticate = (client, username, password, done) => {
+    if (!username || users[username] === password?.toString()) return done(null, true);
+    const e = new Error('bad username or password');
+    e.returnCode = 4;
+    done(e, null);
+  };
   const wss = new WebSocketServer({ host: '127.0.0.1', port, handleProtocols: (ps) => (ps.has('mqtt') ? 'mqtt' : false) });
   let sockets = 0;
   const protocolLevels = [];
@@ -132,9 +139,17 @@ async function stopGroup(child) {
   clearTimeout(timer);
 }
 
-/** amqtt (PyPI, MQTT 3.1.1) with its websockets listener on ws://127.0.0.1:{wsPort}. */
+/** The user "deck" with the password "secret" in an amqtt password file (pwdlib's argon2 hash). */
+export const AMQTT_USERS = 'deck:$argon2id$v=19$m=65536,t=3,p=4$2t4iIF1S5dTpARx6+QVvWg$b7sSgBpkHVut9xUe53tJLqpRiXiQRtmwGHYOPhHo2yU\n';
+
+/**
+ * amqtt (PyPI, MQTT 3.1.1) with its websockets listener on ws://127.0.0.1:{wsPort}. Anonymous
+ * clients are welcome; one that names a user must give that user's password (AMQTT_USERS):
+ * amqtt lets a client in only when every plugin that has an opinion agrees.
+ */
 export async function startAmqtt({ tcpPort, wsPort }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-amqtt-'));
+  fs.writeFileSync(path.join(dir, 'passwd'), AMQTT_USERS);
   const conf = [
     'listeners:',
     '  default:', '    type: tcp', `    bind: 127.0.0.1:${tcpPort}`,
@@ -142,6 +157,8 @@ export async function startAmqtt({ tcpPort, wsPort }) {
     'plugins:',
     '  amqtt.plugins.authentication.AnonymousAuthPlugin:',
     '    allow_anonymous: true',
+    '  amqtt.plugins.authentication.FileAuthPlugin:',
+    `    password_file: ${path.join(dir, 'passwd')}`,
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'broker.yaml'), conf + '\n');
   const log = fs.openSync(path.join(dir, 'amqtt.log'), 'w');

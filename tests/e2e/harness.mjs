@@ -230,15 +230,16 @@ export function appUrl(params = {}) {
 /**
  * Launches the system Chromium headless. Playwright's own `headless: true` already adds
  * --headless and --no-sandbox; repeating them in args is harmless and keeps the command line
- * self-explanatory when someone copies it from a process list.
+ * self-explanatory when someone copies it from a process list. extraArgs: more flags (the wss
+ * specs add the one that trusts their throwaway certificate).
  * Every context it makes (browser.newContext, and browser.newPage through it) reports
  * Content-Security-Policy violations to cspViolations, which fail the test they happen in.
  */
-export async function launchBrowser() {
+export async function launchBrowser({ extraArgs = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
   });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (options) => {
@@ -256,9 +257,9 @@ export const cspViolations = [];
 
 /**
  * Called by launchBrowser for its contexts; a spec that launches a context some other way
- * (a persistent one) calls it itself. Each page reports violations two ways: the document's `securitypolicyviolation` event
- * (through a binding, so the page cannot hide it by clearing a variable) and Chromium's console
- * message ("Refused to …"), which also covers what the event does not reach.
+ * (a persistent one) calls it itself. Each page reports violations two ways: the document's
+ * `securitypolicyviolation` event (through a binding, so the page cannot hide it by clearing a
+ * variable) and Chromium's console message, which also covers what the event does not reach.
  */
 export async function watchCsp(context) {
   await context.exposeBinding('__deckCspViolation', ({ page }, text) => cspViolations.push(`${page?.url()}: ${text}`));

@@ -5,6 +5,8 @@
 // - write a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
 //   standard gzip smaller than zlib's best level (BENCHMARKS.md). Hosts that serve precompressed files
 //   (nginx `gzip_static on`, Caddy `precompressed gzip`) send these; others compress on the fly.
+// - fills the service worker (sw.js) with this build's file list and version (shell.mjs), after
+//   the other files have their final bytes, so each deploy gets a new sw.js and offers a reload.
 // Lives here because terser comes with this folder's npm packages, next to the wasm-opt the
 // build already takes from them. Zopfli is Debian's `zopfli` (scripts/setup.sh installs it).
 import { execFileSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { minify } from 'terser';
 import { withScriptHashes } from './csp.mjs';
+import { SW, serviceWorker } from './shell.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('release.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
@@ -26,7 +29,8 @@ if (!release) {
   await writeFile(htmlPath, withScriptHashes(html));
   process.exit(0);
 }
-for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js'))) {
+// sw.js last: its version is a hash of every other file as served.
+for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js') && f !== SW)) {
   const file = path.join(staging, name);
   const { code } = await minify(await readFile(file, 'utf8'), { module: true, compress: true, mangle: true });
   await writeFile(file, code);
@@ -37,6 +41,10 @@ for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js'))) {
 }
 // Last change to the page, so the hashes are of the scripts as served (the .gz twins follow).
 await writeFile(htmlPath, withScriptHashes(html));
+
+const swPath = path.join(staging, SW);
+const sw = await serviceWorker(staging, await readFile(swPath, 'utf8'));
+await writeFile(swPath, (await minify(sw.code, { compress: true, mangle: true })).code);
 
 let zopfli = true;
 for (const name of await readdir(staging, { recursive: true })) {

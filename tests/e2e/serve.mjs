@@ -3,7 +3,9 @@
 //
 //   node tests/e2e/serve.mjs DIR [PORT]     (PORT 0 or absent: pick a free one)
 //   import { serve } from './serve.mjs'; const { url, close } = await serve(dir, 0);
+//   serve(dir, 0, { tls: { cert, key } })   over https (PEM text), for the specs of https pages
 import http from 'node:http';
+import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,9 +34,9 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export function serve(dir, port = 0) {
+export function serve(dir, port = 0, { tls } = {}) {
   const root = path.resolve(dir);
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -78,7 +80,8 @@ export function serve(dir, port = 0) {
       if (req.method === 'HEAD') res.end();
       else fs.createReadStream(twin ? `${file}.gz` : file).pipe(res);
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   // Browsers keep connections alive; without this, close() would wait for them to idle out.
   const close = () =>
     new Promise((resolve) => {
@@ -89,7 +92,8 @@ export function serve(dir, port = 0) {
     server.once('error', reject);
     server.listen(Number(port) || 0, '127.0.0.1', () => {
       server.off('error', reject);
-      const url = `http://127.0.0.1:${server.address().port}`;
+      // https: by name, which the test certificates carry and the app then sees as its host.
+      const url = tls ? `https://localhost:${server.address().port}` : `http://127.0.0.1:${server.address().port}`;
       resolve({ url, close, server });
     });
   });

@@ -156,7 +156,8 @@ impl IotCore {
 
 /// `eu-west-1` from `xxxxxxxx-ats.iot.eu-west-1.amazonaws.com`.
 fn region_of(endpoint: &str) -> Option<&str> {
-    let rest = &endpoint[endpoint.find(".iot.")? + 5..];
-    let region = &rest[..rest.find('.')?];
+    let at = endpoint.as_bytes().windows(5).position(|w| w == b".iot.")?;
+    let rest = &endpoint[at + 5..];
+    let region = &rest[..rest.bytes().position(|c| c == b'.')?];
     (!region.is_empty()).then_some(region)
 }

@@ -8,7 +8,7 @@ use crate::model::cloud::Signer;
 use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::panel::WidgetInput;
 use crate::mqtt::topic::matches;
-use crate::mqtt::{Error, Options, QoS, SubOptions, UsageError};
+use crate::mqtt::{Error, Options, QoS, SubOptions, UsageError, Version};
 
 impl Connection {
     pub fn connect(&mut self, now: Now, url: &str, opts: Options) -> Result<(), UsageError> {
@@ -116,6 +116,14 @@ impl Connection {
         let delivery = if out.qos == QoS::AtMostOnce {
             Delivery::None
         } else {
+            let own = self
+                .session
+                .subscriptions()
+                .keys()
+                .any(|f| matches(f, &out.topic));
+            if own && self.session.version() == Version::V311 {
+                self.echo.expect(id, &out.topic);
+            }
             Delivery::Pending { id }
         };
         self.store.push(MessageIn {

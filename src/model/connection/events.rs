@@ -67,6 +67,9 @@ impl Connection {
             }
             Event::CloseTransport => self.transport.push_back(Transport::Close),
             Event::Message(p) => {
+                if let Some((id, Some(at_ms))) = self.echo.came_back(&p.topic) {
+                    self.store.settle(id, Delivery::Acknowledged { at_ms });
+                }
                 let routed = self.panel.route(&p.topic, &p.payload, now.wall);
                 if routed.panels_changed {
                     self.save_panels();
@@ -87,10 +90,17 @@ impl Connection {
                 self.repaint = true;
             }
             Event::PublishAcked { id } => {
-                self.store.settle(id, Delivery::Acknowledged { at_ms: now.wall });
+                let at_ms = now.wall;
+                let outcome = if self.echo.acked(id, at_ms) {
+                    Delivery::NotSeenBack { id, at_ms }
+                } else {
+                    Delivery::Acknowledged { at_ms }
+                };
+                self.store.settle(id, outcome);
                 self.repaint = true;
             }
             Event::PublishFailed { id, reason } => {
+                self.echo.failed(id);
                 self.store.settle(id, Delivery::Failed { reason });
                 self.repaint = true;
             }
@@ -110,6 +120,7 @@ impl Connection {
                 reconnect_in_ms,
             } => {
                 self.subs.link_lost();
+                self.echo.link_lost();
                 self.effects.push_back(Effect::Subscriptions);
                 let server_code = match &error {
                     Some(crate::mqtt::Error::ServerDisconnect { code, .. }) => Some(*code),

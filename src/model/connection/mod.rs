@@ -6,6 +6,8 @@
 //!
 //! - `effect` — its outputs besides bytes (`Effect`, `Transport`), its errors, and `Now`.
 //! - `subs`   — the one subscription list: each filter with who holds it, the user's outcomes.
+//! - `echo`   — our 3.1.1 publishes that should come back on our own subscriptions (a 3.1.1
+//!   broker drops what its ACL refuses without a word).
 //! - `panel`  — discovery, the widget runtime and the user's panels; panel edits as data.
 //! - `actions` — the user's actions (connect, subscribe, publish, commands, panel edits).
 //! - `events` — the session's events into store, panel, subscription and effect changes.
@@ -14,6 +16,7 @@
 //! the subscription list; views read them through the accessors below.
 
 mod actions;
+mod echo;
 mod effect;
 mod events;
 mod panel;
@@ -29,6 +32,7 @@ use crate::model::panel::{Discovery, Panels, Runtime};
 use crate::model::subscriptions::SubEntry;
 use crate::mqtt::{Millis, Options, PublishProps, QoS, Session, Status};
 
+use echo::EchoWatch;
 pub use effect::{CoreError, Effect, Now, StatusChange, Transport};
 use panel::PanelSide;
 pub use panel::{Edited, PanelEdit, BROKEN_KEY, PANELS_KEY};
@@ -53,6 +57,7 @@ pub struct Connection {
     store: MessageStore,
     panel: PanelSide,
     subs: Registry,
+    echo: EchoWatch,
     transport: VecDeque<Transport>,
     effects: VecDeque<Effect>,
     repaint: bool,
@@ -76,6 +81,7 @@ impl Connection {
             store: MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP),
             panel,
             subs: Registry::default(),
+            echo: EchoWatch::default(),
             transport: VecDeque::new(),
             effects,
             repaint: false,

@@ -32,6 +32,13 @@ pub enum Delivery {
     Acknowledged {
         at_ms: f64,
     },
+    /// MQTT 3.1.1: acknowledged, but not (yet) back on the subscription it matches. A 3.1.1
+    /// broker acknowledges a publish its ACL refused and drops it without a word, so this is
+    /// the only sign there is. Becomes `Acknowledged` when the message comes back.
+    NotSeenBack {
+        id: u64,
+        at_ms: f64,
+    },
     Failed {
         reason: String,
     },
@@ -287,13 +294,12 @@ impl MessageStore {
         self.get(*seqs.get(at.checked_sub(1)?)?)
     }
 
-    /// Records the outcome of our publish `id`; false when it already left the store.
+    /// Records the outcome of our publish `id` (pending, or not seen back); false when it
+    /// already left the store.
     pub fn settle(&mut self, id: u64, outcome: Delivery) -> bool {
-        let found = self
-            .ring
-            .iter_mut()
-            .rev()
-            .find(|m| matches!(m.delivery, Delivery::Pending { id: p } if p == id));
+        let found = self.ring.iter_mut().rev().find(|m| {
+            matches!(m.delivery, Delivery::Pending { id: p } | Delivery::NotSeenBack { id: p, .. } if p == id)
+        });
         match found {
             Some(m) => {
                 m.delivery = outcome;

@@ -286,10 +286,21 @@ impl Session {
                 None => {
                     // A refused filter is not restored after a reconnect.
                     self.subscriptions.remove(&filter);
-                    Err(with_reason(code, reason.as_deref()))
+                    Err(suback_refusal(self.version, code, reason.as_deref()))
                 }
             };
             self.events.push_back(Event::Subscribed { filter, result });
         }
+    }
+}
+
+/// A refused filter, with the code as the broker sent it. MQTT 3.1.1 has one failure code and
+/// no reason; a broker's ACL is its usual cause.
+fn suback_refusal(version: Version, code: u8, reason: Option<&str>) -> String {
+    match version {
+        Version::V311 => format!(
+            "0x{code:02X}, refused: the broker's ACL may not allow this filter (MQTT 3.1.1 does not say why)"
+        ),
+        Version::V5 => format!("0x{code:02X} {}", with_reason(code, reason)),
     }
 }

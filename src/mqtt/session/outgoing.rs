@@ -198,7 +198,11 @@ impl Session {
         let Some((_, f)) = self.outgoing.find(pkid) else {
             return;
         };
-        if f.publish.qos != QoS::AtLeastOnce {
+        // A broker without QoS 2 (RabbitMQ before 3.12) takes a QoS 2 publish as QoS 1 and
+        // answers PUBACK: it has the message, and waiting for a PUBREC would hold the packet id
+        // and a place in the broker's receive window for good.
+        let downgraded = f.publish.qos == QoS::ExactlyOnce && f.stage == Stage::AwaitAck;
+        if f.publish.qos != QoS::AtLeastOnce && !downgraded {
             return;
         }
         if let Some(id) = self.outgoing.remove(pkid) {

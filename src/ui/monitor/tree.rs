@@ -13,8 +13,11 @@ use crate::ui::feed::Feed;
 use crate::ui::fields::{flag, TextField};
 use crate::ui::messages::clock;
 use crate::ui::virtual_list::VirtualList;
+use crate::web::page::narrow;
 
+/// Row heights (px) on a desktop and, with touch-sized buttons (the `roomy` class), on a phone.
 const ROW_HEIGHT: u32 = 34;
+const ROOMY_ROW_HEIGHT: u32 = 44;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -62,6 +65,9 @@ pub fn topic_tree_view(p: &Props) -> Html {
     };
     let len = rows.borrow().ids.len();
     let filter = p.state.borrow().filter.clone();
+    // Decided here, with the row height, so the stylesheet's rows and the list's arithmetic agree.
+    let roomy = narrow();
+    let row_height = if roomy { ROOMY_ROW_HEIGHT } else { ROW_HEIGHT };
     html! {
         <section class="panel tree" aria-label="Topic tree">
             <div class="panel-head">
@@ -77,7 +83,7 @@ pub fn topic_tree_view(p: &Props) -> Html {
             if tree.is_empty() {
                 <p class="empty">{ "Topics appear here as messages arrive." }</p>
             }
-            <VirtualList label="Topics" class="tree-scroll" {len} row_height={ROW_HEIGHT} {render}
+            <VirtualList label="Topics" class={classes!("tree-scroll", roomy.then_some("roomy"))} {len} {row_height} {render}
                 version={p.feed.frame()} />
         </section>
     }
