@@ -4,6 +4,7 @@
 #   scripts/bench.sh                        full run (the figures BENCHMARKS.md reports; a few minutes)
 #   DECK_BENCH_N=20000 scripts/bench.sh     quick run while developing (prints only)
 #   DECK_BENCH_ONLY=profile scripts/bench.sh  where the full app's time goes in a burst (prints only)
+#   DECK_BENCH_ONLY=soak scripts/bench.sh     only the soak (scripts/soak.sh), which a full run ends with
 #
 # Environment: DECK_BENCH_BASE (broker ports BASE..BASE+2, default 18850), DECK_BENCH_SKIP_BUILD=1
 # (reuse dist/ and target/bench-dist/ as they are), and the DECK_BENCH_* knobs of bench/run.mjs.
@@ -31,5 +32,14 @@ chmod 755 "$broker_dir"
 trap 'scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true; rm -rf "$broker_dir"' EXIT
 scripts/broker.sh start "$broker_dir" "$DECK_BENCH_BASE"
 
-echo "== running bench/run.mjs"
-DECK_BENCH_BROKER_DIR=$broker_dir node bench/run.mjs
+# The soak is its own script with its own broker; the other sections go to bench/run.mjs.
+only=${DECK_BENCH_ONLY:-}
+table_only=$(tr ',' '\n' <<<"$only" | grep -vx ' *soak *' | paste -sd, -) || true
+if [ -z "$only" ] || [ -n "$table_only" ]; then
+  echo "== running bench/run.mjs"
+  DECK_BENCH_ONLY=$table_only DECK_BENCH_BROKER_DIR=$broker_dir node bench/run.mjs
+fi
+if [ -z "$only" ] || [[ ",$only," == *,soak,* ]]; then
+  echo "== running the soak (scripts/soak.sh)"
+  DECK_BENCH_SKIP_BUILD=1 scripts/soak.sh
+fi

@@ -13,6 +13,10 @@
 #   DECK_BROKER_LOG_TYPES  space-separated mosquitto log_type values
 #                          (default: "error warning notice information subscribe unsubscribe";
 #                          "all" also logs every packet, which is too slow for floods)
+#   DECK_BROKER_MAX_INFLIGHT  QoS 1/2 messages in flight per client each way (default 1000;
+#                          Mosquitto announces it to MQTT 5 clients as its Receive Maximum)
+#   DECK_BROKER_PERSIST=1  keep sessions and queued messages in DIR across a stop and a start
+#                          (persistence true); a start then restarts the same broker
 set -euo pipefail
 
 MOSQUITTO=${MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
@@ -73,7 +77,12 @@ start_broker() {
   {
     echo "# Written by scripts/broker.sh; rewritten on every start."
     echo "per_listener_settings true"
-    echo "persistence false"
+    if [ "${DECK_BROKER_PERSIST:-}" = 1 ]; then
+      echo "persistence true"
+      echo "persistence_location $dir/"
+    else
+      echo "persistence false"
+    fi
     echo "pid_file $dir/mosquitto.pid"
     echo "log_dest file $dir/mosquitto.log"
     for t in $log_types; do echo "log_type $t"; done
@@ -84,7 +93,7 @@ start_broker() {
     # Floods and benchmarks must not lose QoS 1/2 messages to the default queue limit of 1000.
     echo "max_queued_messages 1000000"
     echo "max_queued_bytes 0"
-    echo "max_inflight_messages 1000"
+    echo "max_inflight_messages ${DECK_BROKER_MAX_INFLIGHT:-1000}"
     # Latency measurements would otherwise include Nagle delays.
     echo "set_tcp_nodelay true"
     echo

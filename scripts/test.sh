@@ -23,6 +23,7 @@ scripts/broker.sh stop "$broker_dir"
 
 echo "== building dist/ (trunk build --release) and the simulated home"
 trunk build --release
+node tests/e2e/budget.mjs
 cargo build --locked -p mqtt-deck-sim
 
 echo "== 3/3 end-to-end tests (built dist/ in headless Chromium against Mosquitto)"

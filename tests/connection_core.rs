@@ -589,3 +589,50 @@ fn a_3_1_1_publish_acknowledged_but_not_back_on_our_subscription_says_an_acl_may
         assert_eq!(ours, Delivery::Acknowledged { at_ms: wall }, "{version:?}");
     }
 }
+
+#[test]
+fn a_message_the_broker_closes_on_as_too_big_is_marked_failed_in_the_list_and_the_others_arrive() {
+    use mqtt_deck::model::connection::Outgoing;
+    use mqtt_deck::model::messages::Delivery;
+    let mut pair = CorePair::connected(Version::V5);
+    pair.broker.auto_ack = false;
+    pair.broker.max_frame = Some(1024);
+    let out = |topic: &str, payload: Bytes| Outgoing {
+        topic: topic.into(),
+        payload,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        props: None,
+    };
+    pair.core
+        .publish(pair.at(), out("home/small", Bytes::from_static(b"on")))
+        .unwrap();
+    pair.core
+        .publish(pair.at(), out("home/big", Bytes::from(vec![b'x'; 4096])))
+        .unwrap();
+    pair.pump();
+    assert!(matches!(pair.core.status(), mqtt::Status::Reconnecting { .. }));
+    pair.broker.auto_ack = true;
+    pair.now += 60_000;
+    pair.core.handle_timeout(pair.at());
+    pair.pump();
+    assert_eq!(pair.core.status(), mqtt::Status::Connected);
+    let delivery = |topic: &str| {
+        pair.core
+            .store()
+            .iter()
+            .find(|m| m.topic == topic)
+            .unwrap()
+            .delivery
+            .clone()
+    };
+    match delivery("home/big") {
+        Delivery::Failed { reason } => assert!(reason.contains("4096 bytes on home/big"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(delivery("home/small"), Delivery::Acknowledged { .. }));
+    // Resending it would have closed the link again (the broker's limit still stands).
+    let sent = publishes(&pair.broker.take());
+    assert!(sent.iter().all(|p| p.topic != "home/big"));
+    assert!(sent.iter().any(|p| p.topic == "home/small"));
+}

@@ -1,6 +1,6 @@
 //! Losing and regaining the broker: CONNACK timeout, backoff, restoring subscriptions,
 //! replaying unacknowledged publishes, server DISCONNECT, and what the session does with
-//! garbage from the broker.
+//! garbage from the broker, and WebSocket closes that mean a message too big or bad credentials.
 
 mod support;
 
@@ -409,4 +409,242 @@ fn calling_connect_again_replaces_the_open_connection() {
     );
     assert_eq!(pair.opens, 2);
     assert_eq!(pair.session.status(), Status::Connected);
+}
+
+/// The ids of the `PublishAcked` events among `events`, sorted.
+fn acked(events: &[Event]) -> Vec<u64> {
+    let mut ids: Vec<u64> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::PublishAcked { id } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_message_the_broker_closes_on_as_too_big_fails_once_and_the_rest_goes_after_reconnect() {
+    for v in versions() {
+        let mut pair = Pair::connected(Options {
+            clean_start: false,
+            ..options(v)
+        });
+        // The others stay unacknowledged on the link the big one kills.
+        pair.broker.auto_ack = false;
+        pair.broker.max_frame = Some(1024);
+        let q1 = pair.publish("q/1", b"one", QoS::AtLeastOnce);
+        let big = pair
+            .session
+            .publish("q/big", Bytes::from(vec![b'x'; 2048]), QoS::AtLeastOnce, false)
+            .unwrap();
+        pair.pump();
+        let q2 = pair.publish("q/2", b"two", QoS::ExactlyOnce);
+        let events = pair.events();
+        let failed: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::PublishFailed { id, reason } => Some((*id, reason.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(failed.len(), 1, "{v:?}: {events:?}");
+        assert_eq!(failed[0].0, big);
+        assert!(failed[0].1.contains("2048 bytes on q/big"), "{}", failed[0].1);
+        assert!(failed[0].1.contains("1009"), "{}", failed[0].1);
+        match &disconnects(&events)[..] {
+            [(Some(Error::Transport(TransportError::Closed(text))), Some(_))] => assert_eq!(
+                text,
+                "Connection closed (code 1009): the broker refused a message of 2048 bytes on q/big"
+            ),
+            other => panic!("{v:?}: {other:?}"),
+        }
+
+        // One reconnect carries the others, and nothing closes the link again.
+        pair.broker.connack = resumed();
+        pair.broker.auto_ack = true;
+        pair.broker.take();
+        pair.step();
+        assert_eq!(pair.session.status(), Status::Connected);
+        let sent = publishes(&pair.broker.take());
+        let topics: Vec<&str> = sent.iter().map(|p| p.topic.as_str()).collect();
+        assert_eq!(topics, ["q/1", "q/2"], "{v:?}");
+        assert_eq!(acked(&pair.events()), [q1, q2]);
+        assert_eq!(pair.session.unacknowledged(), 0);
+        let now = pair.now;
+        pair.run_until(now + 600_000);
+        assert_eq!(pair.opens, 2, "{v:?}: reconnected only once");
+        assert!(disconnects(&pair.events()).is_empty());
+    }
+}
+
+#[test]
+fn a_too_big_close_after_a_qos0_message_fails_no_acknowledged_message() {
+    // QoS 0 is never resent, so the close ends there; the small QoS 1 message in flight
+    // was not the one the broker refused and must not be dropped.
+    let mut pair = Pair::connected(options(Version::V5));
+    pair.broker.auto_ack = false;
+    let q1 = pair.publish("q/1", b"one", QoS::AtLeastOnce);
+    pair.broker.max_frame = Some(1024);
+    pair.session
+        .publish("q/big", Bytes::from(vec![b'x'; 2048]), QoS::AtMostOnce, false)
+        .unwrap();
+    pair.pump();
+    let events = pair.events();
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::PublishFailed { .. })),
+        "{events:?}"
+    );
+    assert!(matches!(
+        &disconnects(&events)[..],
+        [(Some(Error::Transport(TransportError::Closed(t))), Some(_))] if t == "Connection closed (code 1009)"
+    ));
+    pair.broker.auto_ack = true;
+    pair.step();
+    assert_eq!(acked(&pair.events()), [q1]);
+}
+
+#[test]
+fn a_close_for_bad_credentials_before_connack_stops_like_a_not_authorized_connack() {
+    for v in versions() {
+        // What a broker that refuses in a CONNACK makes the session say.
+        let mut refused = Pair::idle(options(v));
+        refused.broker.connack = Some(ConnAck {
+            code: 0x86,
+            ..ConnAck::default()
+        });
+        refused.start();
+        let by_connack = disconnects(&refused.events());
+
+        let with_password = |password: &str| Options {
+            username: Some("deck".into()),
+            password: Some(password.into()),
+            ..options(v)
+        };
+        let mut pair = Pair::idle(with_password("not-the-password"));
+        pair.broker.close_on_wrong_password = Some("secret");
+        pair.start();
+        let events = pair.events();
+        assert_eq!(disconnects(&events), by_connack, "{v:?}: {events:?}");
+        assert!(matches!(
+            &by_connack[..],
+            [(Some(Error::Refused(r)), None)] if r.code == 0x86 && r.reason == "Not authorized: bad username or password"
+        ));
+        assert_eq!(pair.session.status(), Status::Idle);
+        assert_eq!(
+            pair.session.poll_timeout(),
+            None,
+            "{v:?}: no reconnect, no fallback"
+        );
+        assert_eq!(pair.opens, 1);
+
+        // The right password gets in: the close was about the credentials.
+        let mut pair = Pair::idle(with_password("secret"));
+        pair.broker.close_on_wrong_password = Some("secret");
+        pair.start();
+        assert_eq!(pair.session.status(), Status::Connected, "{v:?}");
+    }
+}
+
+#[test]
+fn a_close_before_connack_for_another_reason_still_retries() {
+    let mut pair = Pair::idle(Options {
+        version_fallback: false,
+        ..options(Version::V5)
+    });
+    pair.broker.only_v311(support::fake_broker::Refuse5::Close);
+    pair.start();
+    assert!(matches!(
+        &disconnects(&pair.events())[..],
+        [(Some(Error::Transport(TransportError::Closed(_))), Some(_))]
+    ));
+    assert!(matches!(pair.session.status(), Status::Reconnecting { .. }));
+}
+
+/// A broker that comes back with a lower Receive Maximum (restarted with a new limit, or another
+/// node of a cluster) gets no more unfinished QoS 1/2 PUBLISHes than it allows (MQTT 5 §4.9):
+/// the rest keep their packet ids and go again, with DUP, as acknowledgements free room.
+/// Mosquitto answers the excess with PUBREC 0x97 (quota exceeded), which would lose them.
+#[test]
+fn a_resumed_session_replays_no_more_than_a_lowered_receive_maximum_and_the_rest_after_acks() {
+    let mut pair = Pair::connected(Options {
+        clean_start: false,
+        ..options(Version::V5)
+    });
+    pair.broker.auto_ack = false;
+    let ids: Vec<u64> = (0..5)
+        .map(|_| pair.publish("q/2", b"m", QoS::ExactlyOnce))
+        .collect();
+    let first = publishes(&pair.broker.take());
+    assert_eq!(first.len(), 5);
+    // The first is past PUBREC: it still counts against the quota until PUBCOMP.
+    pair.deliver(Packet::PubRec {
+        pkid: first[0].pkid,
+        code: 0,
+        reason: None,
+    });
+    pair.broker.take();
+    pair.broker.connack = Some(ConnAck {
+        session_present: true,
+        receive_maximum: Some(2),
+        ..ConnAck::default()
+    });
+    let sent = reconnect(&mut pair);
+    assert_eq!(names(&sent), ["CONNECT", "PUBREL", "PUBLISH"]);
+    let mut resent = publishes(&sent);
+    pair.deliver(Packet::PubRec {
+        pkid: resent[0].pkid,
+        code: 0,
+        reason: None,
+    });
+    assert_eq!(names(&pair.broker.take()), ["PUBREL"]);
+
+    // The broker completes one message at a time; the session never has more than two open.
+    let mut open: Vec<u16> = vec![first[0].pkid, resent[0].pkid];
+    let mut completed = 0;
+    while let Some(&pkid) = open.first() {
+        pair.deliver(Packet::PubComp {
+            pkid,
+            code: 0,
+            reason: None,
+        });
+        open.remove(0);
+        completed += 1;
+        for packet in pair.broker.take() {
+            match packet {
+                Packet::Publish(p) => {
+                    open.push(p.pkid);
+                    resent.push(p.clone());
+                    // PUBREC and its PUBREL: the message stays open until PUBCOMP.
+                    pair.deliver(Packet::PubRec {
+                        pkid: p.pkid,
+                        code: 0,
+                        reason: None,
+                    });
+                }
+                Packet::PubRel { .. } => {}
+                other => panic!("unexpected {other:?}"),
+            }
+            assert!(open.len() <= 2, "{} open: {open:?}", open.len());
+        }
+    }
+    assert_eq!(completed, 5);
+    // Every held message went again once, in order, with its packet id and DUP.
+    assert_eq!(resent.len(), 4);
+    for (again, was) in resent.iter().zip(&first[1..]) {
+        assert_eq!(again.pkid, was.pkid);
+        assert!(again.dup, "DUP not set on {}", again.pkid);
+    }
+    let mut acked: Vec<u64> = pair
+        .events()
+        .iter()
+        .filter_map(|e| match e {
+            Event::PublishAcked { id } => Some(*id),
+            _ => None,
+        })
+        .collect();
+    acked.sort();
+    assert_eq!(acked, ids);
+    assert_eq!(pair.session.unacknowledged(), 0);
 }

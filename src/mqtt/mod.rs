@@ -19,4 +19,4 @@ pub mod topic;
 
 pub use error::{Error, LimitError, ProtocolError, TransportError, UsageError};
 pub use packet::{Packet, Publish, PublishProps, QoS, SubOptions, Version, Will};
-pub use session::{Event, Millis, Options, Session, Status, TOPIC_ALIAS_MAX};
+pub use session::{Close, Event, Millis, Options, Session, Status, TOPIC_ALIAS_MAX};

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
-use super::connection::ConnectionForm;
+use super::connection::{connection_form, Props as ConnectionProps};
 use super::feed::Feed;
 use super::fields::flag;
 use super::messages::MessageList;
@@ -408,9 +408,12 @@ pub fn app() -> Html {
                 <div class="column">
                     <div class={side(View::Connection)}>
                         { saved }
-                        <ConnectionForm settings={s.settings.clone()} active={s.status.is_active()}
-                            error={s.connect_error.clone().map(AttrValue::from)}
-                            {on_change} {on_connect} {on_disconnect} {on_disconnect_with_will} {on_reauthenticate} />
+                        { connection_form(&ConnectionProps {
+                            settings: s.settings.clone(),
+                            active: s.status.is_active(),
+                            error: s.connect_error.clone().map(AttrValue::from),
+                            on_change, on_connect, on_disconnect, on_disconnect_with_will, on_reauthenticate,
+                        }) }
                         <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
                             {on_subscribe} {on_unsubscribe} />
                         <ThemeChoice />

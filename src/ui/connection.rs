@@ -3,7 +3,10 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Checkbox, KeyValueRows, Select, TextField};
+use super::fields::{
+    checkbox, key_value_rows, qos_options, select, text_field, CheckboxProps, KeyValueRowsProps, SelectProps,
+    TextFieldProps,
+};
 use crate::model::cloud::aws::IotCore;
 use crate::model::cloud::azure::IotHub;
 use crate::model::cloud::Signer;
@@ -15,7 +18,8 @@ use crate::mqtt::{QoS, Version};
 /// The authentication select's value for plain username and password.
 const PASSWORD: &str = "password";
 
-#[derive(Properties, PartialEq)]
+/// What the form shows and the callbacks it calls. The form is a plain function of these:
+/// its state lives in the page's reducer, so a component's machinery would add nothing.
 pub struct Props {
     pub settings: ConnectionSettings,
     pub active: bool,
@@ -38,7 +42,6 @@ fn editor<V: 'static>(p: &Props, f: fn(&mut ConnectionSettings, V)) -> Callback<
     })
 }
 
-#[function_component(ConnectionForm)]
 pub fn connection_form(p: &Props) -> Html {
     let edit = |f: fn(&mut ConnectionSettings, String)| editor(p, f);
     let toggle = |f: fn(&mut ConnectionSettings, bool)| editor(p, f);
@@ -74,8 +77,7 @@ pub fn connection_form(p: &Props) -> Html {
     html! {
         <form class="panel connection" aria-label="Connection" {onsubmit}>
             <h2>{ "Connection" }</h2>
-            <Select id="preset" label="Preset" aria_label="Broker preset" options={presets}
-                value={preset.map_or(CUSTOM, |p| p.id)} on_change={on_preset} />
+            { select(SelectProps::new("preset", "Preset", presets, preset.map_or(CUSTOM, |p| p.id), on_preset).aria_label("Broker preset")) }
             if let Some(p) = preset {
                 <p class="hint">{ p.help }</p>
             }
@@ -83,37 +85,26 @@ pub fn connection_form(p: &Props) -> Html {
                 Some(Signer::AwsIot(iot)) => aws_fields(p, iot),
                 Some(Signer::AzureIotHub(hub)) => azure_fields(p, hub),
                 None => html! {
-                    <TextField id="broker-url" label="Broker URL" value={s.url.clone()} placeholder="ws://host:port/path"
-                        on_input={edit(|s, v| s.url = v.trim().to_string())} />
+                    { text_field(TextFieldProps::new("broker-url", "Broker URL", s.url.clone(), edit(|s, v| s.url = v.trim().to_string())).placeholder("ws://host:port/path")) }
                 },
             } }
             <div class="row">
                 if !matches!(s.signer, Some(Signer::AzureIotHub(_))) {
-                    <TextField id="client-id" label="Client ID" value={s.client_id.clone()}
-                        on_input={edit(|s, v| s.client_id = v)} />
+                    { text_field(TextFieldProps::new("client-id", "Client ID", s.client_id.clone(), edit(|s, v| s.client_id = v))) }
                 }
-                <Select id="mqtt-version" label="MQTT version" options={versions}
-                    value={version_label(s.version)}
-                    on_change={edit(|s, v| s.version = parse_version(&v).unwrap_or(Version::V5))} />
+                { select(SelectProps::new("mqtt-version", "MQTT version", versions, version_label(s.version), edit(|s, v| s.version = parse_version(&v).unwrap_or(Version::V5)))) }
             </div>
             if s.signer.is_none() {
                 <div class="row">
-                    <TextField id="username" label="Username" value={s.username.clone()} autocomplete="username"
-                        on_input={edit(|s, v| s.username = v)} />
-                    <TextField id="password" label="Password" kind="password" value={s.password.clone()}
-                        autocomplete="current-password" on_input={edit(|s, v| s.password = v)} />
-                    <Select id="auth-method" label="Authentication" aria_label="Authentication method"
-                        options={methods} value={s.auth.map_or(PASSWORD, ScramMechanism::name)}
-                        on_change={edit(|s, v| s.auth = ScramMechanism::from_name(&v))} />
+                    { text_field(TextFieldProps::new("username", "Username", s.username.clone(), edit(|s, v| s.username = v)).autocomplete("username")) }
+                    { text_field(TextFieldProps::new("password", "Password", s.password.clone(), edit(|s, v| s.password = v)).kind("password").autocomplete("current-password")) }
+                    { select(SelectProps::new("auth-method", "Authentication", methods, s.auth.map_or(PASSWORD, ScramMechanism::name), edit(|s, v| s.auth = ScramMechanism::from_name(&v))).aria_label("Authentication method")) }
                 </div>
             }
             <div class="row">
-                <TextField id="keep-alive" label="Keep alive" kind="number" value={s.keep_alive.to_string()}
-                    on_input={edit(|s, v| s.keep_alive = v.trim().parse().unwrap_or(s.keep_alive))} />
-                <Checkbox id="clean-start" label="Clean start" checked={s.clean_start}
-                    on_change={toggle(|s, v| s.clean_start = v)} />
-                <Checkbox id="remember-password" label="Remember password" checked={s.remember_password}
-                    on_change={toggle(|s, v| s.remember_password = v)} />
+                { text_field(TextFieldProps::new("keep-alive", "Keep alive", s.keep_alive.to_string(), edit(|s, v| s.keep_alive = v.trim().parse().unwrap_or(s.keep_alive))).kind("number")) }
+                { checkbox(CheckboxProps::new("clean-start", "Clean start", s.clean_start, toggle(|s, v| s.clean_start = v))) }
+                { checkbox(CheckboxProps::new("remember-password", "Remember password", s.remember_password, toggle(|s, v| s.remember_password = v))) }
             </div>
             { advanced(p) }
             if let Some(error) = &p.error {
@@ -162,19 +153,14 @@ fn aws(p: &Props, f: fn(&mut IotCore, String)) -> Callback<String> {
 fn aws_fields(p: &Props, iot: &IotCore) -> Html {
     html! {
         <>
-            <TextField id="aws-endpoint" label="AWS IoT endpoint" value={iot.endpoint.clone()}
-                placeholder="xxxxxxxx-ats.iot.eu-west-1.amazonaws.com" on_input={aws(p, |i, v| i.endpoint = v.trim().into())} />
+            { text_field(TextFieldProps::new("aws-endpoint", "AWS IoT endpoint", iot.endpoint.clone(), aws(p, |i, v| i.endpoint = v.trim().into())).placeholder("xxxxxxxx-ats.iot.eu-west-1.amazonaws.com")) }
             <div class="row">
-                <TextField id="aws-region" label="AWS region" value={iot.region.clone()}
-                    placeholder="from the endpoint" on_input={aws(p, |i, v| i.region = v.trim().into())} />
-                <TextField id="aws-access-key" label="Access key ID" value={iot.access_key_id.clone()}
-                    on_input={aws(p, |i, v| i.access_key_id = v.trim().into())} />
+                { text_field(TextFieldProps::new("aws-region", "AWS region", iot.region.clone(), aws(p, |i, v| i.region = v.trim().into())).placeholder("from the endpoint")) }
+                { text_field(TextFieldProps::new("aws-access-key", "Access key ID", iot.access_key_id.clone(), aws(p, |i, v| i.access_key_id = v.trim().into()))) }
             </div>
             <div class="row">
-                <TextField id="aws-secret-key" label="Secret access key" kind="password" value={iot.secret_access_key.clone()}
-                    on_input={aws(p, |i, v| i.secret_access_key = v.trim().into())} />
-                <TextField id="aws-session-token" label="Session token" kind="password" value={iot.session_token.clone()}
-                    placeholder="temporary credentials only" on_input={aws(p, |i, v| i.session_token = v.trim().into())} />
+                { text_field(TextFieldProps::new("aws-secret-key", "Secret access key", iot.secret_access_key.clone(), aws(p, |i, v| i.secret_access_key = v.trim().into())).kind("password")) }
+                { text_field(TextFieldProps::new("aws-session-token", "Session token", iot.session_token.clone(), aws(p, |i, v| i.session_token = v.trim().into())).kind("password").placeholder("temporary credentials only")) }
             </div>
             <p class="hint">{ "Keys stay in this browser only if Remember password is ticked, and never go into exports." }</p>
         </>
@@ -202,16 +188,12 @@ fn azure_fields(p: &Props, hub: &IotHub) -> Html {
     html! {
         <>
             <div class="row">
-                <TextField id="azure-hub" label="IoT hub name" value={hub.hub.clone()} placeholder="myhub"
-                    on_input={azure(p, |h, v| h.hub = v.trim().into())} />
-                <TextField id="azure-device" label="Device ID" value={hub.device_id.clone()}
-                    on_input={azure(p, |h, v| h.device_id = v.trim().into())} />
+                { text_field(TextFieldProps::new("azure-hub", "IoT hub name", hub.hub.clone(), azure(p, |h, v| h.hub = v.trim().into())).placeholder("myhub")) }
+                { text_field(TextFieldProps::new("azure-device", "Device ID", hub.device_id.clone(), azure(p, |h, v| h.device_id = v.trim().into()))) }
             </div>
             <div class="row">
-                <TextField id="azure-device-key" label="Device key" kind="password" value={hub.device_key.clone()}
-                    on_input={azure(p, |h, v| h.device_key = v.trim().into())} />
-                <TextField id="azure-token-seconds" label="Token lifetime (seconds)" kind="number" value={seconds}
-                    placeholder="3600" on_input={azure(p, |h, v| h.token_seconds = v.trim().parse().unwrap_or(0))} />
+                { text_field(TextFieldProps::new("azure-device-key", "Device key", hub.device_key.clone(), azure(p, |h, v| h.device_key = v.trim().into())).kind("password")) }
+                { text_field(TextFieldProps::new("azure-token-seconds", "Token lifetime (seconds)", seconds, azure(p, |h, v| h.token_seconds = v.trim().parse().unwrap_or(0))).kind("number").placeholder("3600")) }
             </div>
             <p class="hint">{ "The key stays in this browser only if Remember password is ticked, and never goes into exports." }</p>
         </>
@@ -244,38 +226,23 @@ fn advanced(p: &Props) -> Html {
         <details class="advanced">
             <summary>{ "Advanced" }</summary>
             <div class="row">
-                <TextField id="session-expiry" label="Session expiry (seconds)" kind="number"
-                    value={opt_text(a.session_expiry)} placeholder="0 with clean start, else 86400"
-                    on_input={edit(|s, v| s.advanced.session_expiry = opt_parse(&v, s.advanced.session_expiry))} />
-                <TextField id="receive-maximum" label="Receive maximum" kind="number"
-                    value={opt_text(a.receive_maximum)} placeholder="65535"
-                    on_input={edit(|s, v| s.advanced.receive_maximum = opt_parse(&v, s.advanced.receive_maximum))} />
-                <TextField id="max-packet-size" label="Maximum packet size (bytes)" kind="number"
-                    value={opt_text(a.max_packet_size)} placeholder="16777216"
-                    on_input={edit(|s, v| s.advanced.max_packet_size = opt_parse(&v, s.advanced.max_packet_size))} />
+                { text_field(TextFieldProps::new("session-expiry", "Session expiry (seconds)", opt_text(a.session_expiry), edit(|s, v| s.advanced.session_expiry = opt_parse(&v, s.advanced.session_expiry))).kind("number").placeholder("0 with clean start, else 86400")) }
+                { text_field(TextFieldProps::new("receive-maximum", "Receive maximum", opt_text(a.receive_maximum), edit(|s, v| s.advanced.receive_maximum = opt_parse(&v, s.advanced.receive_maximum))).kind("number").placeholder("65535")) }
+                { text_field(TextFieldProps::new("max-packet-size", "Maximum packet size (bytes)", opt_text(a.max_packet_size), edit(|s, v| s.advanced.max_packet_size = opt_parse(&v, s.advanced.max_packet_size))).kind("number").placeholder("16777216")) }
             </div>
-            <Checkbox id="request-response-info" label="Request response information" checked={a.request_response_info}
-                on_change={toggle(|s, v| s.advanced.request_response_info = v)} />
-            <KeyValueRows id="conn-up" label="Connect user property" rows={a.user_properties.clone()} on_change={on_user} />
+            { checkbox(CheckboxProps::new("request-response-info", "Request response information", a.request_response_info, toggle(|s, v| s.advanced.request_response_info = v))) }
+            { key_value_rows(KeyValueRowsProps { id: "conn-up", label: "Connect user property", rows: a.user_properties.clone(), on_change: on_user }) }
             <h3>{ "Will message" }</h3>
             <div class="row">
-                <TextField id="will-topic" label="Will topic" value={w.topic.clone()} placeholder="no will when empty"
-                    on_input={edit(|s, v| s.advanced.will.topic = v)} />
-                <TextField id="will-payload" label="Will payload" value={w.payload.clone()}
-                    on_input={edit(|s, v| s.advanced.will.payload = v)} />
+                { text_field(TextFieldProps::new("will-topic", "Will topic", w.topic.clone(), edit(|s, v| s.advanced.will.topic = v)).placeholder("no will when empty")) }
+                { text_field(TextFieldProps::new("will-payload", "Will payload", w.payload.clone(), edit(|s, v| s.advanced.will.payload = v))) }
             </div>
             <div class="row">
-                <Select id="will-qos" label="QoS" aria_label="Will QoS" options={qos_options()}
-                    value={(w.qos as u8).to_string()}
-                    on_change={edit(|s, v| s.advanced.will.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())} />
-                <Checkbox id="will-retain" label="Retain will" checked={w.retain}
-                    on_change={toggle(|s, v| s.advanced.will.retain = v)} />
-                <TextField id="will-delay" label="Will delay (seconds)" kind="number" value={w.delay.to_string()}
-                    on_input={edit(|s, v| s.advanced.will.delay = v.trim().parse().unwrap_or(s.advanced.will.delay))} />
-                <TextField id="will-expiry" label="Will expiry (seconds)" kind="number" value={opt_text(w.expiry)}
-                    on_input={edit(|s, v| s.advanced.will.expiry = opt_parse(&v, s.advanced.will.expiry))} />
-                <TextField id="will-content-type" label="Will content type" value={w.content_type.clone()}
-                    on_input={edit(|s, v| s.advanced.will.content_type = v)} />
+                { select(SelectProps::new("will-qos", "QoS", qos_options(), (w.qos as u8).to_string(), edit(|s, v| s.advanced.will.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Will QoS")) }
+                { checkbox(CheckboxProps::new("will-retain", "Retain will", w.retain, toggle(|s, v| s.advanced.will.retain = v))) }
+                { text_field(TextFieldProps::new("will-delay", "Will delay (seconds)", w.delay.to_string(), edit(|s, v| s.advanced.will.delay = v.trim().parse().unwrap_or(s.advanced.will.delay))).kind("number")) }
+                { text_field(TextFieldProps::new("will-expiry", "Will expiry (seconds)", opt_text(w.expiry), edit(|s, v| s.advanced.will.expiry = opt_parse(&v, s.advanced.will.expiry))).kind("number")) }
+                { text_field(TextFieldProps::new("will-content-type", "Will content type", w.content_type.clone(), edit(|s, v| s.advanced.will.content_type = v))) }
             </div>
         </details>
     }

@@ -1,24 +1,56 @@
 //! Small labelled form controls: each has a `<label for>` so users and tests find it.
+//! Plain view functions rather than components: they keep no state, and a component's
+//! machinery, repeated at every use, would only add bundle size.
 
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     pub id: AttrValue,
     pub label: AttrValue,
     pub value: AttrValue,
     pub on_input: Callback<String>,
-    #[prop_or("text".into())]
+    /// The input's type: "text", "number", "password".
     pub kind: AttrValue,
-    #[prop_or_default]
     pub placeholder: AttrValue,
-    #[prop_or_default]
     pub autocomplete: Option<AttrValue>,
 }
 
-#[function_component(TextField)]
-pub fn text_field(p: &TextFieldProps) -> Html {
+impl TextFieldProps {
+    pub fn new(
+        id: impl Into<AttrValue>,
+        label: impl Into<AttrValue>,
+        value: impl Into<AttrValue>,
+        on_input: Callback<String>,
+    ) -> Self {
+        TextFieldProps {
+            id: id.into(),
+            label: label.into(),
+            value: value.into(),
+            on_input,
+            kind: AttrValue::Static("text"),
+            placeholder: AttrValue::Static(""),
+            autocomplete: None,
+        }
+    }
+
+    pub fn kind(mut self, kind: &'static str) -> Self {
+        self.kind = AttrValue::Static(kind);
+        self
+    }
+
+    pub fn placeholder(mut self, text: impl Into<AttrValue>) -> Self {
+        self.placeholder = text.into();
+        self
+    }
+
+    pub fn autocomplete(mut self, what: &'static str) -> Self {
+        self.autocomplete = Some(AttrValue::Static(what));
+        self
+    }
+}
+
+pub fn text_field(p: TextFieldProps) -> Html {
     let on_input = p.on_input.clone();
     let oninput = Callback::from(move |e: InputEvent| {
         on_input.emit(e.target_unchecked_into::<HtmlInputElement>().value())
@@ -32,29 +64,20 @@ pub fn text_field(p: &TextFieldProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TextAreaProps {
-    pub id: AttrValue,
-    pub label: AttrValue,
-    pub value: AttrValue,
-    pub on_input: Callback<String>,
-}
-
-#[function_component(TextArea)]
-pub fn text_area(p: &TextAreaProps) -> Html {
-    let on_input = p.on_input.clone();
+/// A labelled text area (a plain function: stateless, and used once).
+pub fn text_area(id: &'static str, label: &'static str, value: &str, on_input: Callback<String>) -> Html {
+    let (id, value) = (AttrValue::Static(id), AttrValue::from(value.to_owned()));
     let oninput = Callback::from(move |e: InputEvent| {
         on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
     });
     html! {
         <div class="field">
-            <label for={p.id.clone()}>{ p.label.clone() }</label>
-            <textarea id={p.id.clone()} value={p.value.clone()} {oninput} rows="3" spellcheck="false" />
+            <label for={id.clone()}>{ label }</label>
+            <textarea {id} {value} {oninput} rows="3" spellcheck="false" />
         </div>
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct CheckboxProps {
     pub id: AttrValue,
     pub label: AttrValue,
@@ -62,8 +85,23 @@ pub struct CheckboxProps {
     pub on_change: Callback<bool>,
 }
 
-#[function_component(Checkbox)]
-pub fn checkbox(p: &CheckboxProps) -> Html {
+impl CheckboxProps {
+    pub fn new(
+        id: impl Into<AttrValue>,
+        label: impl Into<AttrValue>,
+        checked: bool,
+        on_change: Callback<bool>,
+    ) -> Self {
+        CheckboxProps {
+            id: id.into(),
+            label: label.into(),
+            checked,
+            on_change,
+        }
+    }
+}
+
+pub fn checkbox(p: CheckboxProps) -> Html {
     let on_change = p.on_change.clone();
     let onchange = Callback::from(move |e: Event| {
         on_change.emit(e.target_unchecked_into::<HtmlInputElement>().checked())
@@ -76,12 +114,10 @@ pub fn checkbox(p: &CheckboxProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
 pub struct SelectProps {
     pub id: AttrValue,
     pub label: AttrValue,
     /// Overrides the accessible name where two selects share a visible label.
-    #[prop_or_default]
     pub aria_label: Option<AttrValue>,
     /// (value, text) pairs.
     pub options: Vec<(AttrValue, AttrValue)>,
@@ -89,8 +125,32 @@ pub struct SelectProps {
     pub on_change: Callback<String>,
 }
 
-#[function_component(Select)]
-pub fn select(p: &SelectProps) -> Html {
+impl SelectProps {
+    pub fn new(
+        id: impl Into<AttrValue>,
+        label: impl Into<AttrValue>,
+        options: Vec<(AttrValue, AttrValue)>,
+        value: impl Into<AttrValue>,
+        on_change: Callback<String>,
+    ) -> Self {
+        SelectProps {
+            id: id.into(),
+            label: label.into(),
+            aria_label: None,
+            options,
+            value: value.into(),
+            on_change,
+        }
+    }
+
+    /// Overrides the accessible name where two selects share a visible label.
+    pub fn aria_label(mut self, name: &'static str) -> Self {
+        self.aria_label = Some(AttrValue::Static(name));
+        self
+    }
+}
+
+pub fn select(p: SelectProps) -> Html {
     let on_change = p.on_change.clone();
     let onchange = Callback::from(move |e: Event| {
         on_change.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
@@ -131,21 +191,19 @@ pub fn flag(on: bool) -> AttrValue {
     AttrValue::Static(if on { "true" } else { "false" })
 }
 
-#[derive(Properties, PartialEq)]
 pub struct KeyValueRowsProps {
     /// Prefix of the inputs' ids, e.g. "pub-up".
-    pub id: AttrValue,
+    pub id: &'static str,
     /// What one row is called, e.g. "User property": rows are named "User property 1 key" and
     /// so on, and the buttons "Add user property" and "Remove user property 1".
-    pub label: AttrValue,
+    pub label: &'static str,
     pub rows: Vec<(String, String)>,
     pub on_change: Callback<Vec<(String, String)>>,
 }
 
 /// An editable list of key/value pairs in order (MQTT 5 user properties): each row numbered
-/// so that every control has its own name.
-#[function_component(KeyValueRows)]
-pub fn key_value_rows(p: &KeyValueRowsProps) -> Html {
+/// so that every control has its own name. A plain function: it keeps no state of its own.
+pub fn key_value_rows(p: KeyValueRowsProps) -> Html {
     let edit = |i: usize, key: bool| {
         let (rows, on_change) = (p.rows.clone(), p.on_change.clone());
         Callback::from(move |text: String| {
@@ -184,10 +242,8 @@ pub fn key_value_rows(p: &KeyValueRowsProps) -> Html {
         let n = i + 1;
         html! {
             <div class="row user-prop" key={i}>
-                <TextField id={format!("{}-key-{n}", p.id)} label={format!("{} {n} key", p.label)}
-                    value={k.clone()} on_input={edit(i, true)} />
-                <TextField id={format!("{}-value-{n}", p.id)} label={format!("{} {n} value", p.label)}
-                    value={v.clone()} on_input={edit(i, false)} />
+                { text_field(TextFieldProps::new(format!("{}-key-{n}", p.id), format!("{} {n} key", p.label), k.clone(), edit(i, true))) }
+                { text_field(TextFieldProps::new(format!("{}-value-{n}", p.id), format!("{} {n} value", p.label), v.clone(), edit(i, false))) }
                 <button type="button" onclick={remove(i)}>{ format!("Remove {lower} {n}") }</button>
             </div>
         }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
-use super::fields::{flag, setter, Select, TextField};
+use super::fields::{flag, select, setter, text_field, SelectProps, TextFieldProps};
 use super::virtual_list::VirtualList;
 use crate::model::messages::{Delivery, Direction, FilteredView, ListFilter, Pairing, StoredMessage};
 use crate::model::number::fixed;
@@ -93,16 +93,13 @@ pub fn message_list(p: &Props) -> Html {
                 <button type="button" onclick={on_clear}>{ "Clear messages" }</button>
             </div>
             <div class="row filters">
-                <Select id="list-direction" label="Direction" options={directions} value={direction_value}
-                    on_change={set_filter(|f, v| f.direction = match v.as_str() {
+                { select(SelectProps::new("list-direction", "Direction", directions, direction_value, set_filter(|f, v| f.direction = match v.as_str() {
                         "received" => Some(Direction::Received),
                         "published" => Some(Direction::Published),
                         _ => None,
-                    })} />
-                <TextField id="list-topic" label="Show topics matching" value={filter.topic.clone()} placeholder="home/#"
-                    on_input={set_filter(|f, v| f.topic = v.trim().to_string())} />
-                <TextField id="list-text" label="Payload contains" value={filter.text.clone()}
-                    on_input={set_filter(|f, v| f.text = v)} />
+                    }))) }
+                { text_field(TextFieldProps::new("list-topic", "Show topics matching", filter.topic.clone(), set_filter(|f, v| f.topic = v.trim().to_string())).placeholder("home/#")) }
+                { text_field(TextFieldProps::new("list-text", "Payload contains", filter.text.clone(), set_filter(|f, v| f.text = v))) }
             </div>
             if store.is_empty() {
                 <p class="empty">{ "No messages yet. Subscribe to a topic filter such as # to see traffic." }</p>

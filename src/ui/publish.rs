@@ -4,7 +4,10 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, setter, Checkbox, KeyValueRows, Select, TextArea, TextField};
+use super::fields::{
+    checkbox, key_value_rows, qos_options, select, setter, text_area, text_field, CheckboxProps,
+    KeyValueRowsProps, SelectProps, TextFieldProps,
+};
 use crate::model::props::PropsForm;
 use crate::mqtt::QoS;
 
@@ -47,16 +50,12 @@ pub fn publish_form(p: &Props) -> Html {
     html! {
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
-            <TextField id="pub-topic" label="Topic" value={req.topic.clone()} placeholder="home/lamp/set"
-                on_input={set(|r, v| r.topic = v)} />
-            <TextArea id="pub-payload" label="Payload" value={req.payload.clone()} on_input={set(|r, v| r.payload = v)} />
+            { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
+            { text_area("pub-payload", "Payload", &req.payload, set(|r, v| r.payload = v)) }
             <div class="row">
-                <Select id="pub-format" label="Payload format" options={formats}
-                    value={if req.hex { "hex" } else { "text" }} on_change={set(|r, v| r.hex = v == "hex")} />
-                <Select id="pub-qos" label="QoS" aria_label="Publish QoS" options={qos_options()}
-                    value={(req.qos as u8).to_string()}
-                    on_change={set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())} />
-                <Checkbox id="pub-retain" label="Retain" checked={req.retain} on_change={setter(&req, |r, v| r.retain = v)} />
+                { select(SelectProps::new("pub-format", "Payload format", formats, if req.hex { "hex" } else { "text" }, set(|r, v| r.hex = v == "hex"))) }
+                { select(SelectProps::new("pub-qos", "QoS", qos_options(), (req.qos as u8).to_string(), set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Publish QoS")) }
+                { checkbox(CheckboxProps::new("pub-retain", "Retain", req.retain, setter(&req, |r, v| r.retain = v))) }
             </div>
             { properties(&req) }
             if let Some(error) = &p.error {
@@ -84,21 +83,15 @@ fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
     html! {
         <details class="advanced">
             <summary>{ "MQTT 5 properties" }</summary>
-            <TextField id="pub-content-type" label="Content type" value={f.content_type.clone()}
-                placeholder="application/json" on_input={set(|r, v| r.props.content_type = v)} />
-            <Checkbox id="pub-utf8" label="Payload is UTF-8 text" checked={f.utf8}
-                on_change={flag(|r, v| r.props.utf8 = v)} />
-            <TextField id="pub-expiry" label="Message expiry (seconds)" value={f.expiry.clone()}
-                on_input={set(|r, v| r.props.expiry = v)} />
-            <TextField id="pub-response-topic" label="Response topic" value={f.response_topic.clone()}
-                on_input={set(|r, v| r.props.response_topic = v)} />
+            { text_field(TextFieldProps::new("pub-content-type", "Content type", f.content_type.clone(), set(|r, v| r.props.content_type = v)).placeholder("application/json")) }
+            { checkbox(CheckboxProps::new("pub-utf8", "Payload is UTF-8 text", f.utf8, flag(|r, v| r.props.utf8 = v))) }
+            { text_field(TextFieldProps::new("pub-expiry", "Message expiry (seconds)", f.expiry.clone(), set(|r, v| r.props.expiry = v))) }
+            { text_field(TextFieldProps::new("pub-response-topic", "Response topic", f.response_topic.clone(), set(|r, v| r.props.response_topic = v))) }
             <div class="row">
-                <TextField id="pub-correlation" label="Correlation data" value={f.correlation.clone()}
-                    on_input={set(|r, v| r.props.correlation = v)} />
-                <Checkbox id="pub-correlation-hex" label="Correlation data is hex" checked={f.correlation_hex}
-                    on_change={flag(|r, v| r.props.correlation_hex = v)} />
+                { text_field(TextFieldProps::new("pub-correlation", "Correlation data", f.correlation.clone(), set(|r, v| r.props.correlation = v))) }
+                { checkbox(CheckboxProps::new("pub-correlation-hex", "Correlation data is hex", f.correlation_hex, flag(|r, v| r.props.correlation_hex = v))) }
             </div>
-            <KeyValueRows id="pub-up" label="User property" rows={f.user.clone()} on_change={on_user} />
+            { key_value_rows(KeyValueRowsProps { id: "pub-up", label: "User property", rows: f.user.clone(), on_change: on_user }) }
         </details>
     }
 }

@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::fields::{Select, TextField};
+use super::fields::{select, text_field, SelectProps, TextFieldProps};
 use crate::model::profiles::Profiles;
 
 /// The select's value for "a new connection, not saved yet".
@@ -57,10 +57,8 @@ pub fn view(p: Saved) -> Html {
         <section class="panel saved" aria-label="Saved connections">
             <h2>{ "Saved connections" }</h2>
             <div class="row">
-                <Select id="saved-connection" label="Saved connection" options={options}
-                    value={AttrValue::from(p.current.unwrap_or(NEW).to_owned())} on_change={on_pick} />
-                <TextField id="connection-name" label="Connection name" value={AttrValue::from(p.draft.to_owned())}
-                    placeholder="Home broker" on_input={p.on_name.clone()} />
+                { select(SelectProps::new("saved-connection", "Saved connection", options, p.current.unwrap_or(NEW).to_owned(), on_pick)) }
+                { text_field(TextFieldProps::new("connection-name", "Connection name", p.draft.to_owned(), p.on_name.clone()).placeholder("Home broker")) }
             </div>
             <div class="row">
                 <button type="button" onclick={click(&p.on_save)}>{ "Save connection" }</button>

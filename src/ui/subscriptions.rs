@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::fields::{qos_options, Checkbox, Select, TextField};
+use super::fields::{checkbox, qos_options, select, text_field, CheckboxProps, SelectProps, TextFieldProps};
 use crate::model::subscriptions::{SubEntry, SubState};
 use crate::mqtt::{QoS, SubOptions};
 
@@ -78,21 +78,15 @@ pub fn subscriptions(p: &Props) -> Html {
         <section class="panel subscriptions">
             <h2>{ "Subscriptions" }</h2>
             <form class="row" aria-label="Subscribe" {onsubmit}>
-                <TextField id="sub-filter" label="Topic filter" value={(*filter).clone()} placeholder="home/+/temperature"
-                    on_input={on_filter} />
-                <Select id="sub-qos" label="QoS" aria_label="Subscribe QoS" options={qos_options()}
-                    value={(*qos as u8).to_string()} on_change={on_qos} />
+                { text_field(TextFieldProps::new("sub-filter", "Topic filter", (*filter).clone(), on_filter).placeholder("home/+/temperature")) }
+                { select(SelectProps::new("sub-qos", "QoS", qos_options(), (*qos as u8).to_string(), on_qos).aria_label("Subscribe QoS")) }
                 <button type="submit">{ "Subscribe" }</button>
                 <details class="advanced">
                     <summary>{ "MQTT 5 options" }</summary>
-                    <Checkbox id="sub-no-local" label="No Local (not my own messages)" checked={options.no_local}
-                        on_change={option(|o, v| o.no_local = v)} />
-                    <Checkbox id="sub-rap" label="Retain As Published" checked={options.retain_as_published}
-                        on_change={option(|o, v| o.retain_as_published = v)} />
-                    <Select id="sub-retain-handling" label="Retained messages" aria_label="Retain handling"
-                        options={handling} value={options.retain_handling.to_string()} on_change={on_retain_handling} />
-                    <TextField id="sub-id" label="Subscription identifier" value={(*id_text).clone()}
-                        on_input={on_id} />
+                    { checkbox(CheckboxProps::new("sub-no-local", "No Local (not my own messages)", options.no_local, option(|o, v| o.no_local = v))) }
+                    { checkbox(CheckboxProps::new("sub-rap", "Retain As Published", options.retain_as_published, option(|o, v| o.retain_as_published = v))) }
+                    { select(SelectProps::new("sub-retain-handling", "Retained messages", handling, options.retain_handling.to_string(), on_retain_handling).aria_label("Retain handling")) }
+                    { text_field(TextFieldProps::new("sub-id", "Subscription identifier", (*id_text).clone(), on_id)) }
                 </details>
             </form>
             if let Some(error) = &p.error {

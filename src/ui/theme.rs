@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::fields::Select;
+use super::fields::{select, SelectProps};
 use crate::web::page::{load, save};
 
 const KEY: &str = "mqtt-deck.theme";
@@ -31,7 +31,7 @@ pub fn theme_choice() -> Html {
     ];
     html! {
         <section class="panel theme" aria-label="Appearance">
-            <Select id="theme" label="Theme" {options} value={AttrValue::from((*theme).clone())} {on_change} />
+            { select(SelectProps::new("theme", "Theme", options, (*theme).clone(), on_change)) }
         </section>
     }
 }

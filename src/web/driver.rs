@@ -13,7 +13,7 @@ use super::page::{now_ms, wall_ms};
 use super::timer::Timer;
 use super::transport::Socket;
 use crate::model::connection::{Connection, Effect, Now, Transport};
-use crate::mqtt::{Error, Event, Options, PublishProps, QoS, Session, Status, SubOptions};
+use crate::mqtt::{Close, Error, Event, Options, PublishProps, QoS, Session, Status, SubOptions};
 
 /// What a core asks of the driver next.
 pub enum Step<O> {
@@ -27,7 +27,7 @@ pub enum Step<O> {
 pub trait Core: 'static {
     type Output: 'static;
     fn on_open(&mut self, now: u64);
-    fn on_closed(&mut self, now: u64, reason: String);
+    fn on_closed(&mut self, now: u64, close: Close);
     fn on_text(&mut self, now: u64);
     fn on_bytes(&mut self, now: u64, bytes: &[u8]);
     fn on_timeout(&mut self, now: u64);
@@ -45,8 +45,8 @@ impl Core for Session {
     fn on_open(&mut self, now: u64) {
         self.handle_transport_open(now)
     }
-    fn on_closed(&mut self, now: u64, reason: String) {
-        self.handle_transport_closed(now, reason)
+    fn on_closed(&mut self, now: u64, close: Close) {
+        self.handle_transport_closed_with(now, close)
     }
     fn on_text(&mut self, now: u64) {
         self.handle_transport_text(now)
@@ -100,8 +100,8 @@ impl Core for Connection {
     fn on_open(&mut self, now: u64) {
         self.handle_transport_open(stamp(now))
     }
-    fn on_closed(&mut self, now: u64, reason: String) {
-        self.handle_transport_closed(stamp(now), reason)
+    fn on_closed(&mut self, now: u64, close: Close) {
+        self.handle_transport_closed_with(stamp(now), close)
     }
     fn on_text(&mut self, now: u64) {
         self.handle_transport_text(stamp(now))
@@ -291,7 +291,7 @@ fn pump<C: Core>(inner_rc: &Rc<RefCell<Inner<C>>>) {
                                 inner.core.on_open(now_ms());
                             }
                         }
-                        Err(reason) => inner.core.on_closed(now_ms(), reason),
+                        Err(reason) => inner.core.on_closed(now_ms(), Close::abnormal(reason)),
                     }
                 }
                 // Dropping the socket detaches its handlers and closes it.
@@ -316,7 +316,7 @@ fn open_socket<C: Core>(weak: Weak<RefCell<Inner<C>>>, url: &str) -> Result<Sock
             Ok(bytes) => feed(&w_msg, |c, now| c.on_bytes(now, bytes)),
             Err(()) => feed(&w_msg, |c, now| c.on_text(now)),
         },
-        move |reason| feed(&w_close, |c, now| c.on_closed(now, reason)),
+        move |close| feed(&w_close, |c, now| c.on_closed(now, close)),
     )
 }
 

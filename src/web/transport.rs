@@ -5,6 +5,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
+use crate::mqtt::Close;
+
 /// An open (or opening) socket. Dropping it detaches its handlers and closes it, so a
 /// dead socket can never feed a newer session.
 pub struct Socket {
@@ -21,7 +23,7 @@ impl Socket {
         url: &str,
         on_open: impl FnMut() + 'static,
         mut on_message: impl FnMut(Result<&[u8], ()>) + 'static,
-        mut on_close: impl FnMut(String) + 'static,
+        mut on_close: impl FnMut(Close) + 'static,
     ) -> Result<Socket, String> {
         let ws = match take_early_socket(url) {
             Some(ws) => ws,
@@ -54,7 +56,9 @@ impl Socket {
         });
         let url_text = url.to_string();
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
-            on_close(close_text(&url_text, opened.get(), e.code(), &e.reason()));
+            let (code, reason) = (e.code(), e.reason());
+            let text = close_text(&url_text, opened.get(), code, &reason);
+            on_close(Close { code, reason, text });
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -61,10 +61,10 @@ let broker = null;
  * Starts scripts/broker.sh in a fresh temp dir. Returns { dir, logPath, ports, log() }.
  * logTypes: mosquitto log_type list (space separated); the script's default is quiet enough for floods.
  */
-export async function startBroker({ logTypes } = {}) {
+export async function startBroker({ logTypes, persist = false } = {}) {
   if (broker) await stopBroker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-broker-'));
-  const env = logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : undefined;
+  const env = { ...(logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : {}), ...(persist ? { DECK_BROKER_PERSIST: '1' } : {}) };
   try {
     await run('bash', [BROKER_SH, 'start', dir, String(BASE)], { env });
   } catch (e) {
@@ -72,8 +72,19 @@ export async function startBroker({ logTypes } = {}) {
     throw e;
   }
   const logPath = path.join(dir, 'mosquitto.log');
-  broker = { dir, logPath, ports: PORTS, log: () => fs.readFileSync(logPath, 'utf8') };
+  broker = { dir, env, logPath, ports: PORTS, log: () => fs.readFileSync(logPath, 'utf8') };
   return broker;
+}
+
+/**
+ * Stops the broker and starts it again from the same directory and config: with `persist`, its
+ * sessions and queued messages survive (Mosquitto saves them on SIGTERM). The log starts afresh.
+ * `env` adds scripts/broker.sh settings for this start only (e.g. DECK_BROKER_MAX_INFLIGHT).
+ */
+export async function restartBroker({ env = {} } = {}) {
+  if (!broker) throw new Error('broker not started');
+  await run('bash', [BROKER_SH, 'stop', broker.dir]);
+  await run('bash', [BROKER_SH, 'start', broker.dir, String(BASE)], { env: { ...broker.env, ...env } });
 }
 
 export async function stopBroker() {
@@ -316,8 +327,8 @@ export async function newPage(browser, { timeout = 15_000 } = {}) {
  * One-call setup for a spec file's before(): broker, served dist and browser.
  * Returns { broker, browser, baseUrl }.
  */
-export async function setup({ logTypes } = {}) {
-  const b = await startBroker({ logTypes });
+export async function setup({ logTypes, persist } = {}) {
+  const b = await startBroker({ logTypes, persist });
   try {
     const baseUrl = await serveDist();
     const browser = await launchBrowser();

@@ -1,12 +1,13 @@
 // Browser specs for a phone's life: the network drops and returns, a link dies while the page sleeps,
 // and two tabs share a client ID.
 //
-// The network: Chromium's offline emulation does not close an open WebSocket, so the spec puts a
-// TCP proxy between the app and the broker's websockets listener and cuts it with the network,
-// as a phone losing its Wi-Fi would. The two tabs are two pages of one browser context.
+// The network: Chromium's offline emulation does not close an open WebSocket, so the spec puts the
+// fault proxy (faultproxy.mjs) between the app and the broker's websockets listener and cuts it
+// with the network, as a phone losing its Wi-Fi would. The two tabs are two pages of one browser
+// context.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
+import { faultProxy } from './faultproxy.mjs';
 import * as h from './harness.mjs';
 
 const T = 15_000;
@@ -22,51 +23,6 @@ before(async () => {
 after(async () => {
   await h.teardown(env?.browser);
 });
-
-/** A TCP proxy to the broker's websockets listener that can be cut, restored on the same port, or frozen. */
-async function cuttableLink() {
-  const sockets = new Set();
-  let server = null;
-  // Frozen connections stay open and carry nothing, as a link that died while the phone slept.
-  const frozen = new WeakSet();
-  const track = (s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  };
-  const listen = (port) =>
-    new Promise((resolve, reject) => {
-      server = net.createServer((client) => {
-        const upstream = net.connect(h.PORTS.ws, '127.0.0.1');
-        track(client);
-        track(upstream);
-        client.on('data', (d) => frozen.has(client) || upstream.write(d));
-        upstream.on('data', (d) => frozen.has(client) || client.write(d));
-        client.on('close', () => upstream.destroy());
-        upstream.on('close', () => client.destroy());
-      });
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve(server.address().port));
-    });
-  const port = await listen(0);
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    /** Drops every connection and refuses new ones. */
-    cut: () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-    restore: () => listen(port),
-    /** The open connections go silent; new ones work. */
-    freeze: () => {
-      for (const s of sockets) frozen.add(s);
-    },
-    close: () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-  };
-}
 
 async function openIn(context, params) {
   const page = await context.newPage();
@@ -96,7 +52,7 @@ async function secondsToNextAttempt(page) {
 }
 
 test('when the network returns the app reconnects at once instead of waiting out its backoff', { timeout: TEST_TIMEOUT }, async (t) => {
-  const link = await cuttableLink();
+  const link = await faultProxy({ target: h.WS_URL, port: h.BASE + 10 });
   t.after(() => link.close());
   const context = await env.browser.newContext();
   t.after(() => context.close());
@@ -105,7 +61,7 @@ test('when the network returns the app reconnects at once instead of waiting out
 
   // The phone loses its network: the link dies and every attempt fails, so the backoff grows.
   await context.setOffline(true);
-  link.cut();
+  link.cut({ refuse: true });
   await waitStatus(page, /Reconnecting/, 'the app noticing the lost link');
   const deadline = Date.now() + 20_000;
   let wait = 0;
@@ -124,7 +80,7 @@ test('when the network returns the app reconnects at once instead of waiting out
 });
 
 test('a link that died while the page slept is noticed at wake-up and replaced', { timeout: TEST_TIMEOUT }, async (t) => {
-  const link = await cuttableLink();
+  const link = await faultProxy({ target: h.WS_URL, port: h.BASE + 10 });
   t.after(() => link.close());
   const context = await env.browser.newContext();
   t.after(() => context.close());

@@ -89,6 +89,13 @@ impl CorePair {
             while let Some(e) = self.core.poll_effect() {
                 self.effects.push(e);
             }
+            if self.open && self.broker.closed {
+                busy = true;
+                self.broker.closed = false;
+                self.open = false;
+                let close = self.broker.take_close();
+                self.core.handle_transport_closed_with(Now::at(self.now), close);
+            }
             if self.open {
                 for bytes in self.broker.drain_outbox() {
                     busy = true;

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use crate::mqtt::auth::{base64, ScramMechanism};
 use crate::mqtt::codec::{encode, Framer};
 use crate::mqtt::packet::{ConnAck, Connect, Packet, Publish, QoS, Version};
-use crate::mqtt::session::{Event, Millis, Options, Session};
+use crate::mqtt::session::{Close, Event, Millis, Options, Session};
 
 /// What happens when the session asks for a transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,14 @@ pub struct FakeBroker {
     pub v311_only: Option<Refuse5>,
     /// The broker closed the link; `Pair::pump` tells the session.
     pub closed: bool,
+    /// The WebSocket close code and reason of that close, when not the default 1011.
+    close_with: Option<(u16, &'static str)>,
+    /// Close the link with 1009 (message too big) on a packet larger than this, as amqtt
+    /// does on a WebSocket message over 1 MiB.
+    pub max_frame: Option<usize>,
+    /// The one password it knows: a CONNECT with another closes the link with 1002
+    /// "unauthenticated" instead of a CONNACK, as RabbitMQ's Web MQTT plugin does.
+    pub close_on_wrong_password: Option<&'static str>,
     /// The protocol level of every CONNECT received, in order.
     pub connect_levels: Vec<u8>,
     /// Answer CONNECTs with an Authentication Method, and AUTH, with this SCRAM server.
@@ -145,6 +153,9 @@ impl FakeBroker {
             answer_pings: true,
             v311_only: None,
             closed: false,
+            close_with: None,
+            max_frame: None,
+            close_on_wrong_password: None,
             connect_levels: Vec::new(),
             scram: None,
         }
@@ -169,7 +180,35 @@ impl FakeBroker {
         self.outbox.push(bytes);
     }
 
+    /// Closes the link with a WebSocket close code and reason.
+    fn close(&mut self, code: u16, reason: &'static str) {
+        self.closed = true;
+        self.close_with = Some((code, reason));
+    }
+
+    /// How the last close looked to the browser, as the glue reports it.
+    pub fn take_close(&mut self) -> Close {
+        let (code, reason) = self.close_with.take().unwrap_or((1011, ""));
+        let text = if reason.is_empty() {
+            format!("Connection closed (code {code})")
+        } else {
+            format!("Connection closed (code {code}: {reason})")
+        };
+        Close {
+            code,
+            reason: reason.into(),
+            text,
+        }
+    }
+
     fn receive(&mut self, bytes: &[u8]) {
+        // A closed socket reads nothing more.
+        if self.close_with.is_some() {
+            return;
+        }
+        if self.max_frame.is_some_and(|max| bytes.len() > max) {
+            return self.close(1009, "");
+        }
         // A CONNECT is whole in one write: 0x10, a remaining length, "\0\x04MQTT", level.
         if bytes.first() == Some(&0x10) {
             let header = 1 + bytes[1..].iter().position(|b| b & 0x80 == 0).unwrap_or(0) + 1;
@@ -204,6 +243,13 @@ impl FakeBroker {
             return;
         }
         match packet {
+            Packet::Connect(c)
+                if self
+                    .close_on_wrong_password
+                    .is_some_and(|p| c.password.as_deref() != Some(p)) =>
+            {
+                self.close(1002, "unauthenticated")
+            }
             Packet::Connect(_) => {
                 if let Some(ack) = self.connack.clone() {
                     self.send(Packet::ConnAck(ack));
@@ -305,6 +351,8 @@ impl FakeBroker {
 
     /// A new connection (for drivers other than `Pair`).
     pub fn new_link(&mut self) {
+        self.closed = false;
+        self.close_with = None;
         self.reset_link();
     }
 
@@ -386,8 +434,8 @@ impl Pair {
                 busy = true;
                 self.broker.closed = false;
                 self.open = false;
-                self.session
-                    .handle_transport_closed(self.now, "Connection closed (code 1011)".into());
+                let close = self.broker.take_close();
+                self.session.handle_transport_closed_with(self.now, close);
             }
             if self.open && !self.broker.outbox.is_empty() {
                 busy = true;

@@ -30,7 +30,7 @@ use crate::model::cloud::Signer;
 use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
 use crate::model::panel::{Discovery, Panels, Runtime};
 use crate::model::subscriptions::SubEntry;
-use crate::mqtt::{Millis, Options, PublishProps, QoS, Session, Status};
+use crate::mqtt::{Close, Millis, Options, PublishProps, QoS, Session, Status};
 
 use echo::EchoWatch;
 pub use effect::{CoreError, Effect, Now, StatusChange, Transport};
@@ -139,6 +139,12 @@ impl Connection {
 
     pub fn handle_transport_closed(&mut self, now: Now, reason: String) {
         self.session.handle_transport_closed(now.mono, reason);
+        self.drain(now);
+    }
+
+    /// The transport closed with a WebSocket close code and reason: see `Session`.
+    pub fn handle_transport_closed_with(&mut self, now: Now, close: Close) {
+        self.session.handle_transport_closed_with(now.mono, close);
         self.drain(now);
     }
 

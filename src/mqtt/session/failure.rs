@@ -3,14 +3,71 @@
 
 use super::{Event, Session, State};
 use crate::mqtt::codec::Framer;
-use crate::mqtt::error::{is_permanent_code, Error, ProtocolError, TransportError, UsageError};
+use crate::mqtt::error::{
+    is_permanent_code, reason_text, Error, ProtocolError, Refusal, TransportError, UsageError,
+};
 use crate::mqtt::packet::{Packet, Version};
 use crate::sorted_map::SortedMap;
 
 /// Broker protocol violations in a row after which the session stops retrying.
 const MAX_PROTOCOL_FAILURES: u8 = 3;
 
+/// WebSocket close code for a message larger than the other end accepts (RFC 6455 §7.4.1).
+pub const CLOSE_TOO_BIG: u16 = 1009;
+
+/// How the transport closed, as the browser reports it: the WebSocket close code and
+/// reason the broker sent, and the text the user sees when nothing better applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Close {
+    pub code: u16,
+    pub reason: String,
+    pub text: String,
+}
+
+impl Close {
+    /// A close without a close frame (1006): the link broke, or never opened.
+    pub fn abnormal(text: String) -> Close {
+        Close {
+            code: 1006,
+            reason: String::new(),
+            text,
+        }
+    }
+
+    /// Some brokers (RabbitMQ's Web MQTT) answer bad credentials by closing the socket with
+    /// a reason such as "unauthenticated" instead of a CONNACK refusal.
+    fn refuses_credentials(&self) -> bool {
+        let reason = self.reason.to_ascii_lowercase();
+        ["unauthenticated", "not authori", "unauthori"]
+            .iter()
+            .any(|w| reason.contains(w))
+    }
+}
+
 impl Session {
+    /// The transport closed under the session. A close that refuses the credentials before
+    /// CONNACK stops like a CONNACK refusal would; one for a message too big drops that
+    /// message, which every reconnect would otherwise resend into the same close.
+    pub(super) fn transport_closed(&mut self, close: Close) {
+        if matches!(self.state, State::AwaitConnAck { .. }) && close.refuses_credentials() {
+            let reason = reason_text(0x86).into();
+            return self.fail(Error::Refused(Refusal { code: 0x86, reason }), false);
+        }
+        if matches!(self.state, State::AwaitConnAck { .. }) && self.fall_back() {
+            return;
+        }
+        if !self.transport_open() {
+            return;
+        }
+        let mut text = close.text;
+        if close.code == CLOSE_TOO_BIG {
+            if let Some((size, topic)) = self.drop_largest_publish() {
+                text = format!("{text}: the broker refused a message of {size} bytes on {topic}");
+            }
+        }
+        self.fail(Error::Transport(TransportError::Closed(text)), false);
+    }
+
     /// Silence after a 5.0 CONNECT is one way a 3.1.1-only broker refuses it.
     pub(super) fn connack_timed_out(&mut self) {
         if !self.fall_back() {

@@ -13,7 +13,8 @@
 //! - `incoming` — packets from the broker: CONNACK, deliveries, acks, aliases, DISCONNECT.
 //! - `requests` — what the application asks: subscribe, unsubscribe, publish, with their checks.
 //! - `outgoing` — our QoS 1/2 publishes in flight, their replay, outgoing topic aliases.
-//! - `failure`  — protocol violations, the fallback to 3.1.1, retry or stop, what survives.
+//! - `failure`  — how the link closed, protocol violations, the fallback to 3.1.1, retry or
+//!   stop, what survives.
 //! - `auth`     — MQTT 5 enhanced authentication (SCRAM) and re-authentication.
 //! - `wake`     — the page woke up: reconnect now or check the link.
 
@@ -39,6 +40,7 @@ use super::pkid::PacketIds;
 pub use crate::sorted_map::SortedMap;
 pub use caps::BrokerCaps;
 pub use event::{Event, Status};
+pub use failure::{Close, CLOSE_TOO_BIG};
 use options::validate_options;
 pub use options::{Auth, Options};
 use outgoing::Outgoing;
@@ -83,6 +85,9 @@ pub struct Session {
     caps: BrokerCaps,
     keep_alive_ms: u64,
     last_sent: Millis,
+    /// The largest packet written on this link, and the publish it carried if it was one:
+    /// a close for a message too big names it (see `transport_closed`).
+    largest_out: (usize, Option<u64>),
     ping_sent: Option<Millis>,
     /// When the ping sent on waking up must have been answered (see wake.rs).
     wake_deadline: Option<Millis>,
@@ -129,6 +134,7 @@ impl Session {
             max_packet_out: usize::MAX,
             max_qos: QoS::ExactlyOnce,
             last_sent: 0,
+            largest_out: (0, None),
             ping_sent: None,
             wake_deadline: None,
             subscriptions: SortedMap::default(),
@@ -269,15 +275,15 @@ impl Session {
         }
     }
 
-    /// The transport closed by itself; `reason` is what the browser said.
+    /// The transport closed by itself without saying how; `reason` is what the browser said.
     pub fn handle_transport_closed(&mut self, now: Millis, reason: String) {
+        self.handle_transport_closed_with(now, Close::abnormal(reason));
+    }
+
+    /// The transport closed by itself, with the WebSocket close code and reason.
+    pub fn handle_transport_closed_with(&mut self, now: Millis, close: Close) {
         self.now = now;
-        if matches!(self.state, State::AwaitConnAck { .. }) && self.fall_back() {
-            return;
-        }
-        if self.transport_open() {
-            self.fail(Error::Transport(TransportError::Closed(reason)), false);
-        }
+        self.transport_closed(close);
     }
 
     /// The transport delivered a text message, which MQTT over WebSocket forbids (§6.0).
@@ -384,6 +390,7 @@ impl Session {
     fn open(&mut self, now: Millis) {
         // Bytes not yet handed to the old transport belong to the dead link.
         self.transmit.clear();
+        self.largest_out = (0, None);
         self.state = State::Opening { since: now };
         self.events.push_back(Event::OpenTransport);
     }
@@ -417,6 +424,9 @@ impl Session {
 
     fn push_transmit(&mut self, bytes: Bytes) {
         self.last_sent = self.now;
+        if bytes.len() > self.largest_out.0 {
+            self.largest_out = (bytes.len(), None);
+        }
         self.transmit.push_back(bytes);
     }
 }

@@ -19,6 +19,9 @@ pub(super) enum Stage {
     AwaitAck,
     /// Sent PUBREL; waiting for PUBCOMP.
     AwaitComp,
+    /// In flight before a reconnect, held back since: the broker's Receive Maximum has no
+    /// room for it yet. Keeps its packet id and goes again as acks free room.
+    Held,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +51,11 @@ impl Outgoing {
         self.inflight
             .find_by(|f| f.publish.pkid == pkid)
             .map(|(&id, f)| (id, f))
+    }
+
+    /// PUBLISHes the broker counts against its Receive Maximum: all but the held ones.
+    fn open(&self) -> usize {
+        self.inflight.values().filter(|f| f.stage != Stage::Held).count()
     }
 
     fn remove(&mut self, pkid: u16) -> Option<u64> {
@@ -95,10 +103,21 @@ impl Session {
         Ok(())
     }
 
-    /// Moves queued publishes into flight while the limits allow.
+    /// Sends held publishes again, then moves queued ones into flight, while the limits allow.
+    /// Held ones were sent first, so they go first; new ones wait until none is held.
     pub(super) fn flush_outgoing(&mut self) {
         if self.state != super::State::Connected {
             return;
+        }
+        let mut open = self.outgoing.open();
+        while open < self.inflight_limit {
+            let Some((_, f)) = self.outgoing.inflight.find_by(|f| f.stage == Stage::Held) else {
+                break;
+            };
+            f.stage = Stage::AwaitAck;
+            let packet = Packet::Publish(f.publish.clone());
+            self.send(packet);
+            open += 1;
         }
         while self.outgoing.inflight.len() < self.inflight_limit {
             let Some(pkid) = self.ids.allocate() else {
@@ -149,6 +168,7 @@ impl Session {
                 continue;
             }
             self.push_transmit(bytes);
+            self.note_publish_sent(id);
             self.outgoing.inflight.insert(
                 id,
                 InFlight {
@@ -164,7 +184,20 @@ impl Session {
     /// Without it the broker forgot everything: PUBLISH goes again as new, and a QoS 2
     /// message whose PUBREC arrived can be neither resent (it may be delivered twice) nor
     /// confirmed, so it is reported as delivery unknown.
+    /// PUBLISHes go again only within this CONNACK's Receive Maximum, which may be lower than
+    /// the last one's (§4.9), and in which messages past PUBREC keep their place; the rest
+    /// are held for `flush_outgoing`.
     pub(super) fn replay_outgoing(&mut self, session_present: bool) {
+        let past_pubrec = if session_present {
+            self.outgoing
+                .inflight
+                .values()
+                .filter(|f| f.stage == Stage::AwaitComp)
+                .count()
+        } else {
+            0
+        };
+        let mut room = self.inflight_limit.saturating_sub(past_pubrec);
         let ids: Vec<u64> = self.outgoing.inflight.keys().copied().collect();
         for id in ids {
             let Some(f) = self.outgoing.inflight.get_mut(&id) else {
@@ -172,10 +205,20 @@ impl Session {
             };
             let pkid = f.publish.pkid;
             match (f.stage, session_present) {
-                (Stage::AwaitAck, _) => {
+                (Stage::AwaitAck | Stage::Held, _) => {
                     f.publish.dup = session_present;
+                    if room == 0 {
+                        f.stage = Stage::Held;
+                        continue;
+                    }
+                    room -= 1;
+                    f.stage = Stage::AwaitAck;
                     let packet = Packet::Publish(f.publish.clone());
+                    let queued = self.transmit.len();
                     self.send(packet);
+                    if self.transmit.len() > queued {
+                        self.note_publish_sent(id);
+                    }
                 }
                 (Stage::AwaitComp, true) => self.send(Packet::PubRel { pkid, code: 0 }),
                 // The broker took the message (PUBREC) but lost the session before
@@ -191,6 +234,36 @@ impl Session {
             }
         }
         self.flush_outgoing();
+    }
+
+    /// The packet just queued carried publish `id`: remember it when it is the largest yet.
+    fn note_publish_sent(&mut self, id: u64) {
+        let size = self.transmit.back().map_or(0, |b| b.len());
+        if size >= self.largest_out.0 {
+            self.largest_out = (size, Some(id));
+        }
+    }
+
+    /// The broker closed the link because a message was too big: the largest packet written
+    /// on it. When that was a publish still awaiting its ack, it fails and leaves the session
+    /// (it could never be delivered); returns its payload size and topic.
+    pub(super) fn drop_largest_publish(&mut self) -> Option<(usize, String)> {
+        let id = self.largest_out.1?;
+        let f = self.outgoing.inflight.get(&id)?;
+        if f.stage != Stage::AwaitAck {
+            return None;
+        }
+        let (pkid, size, topic) = (f.publish.pkid, f.publish.payload.len(), f.publish.topic.clone());
+        self.outgoing.remove(pkid);
+        self.ids.release(pkid);
+        self.events.push_back(Event::PublishFailed {
+            id,
+            reason: format!(
+                "The broker refused this message: {size} bytes on {topic} is more than it takes \
+                 (it closed the connection with code 1009, message too big); it was not resent"
+            ),
+        });
+        Some((size, topic))
     }
 
     pub(super) fn on_puback(&mut self, pkid: u16, code: u8, reason: Option<String>) {

@@ -11,7 +11,7 @@ use crate::model::json_path::extract_number;
 use crate::model::messages::MessageStore;
 use crate::model::number::{fixed, short};
 use crate::ui::feed::Feed;
-use crate::ui::fields::Select;
+use crate::ui::fields::{select, SelectProps};
 use crate::web::page::wall_ms;
 
 const WIDTH: f64 = 600.0;
@@ -131,8 +131,7 @@ pub fn chart(p: &Props) -> Html {
         <section class="chart" aria-label="Chart">
             <div class="row">
                 <h3>{ "Chart" }</h3>
-                <Select id="chart-window" label="Chart window" options={windows} value={window_s.to_string()}
-                    on_change={on_window} />
+                { select(SelectProps::new("chart-window", "Chart window", windows, window_s.to_string(), on_window)) }
             </div>
             <svg viewBox={format!("-4 -4 {} {}", short(WIDTH + 8.0), short(HEIGHT + 8.0))} role="img" aria-label={summary}
                 class="chart-svg" preserveAspectRatio="none">

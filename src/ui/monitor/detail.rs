@@ -16,7 +16,7 @@ use crate::model::messages::StoredMessage;
 use crate::model::payload::{hex, preview, PayloadKind};
 use crate::mqtt::QoS;
 use crate::ui::feed::Feed;
-use crate::ui::fields::{flag, Select};
+use crate::ui::fields::{flag, select, SelectProps};
 use crate::ui::messages::{clock, message_row, MessageList};
 use crate::web::page::copy_text;
 
@@ -197,9 +197,7 @@ pub fn topic_detail(p: &Props) -> Html {
                     </button>
                 }
                 if !plain_number && paths.len() > 1 && !charted {
-                    <Select id="value-path" label="Value to chart" value={chosen_path.clone().unwrap_or_default()}
-                        options={paths.iter().map(|p| (AttrValue::from(p.clone()), AttrValue::from(p.clone()))).collect::<Vec<_>>()}
-                        on_change={on_path} />
+                    { select(SelectProps::new("value-path", "Value to chart", paths.iter().map(|p| (AttrValue::from(p.clone()), AttrValue::from(p.clone()))).collect::<Vec<_>>(), chosen_path.clone().unwrap_or_default(), on_path)) }
                 }
                 if latest.is_some() {
                     <button type="button" onclick={copy}>{ "Copy payload" }</button>
@@ -226,7 +224,7 @@ pub fn topic_detail(p: &Props) -> Html {
             }
             if let Some(m) = latest {
                 <div class="row">
-                    <Select id="payload-view" label="Payload view" options={views} value={view_value} on_change={on_view} />
+                    { select(SelectProps::new("payload-view", "Payload view", views, view_value, on_view)) }
                     <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
                 </div>
                 { payload_view(&m.payload, *view) }

@@ -23,7 +23,7 @@ use crate::model::messages::StoredMessage;
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::mqtt::QoS;
 use crate::ui::feed::{use_feed, Feed};
-use crate::ui::fields::TextField;
+use crate::ui::fields::{text_field, TextFieldProps};
 use crate::web::page::download;
 use detail::TopicDetail;
 use tree::TopicTreeView;
@@ -122,7 +122,7 @@ pub fn monitor(p: &Props) -> Html {
     html! {
         <div class="monitor">
             <div class="row monitor-bar">
-                <TextField id="per-topic-cap" label="History per topic" kind="number" value={cap.to_string()} on_input={on_cap} />
+                { text_field(TextFieldProps::new("per-topic-cap", "History per topic", cap.to_string(), on_cap).kind("number")) }
                 <button type="button" onclick={export_all(false)}>{ "Export all JSON" }</button>
                 <button type="button" onclick={export_all(true)}>{ "Export all CSV" }</button>
             </div>

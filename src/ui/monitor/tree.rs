@@ -10,7 +10,7 @@ use super::MonitorState;
 use crate::model::payload::{preview, PayloadKind};
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::ui::feed::Feed;
-use crate::ui::fields::{flag, TextField};
+use crate::ui::fields::{flag, text_field, TextFieldProps};
 use crate::ui::messages::clock;
 use crate::ui::virtual_list::VirtualList;
 use crate::web::page::narrow;
@@ -75,10 +75,8 @@ pub fn topic_tree_view(p: &Props) -> Html {
                 <span class="note">{ format!("{} topics", tree.topic_count()) }</span>
             </div>
             <div class="row filters">
-                <TextField id="tree-text" label="Find topics" value={filter.text.clone()} placeholder="kitchen"
-                    on_input={set_filter(|f, v| f.text = v)} />
-                <TextField id="tree-filter" label="Topic filter for tree" value={filter.mqtt.clone()} placeholder="home/+/temp"
-                    on_input={set_filter(|f, v| f.mqtt = v.trim().to_string())} />
+                { text_field(TextFieldProps::new("tree-text", "Find topics", filter.text.clone(), set_filter(|f, v| f.text = v)).placeholder("kitchen")) }
+                { text_field(TextFieldProps::new("tree-filter", "Topic filter for tree", filter.mqtt.clone(), set_filter(|f, v| f.mqtt = v.trim().to_string())).placeholder("home/+/temp")) }
             </div>
             if tree.is_empty() {
                 <p class="empty">{ "Topics appear here as messages arrive." }</p>

@@ -9,7 +9,7 @@ use crate::model::panel::{
     Availability, CommandBinding, Extractor, StateBinding, Template, WidgetDef, WidgetKind, KIND_NAMES,
 };
 use crate::ui::feed::Feed;
-use crate::ui::fields::{setter, Checkbox, Select, TextField};
+use crate::ui::fields::{checkbox, select, setter, text_field, CheckboxProps, SelectProps, TextFieldProps};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -185,22 +185,18 @@ pub fn widget_editor(p: &Props) -> Html {
         <form class="editor" aria-label={if editing { "Edit widget" } else { "Add widget" }} {onsubmit}>
             <h3>{ if editing { format!("Edit {}", form.name) } else { "Add widget".to_string() } }</h3>
             <div class="row">
-                <TextField id={format!("{}-name", p.id_prefix)} label="Widget name" value={form.name.clone()} on_input={set(|f, v| f.name = v)} />
-                <Select id={format!("{}-kind", p.id_prefix)} label="Widget kind" options={kinds} value={form.kind.clone()} on_change={set(|f, v| f.kind = v)} />
-                <TextField id={format!("{}-unit", p.id_prefix)} label="Unit" value={form.unit.clone()} on_input={set(|f, v| f.unit = v)} />
+                { text_field(TextFieldProps::new(format!("{}-name", p.id_prefix), "Widget name", form.name.clone(), set(|f, v| f.name = v))) }
+                { select(SelectProps::new(format!("{}-kind", p.id_prefix), "Widget kind", kinds, form.kind.clone(), set(|f, v| f.kind = v))) }
+                { text_field(TextFieldProps::new(format!("{}-unit", p.id_prefix), "Unit", form.unit.clone(), set(|f, v| f.unit = v))) }
             </div>
             <div class="row">
-                <TextField id={format!("{}-state", p.id_prefix)} label="State topic" value={form.state_topic.clone()} placeholder="home/lamp/state"
-                    on_input={set(|f, v| f.state_topic = v)} />
-                <TextField id={format!("{}-value", p.id_prefix)} label="Value" value={form.value.clone()} placeholder="{{ value_json.state }}"
-                    on_input={set(|f, v| f.value = v)} />
+                { text_field(TextFieldProps::new(format!("{}-state", p.id_prefix), "State topic", form.state_topic.clone(), set(|f, v| f.state_topic = v)).placeholder("home/lamp/state")) }
+                { text_field(TextFieldProps::new(format!("{}-value", p.id_prefix), "Value", form.value.clone(), set(|f, v| f.value = v)).placeholder("{{ value_json.state }}")) }
             </div>
             <div class="row">
-                <TextField id={format!("{}-command", p.id_prefix)} label="Command topic" value={form.command_topic.clone()} placeholder="home/lamp/set"
-                    on_input={set(|f, v| f.command_topic = v)} />
-                <TextField id={format!("{}-payload", p.id_prefix)} label="Command payload" value={form.payload.clone()} placeholder="{{ value }}"
-                    on_input={set(|f, v| f.payload = v)} />
-                <Checkbox id={format!("{}-retain", p.id_prefix)} label="Retain commands" checked={form.retain} on_change={setter(&form, |f, v| f.retain = v)} />
+                { text_field(TextFieldProps::new(format!("{}-command", p.id_prefix), "Command topic", form.command_topic.clone(), set(|f, v| f.command_topic = v)).placeholder("home/lamp/set")) }
+                { text_field(TextFieldProps::new(format!("{}-payload", p.id_prefix), "Command payload", form.payload.clone(), set(|f, v| f.payload = v)).placeholder("{{ value }}")) }
+                { checkbox(CheckboxProps::new(format!("{}-retain", p.id_prefix), "Retain commands", form.retain, setter(&form, |f, v| f.retain = v))) }
             </div>
             if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
             <button type="submit">{ if editing { "Save widget" } else { "Add widget" } }</button>
