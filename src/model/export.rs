@@ -92,11 +92,16 @@ pub fn to_csv<'a>(records: impl IntoIterator<Item = ExportRecord<'a>>) -> String
     out
 }
 
+/// What makes a spreadsheet read a cell as a formula: these first (after any spaces, which some
+/// spreadsheets trim on import), including the full-width forms some convert, or a leading tab or
+/// carriage return.
+const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}'];
+
 /// Quotes a field when it holds a comma, quote or line break, doubling quotes. With `guard`, a
 /// field a spreadsheet would run as a formula gets a leading `'`; plain numbers like `-3.5` are
 /// left alone since they cannot be formulas and are the data people want to chart.
 fn csv_cell(text: &str, guard: bool) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let risky = text.starts_with(['\t', '\r']) || text.trim_start().starts_with(FORMULA_STARTS);
     let number = parse_f64(text).is_some();
     let guarded = if guard && risky && !number {
         format!("'{text}")
@@ -256,6 +261,41 @@ mod tests {
         );
         assert_eq!(rows[3], "1970-01-01T00:00:00.000Z,t,1,false,received,'-2+3,utf-8");
         assert_eq!(rows[4], "1970-01-01T00:00:00.000Z,t,1,false,received,'\t=1,utf-8");
+    }
+
+    #[test]
+    fn formulas_behind_spaces_or_in_full_width_are_defused_too() {
+        let csv = to_csv([
+            record("t", b"  =1+1", 0.0),
+            record("t", "\u{a0}@SUM(A1)".as_bytes(), 0.0),
+            record("t", "\u{ff1d}1+1".as_bytes(), 0.0),
+            record("t", b"\r\n=1", 0.0),
+        ]);
+        let rows: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            rows[1],
+            "1970-01-01T00:00:00.000Z,t,1,false,received,'  =1+1,utf-8"
+        );
+        assert_eq!(
+            rows[2],
+            "1970-01-01T00:00:00.000Z,t,1,false,received,'\u{a0}@SUM(A1),utf-8"
+        );
+        assert_eq!(
+            rows[3],
+            "1970-01-01T00:00:00.000Z,t,1,false,received,'\u{ff1d}1+1,utf-8"
+        );
+        assert!(csv.contains(",received,\"'\r\n=1\",utf-8\r\n"));
+    }
+
+    #[test]
+    fn text_that_only_contains_formula_characters_is_left_alone() {
+        let csv = to_csv([
+            record("a=b", b"x=1 @home -- +", 0.0),
+            record("t", "\u{200b}=1".as_bytes(), 0.0),
+        ]);
+        assert!(csv.contains(",a=b,1,false,received,x=1 @home -- +,utf-8\r\n"));
+        // A zero-width space is not trimmed by spreadsheets: the cell is text as it stands.
+        assert!(csv.contains(",received,\u{200b}=1,utf-8\r\n"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //   DECK_CHROMIUM     Chromium executable (see chromium.mjs)
 //   DECK_KEEP_BROKER_DIR=1  keep the broker's temp dir (config, log) after stopBroker, for debugging
 import { execFile, spawn } from 'node:child_process';
+import { after, afterEach } from 'node:test';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -242,13 +243,64 @@ export function appUrl(params = {}) {
  * --headless and --no-sandbox; repeating them in args is harmless and keeps the command line
  * self-explanatory when someone copies it from a process list. extraArgs: more flags (the wss
  * specs add the one that trusts their throwaway certificate).
+ * Every context it makes (browser.newContext, and browser.newPage through it) reports
+ * Content-Security-Policy violations to cspViolations, which fail the test they happen in.
  */
-export function launchBrowser({ extraArgs = [] } = {}) {
-  return chromium.launch({
+export async function launchBrowser({ extraArgs = [] } = {}) {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [...CHROMIUM_FLAGS, ...extraArgs],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchCsp(context);
+    return context;
+  };
+  return browser;
+}
+
+// ---------------------------------------------------------------- Content-Security-Policy
+
+/** Violations seen since the last test ended: "page URL: what was refused". */
+export const cspViolations = [];
+
+/**
+ * Called by launchBrowser for its contexts; a spec that launches a context some other way
+ * (a persistent one) calls it itself. Each page reports violations two ways: the document's
+ * `securitypolicyviolation` event (through a binding, so the page cannot hide it by clearing a
+ * variable) and Chromium's console message, which also covers what the event does not reach.
+ */
+export async function watchCsp(context) {
+  await context.exposeBinding('__deckCspViolation', ({ page }, text) => cspViolations.push(`${page?.url()}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const where = e.sourceFile ? ` at ${e.sourceFile}:${e.lineNumber}` : '';
+      window.__deckCspViolation(`${e.effectiveDirective} refused ${e.blockedURI || '(inline)'}${where} ${e.sample}`);
+    });
+  });
+  const watch = (page) =>
+    page.on('console', (m) => {
+      if (/Content.Security.Policy|^Refused to /i.test(m.text())) cspViolations.push(`${page.url()}: console: ${m.text()}`);
+    });
+  context.pages().forEach(watch);
+  context.on('page', watch);
+}
+
+/** Throws (failing the current test, or the file after its last) when a violation was seen. */
+function assertNoCspViolation() {
+  if (cspViolations.length === 0) return;
+  const seen = cspViolations.splice(0);
+  throw new Error(`Content-Security-Policy violations:\n${seen.join('\n')}`);
+}
+
+// Every spec imports this module, so every test of every spec checks its pages here. Other
+// scripts that use the harness (the benchmark, the screenshot) are no tests: node:test's hooks
+// would print an empty test report into their output.
+if (process.env.NODE_TEST_CONTEXT || /\.spec\.mjs$/.test(process.argv[1] ?? '')) {
+  afterEach(assertNoCspViolation);
+  after(assertNoCspViolation);
 }
 
 /**

@@ -30,6 +30,7 @@ async function launchPersistent(dir) {
     args: CHROMIUM_FLAGS,
     acceptDownloads: true,
   });
+  await h.watchCsp(context);
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(T);
   page.errors = [];
@@ -41,6 +42,8 @@ const saved = (page) => page.getByLabel('Saved connection', { exact: true });
 const savedStatus = (page) => page.getByRole('region', { name: 'Saved connections' }).getByRole('status');
 
 async function savedNames(page) {
+  // allTextContents does not wait: right after a load the app may not have rendered yet.
+  await saved(page).locator('option').first().waitFor({ state: 'attached' });
   return saved(page).locator('option').allTextContents();
 }
 
@@ -75,7 +78,12 @@ async function receives(page, topic, payload) {
 
 test('two saved brokers survive a browser restart and bring their subscriptions', { timeout: TEST_TIMEOUT }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-profiles-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // After-hooks run in the order they were added: the browser must be gone before its profile
+  // directory is removed, or Chromium writes into it while it is being removed.
+  t.after(async () => {
+    await context?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const home = h.uid('home/');
   const lab = h.uid('lab/');
 
@@ -138,7 +146,12 @@ test('two saved brokers survive a browser restart and bring their subscriptions'
 
 test('a profile= link opens that saved connection and connects', { timeout: TEST_TIMEOUT }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-profiles-'));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // After-hooks run in the order they were added: the browser must be gone before its profile
+  // directory is removed, or Chromium writes into it while it is being removed.
+  t.after(async () => {
+    await context?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const { context, page } = await launchPersistent(dir);
   t.after(() => context.close());
   const topic = h.uid('linked/');

@@ -85,6 +85,7 @@ test('Chromium finds nothing missing for installing the app', { timeout: TEST_TI
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });
   });
+  await h.watchCsp(context);
   const page = await context.newPage();
   await page.goto(`${env.baseUrl}/index.html`);
   await page.evaluate(() => navigator.serviceWorker.ready);

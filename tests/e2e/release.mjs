@@ -1,7 +1,8 @@
-// Trunk post-build hook for release builds:
-// - minifies the wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file) and
-//   updates its integrity hash in index.html, so the browser's subresource check still passes;
-// - writes a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
+// Trunk post-build hook. Every build (debug, release, `trunk serve`): adds the hashes of the
+// page's inline scripts to its Content-Security-Policy (csp.mjs). Release builds also:
+// - minify the wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file) and
+//   update its integrity hash in index.html, so the browser's subresource check still passes;
+// - write a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
 //   standard gzip smaller than zlib's best level (BENCHMARKS.md). Hosts that serve precompressed files
 //   (nginx `gzip_static on`, Caddy `precompressed gzip`) send these; others compress on the fly.
 // - fills the service worker (sw.js) with this build's file list and version (shell.mjs), after
@@ -15,14 +16,19 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { minify } from 'terser';
+import { withScriptHashes } from './csp.mjs';
 import { SW, serviceWorker } from './shell.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error('release.mjs runs as a Trunk hook (TRUNK_STAGING_DIR is not set)');
-if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+const release = process.env.TRUNK_PROFILE === 'release';
 
 const htmlPath = path.join(staging, 'index.html');
 let html = await readFile(htmlPath, 'utf8');
+if (!release) {
+  await writeFile(htmlPath, withScriptHashes(html));
+  process.exit(0);
+}
 // sw.js last: its version is a hash of every other file as served.
 for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js') && f !== SW)) {
   const file = path.join(staging, name);
@@ -33,7 +39,8 @@ for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js') && f
   html = html.replace(new RegExp(`(<link[^>]*${name.replace('.', '\\.')}[^>]*>)`, 'g'), (tag) =>
     tag.replace(/integrity=("?)sha384-[A-Za-z0-9+/=]+\1/, `integrity=$1${integrity}$1`));
 }
-await writeFile(htmlPath, html);
+// Last change to the page, so the hashes are of the scripts as served (the .gz twins follow).
+await writeFile(htmlPath, withScriptHashes(html));
 
 const swPath = path.join(staging, SW);
 const sw = await serviceWorker(staging, await readFile(swPath, 'utf8'));

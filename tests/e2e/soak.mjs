@@ -274,8 +274,13 @@ export async function runSoak(
     // What the app received, from its topic tree.
     const rows = async (filter, expected) => {
       await page.fill('#tree-filter', filter);
-      const space = page.locator('.tree-scroll .vspace');
-      const read = async () => Math.round(parseFloat(await space.evaluate((e) => e.style.height)) / ROW_HEIGHT_PX);
+      // The list's length: the rows in the DOM and the spacers standing in for the others.
+      const list = page.locator('.tree-scroll');
+      const read = () =>
+        list.evaluate((e, h) => {
+          const spacers = [...e.querySelectorAll('svg.vpad')].reduce((sum, s) => sum + Number(s.getAttribute('height')), 0);
+          return Math.round(spacers / h) + e.querySelectorAll('ul.vrows > li').length;
+        }, ROW_HEIGHT_PX);
       // The list follows on the next frame; when the count is not what a clean run gives, the
       // last reading after a few seconds is what it is.
       const until = Date.now() + 5000;

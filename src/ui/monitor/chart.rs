@@ -169,7 +169,7 @@ fn legend_item(i: usize, s: &Series, state: &Rc<RefCell<MonitorState>>, on_chang
     };
     html! {
         <li>
-            <span class="swatch" style={format!("background:{}", COLOURS[i % COLOURS.len()])} />{ " " }
+            <svg class="swatch" aria-hidden="true"><rect width="100%" height="100%" fill={COLOURS[i % COLOURS.len()]} /></svg>{ " " }
             <span class="mono">{ name.clone() }</span>{ " " }
             <button type="button" aria-label={format!("Remove {name} from chart")} onclick={remove}>{ "Remove" }</button>
         </li>

@@ -231,7 +231,12 @@ pub fn topic_detail(p: &Props) -> Html {
                 if let Some(props) = m.props.as_deref() {
                     { properties(props, &m.payload) }
                 }
-                <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
+                // In an element of its own: Yew loses its place when a component that renders
+                // nothing (no chart yet) sits between siblings that come and go, and panicked on
+                // going from a topic showing changes to one showing properties.
+                <div class="chart-slot">
+                    <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
+                </div>
                 if let Some(old) = previous {
                     <h3>{ "Changes since previous message" }</h3>
                     <Changes {old} new={m.payload.clone()} />

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::MonitorState;
-use crate::model::number::fixed;
 use crate::model::payload::{preview, PayloadKind};
 use crate::model::tree::{NodeId, TreeFilter};
 use crate::ui::feed::Feed;
@@ -147,8 +146,10 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
         format!("{} / {}", node.own_count, node.subtree_count)
     };
     html! {
-        <li class={classes!("tree-row", selected.then_some("selected"))} key={id}
-            style={format!("padding-left:{}rem", fixed(f64::from(node.depth) * 0.9, 1))}>
+        <li class={classes!("tree-row", selected.then_some("selected"))} key={id}>
+            if node.depth > 0 {
+                <svg class="indent" width={(u32::from(node.depth) * 14).to_string()} height="1" aria-hidden="true" />
+            }
             { twisty }
             <button type="button" class="node mono" title={path.clone()} aria-label={format!("Topic {path}")}
                 aria-pressed={flag(selected)} onclick={select}>{ name }</button>{ " " }
