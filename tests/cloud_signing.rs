@@ -238,3 +238,17 @@ fn azure_names_the_field_to_fix() {
         assert_eq!(preset.password(MARCH_5_2024_MS), Err(error));
     }
 }
+
+/// The status bar shows the broker, never the signed query with its credentials.
+#[test]
+fn a_signer_shows_its_broker_without_the_signature() {
+    use mqtt_deck::model::cloud::Signer;
+    assert_eq!(
+        Signer::AwsIot(iot()).shown_url(),
+        "wss://a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com/mqtt"
+    );
+    assert_eq!(
+        Signer::AzureIotHub(hub()).shown_url(),
+        "wss://myhub.azure-devices.net/$iothub/websocket"
+    );
+}

@@ -395,7 +395,7 @@ pub fn app() -> Html {
     };
     html! {
         <>
-            { status_bar(&s.status, &s.settings.url, &feed) }
+            { status_bar(&s.status, &s.settings.signer.as_ref().map_or_else(|| s.settings.url.clone(), Signer::shown_url), &feed) }
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>

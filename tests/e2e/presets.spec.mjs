@@ -81,6 +81,9 @@ test('AWS IoT Core: the WebSocket URL is signed in the browser, anew for each at
   assert.match(url.searchParams.get('X-Amz-Credential'), /^AKIAIOSFODNN7EXAMPLE\/\d{8}\/eu-west-1\/iotdevicegateway\/aws4_request$/);
   assert.match(url.searchParams.get('X-Amz-Signature'), /^[0-9a-f]{64}$/);
   assert.equal(url.searchParams.get('X-Amz-Security-Token'), 'token/with+chars');
+  // The page names the broker, never the signed query with its credentials.
+  await page.getByText('wss://abc123-ats.iot.eu-west-1.amazonaws.com/mqtt', { exact: true }).waitFor();
+  assert.ok(!(await page.locator('body').innerText()).includes('X-Amz-'));
   // The endpoint cannot be reached here: the retry that follows carries a signature of its own time.
   const again = new URL(await nextSocket(page));
   assert.equal(again.origin + again.pathname, url.origin + url.pathname);

@@ -31,6 +31,15 @@ pub enum Signer {
 }
 
 impl Signer {
+    /// The broker's address to show: the host without the signature, whose query carries
+    /// credentials (and which changes with every attempt).
+    pub fn shown_url(&self) -> String {
+        match self {
+            Signer::AwsIot(iot) => format!("wss://{}/mqtt", iot.endpoint.trim()),
+            Signer::AzureIotHub(hub) => hub.url().unwrap_or_default(),
+        }
+    }
+
     /// The URL and credentials for an attempt at `wall_ms` (milliseconds since the epoch).
     pub fn sign(&self, wall_ms: f64) -> Result<Signed, SigningError> {
         match self {
