@@ -14,7 +14,7 @@ use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::other_tabs::{conflict, OtherTabs};
 use super::panel::PanelScreen;
 use super::publish::{PublishForm, PublishRequest};
-use super::saved::{self, Saved};
+use super::saved::{self, load_profiles, profile_subscriptions, PROFILES_KEY};
 use super::status::status_bar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
@@ -22,9 +22,7 @@ use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
 use crate::model::cloud::Signer;
 use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
-use crate::model::json::Json;
 use crate::model::payload::parse_hex;
-use crate::model::profiles::Profiles;
 use crate::model::reach::check_page_allows;
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::tabs::fresh_client_id;
@@ -32,14 +30,9 @@ use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
-use crate::web::page::{
-    download, load, narrow, page_is_https, query_pairs, random_bytes, random_seed, read_text, save, wall_ms,
-};
+use crate::web::page::{load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms};
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
-/// The saved connections (see `model::profiles`), and where an unreadable record is kept.
-const PROFILES_KEY: &str = "mqtt-deck.profiles";
-const PROFILES_BROKEN_KEY: &str = "mqtt-deck.profiles.unreadable";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
 const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 
@@ -90,31 +83,12 @@ impl Reducible for UiState {
     }
 }
 
-/// The saved connections; a browser from before profiles gets its one saved connection as
-/// the first, and an unreadable record is kept aside under its own key before anything is
-/// written over it.
-fn load_profiles() -> (Profiles, Option<String>) {
-    match load(PROFILES_KEY) {
-        Some(text) => {
-            let (profiles, problem) = Profiles::from_saved(&text);
-            if problem.is_some() {
-                let _ = save(PROFILES_BROKEN_KEY, &text);
-            }
-            (profiles, problem)
-        }
-        None => match load(SETTINGS_KEY) {
-            Some(record) => (Profiles::migrated(&record, wall_ms()), None),
-            None => (Profiles::default(), None),
-        },
-    }
-}
-
 fn initial_state(prefill: &Prefill) -> UiState {
     let (saved, notice) = match load(SETTINGS_KEY) {
         Some(json) => ConnectionSettings::from_saved(&json),
         None => (ConnectionSettings::default(), None),
     };
-    let (profiles, profiles_notice) = load_profiles();
+    let (profiles, profiles_notice) = load_profiles(load(SETTINGS_KEY));
     let mut state = AppState::new(saved, notice.or(profiles_notice));
     state.profiles = profiles;
     if let Some(name) = &prefill.profile {
@@ -249,7 +223,10 @@ pub fn app() -> Html {
             }
         })
     };
-    let saved = saved_connections(&state, &driver);
+    let saved = {
+        let dispatch = state.dispatcher();
+        saved::section(&state.0, Callback::from(move |a| dispatch.dispatch(a)), &driver)
+    };
     let on_disconnect = {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.run(|c, now| c.disconnect(now)))
@@ -457,118 +434,6 @@ fn connect(
             );
         }
     }
-}
-
-/// The subscriptions of the saved connection the form shows.
-fn profile_subscriptions(s: &AppState) -> Vec<(String, crate::mqtt::QoS)> {
-    s.profile
-        .as_deref()
-        .and_then(|name| s.profiles.get(name))
-        .map(|p| p.subscriptions.clone())
-        .unwrap_or_default()
-}
-
-/// The saved-connections section, wired: every change to the list is stored at once (see
-/// the effect in `App`).
-fn saved_connections(state: &UseReducerHandle<UiState>, driver: &Rc<Driver<Connection>>) -> Html {
-    let s = &state.0;
-    let dispatch = state.dispatcher();
-    let act = |f: fn(&AppState) -> Option<Action>| {
-        let state = state.clone();
-        Callback::from(move |_: ()| {
-            if let Some(action) = f(&state.0) {
-                state.dispatch(action)
-            }
-        })
-    };
-    let on_open = {
-        let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
-        Callback::from(move |name: Option<String>| {
-            if !active {
-                // Another connection's subscriptions are not this one's: it brings its own
-                // when it connects.
-                let filters: Vec<String> = driver
-                    .core()
-                    .user_subscriptions()
-                    .iter()
-                    .map(|e| e.filter.clone())
-                    .collect();
-                for filter in filters {
-                    let _ = driver.run(|c, now| c.unsubscribe(now, &filter));
-                }
-            }
-            match name {
-                Some(name) => dispatch.dispatch(Action::OpenProfile {
-                    name,
-                    now_ms: wall_ms(),
-                }),
-                None => dispatch.dispatch(Action::NewProfile),
-            }
-        })
-    };
-    let on_save = {
-        let (state, driver) = (state.clone(), driver.clone());
-        Callback::from(move |_: ()| {
-            let subscriptions = driver
-                .core()
-                .user_subscriptions()
-                .iter()
-                .map(|e| (e.filter.clone(), e.qos))
-                .collect();
-            state.dispatch(Action::SaveProfile {
-                name: state.0.profile_name.clone(),
-                subscriptions,
-                now_ms: wall_ms(),
-            })
-        })
-    };
-    let on_export = {
-        let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
-        Callback::from(move |_: ()| {
-            let text = profiles.for_export().to_saved();
-            if let Err(e) = download("mqtt-deck-connections.json", "application/json", &text) {
-                dispatch.dispatch(Action::ProfileMessage(e));
-            }
-        })
-    };
-    let on_import = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |file: web_sys::File| {
-            let dispatch = dispatch.clone();
-            let name = file.name();
-            read_text(&file, move |text| {
-                let read = text
-                    .ok_or_else(|| "the file could not be read".to_string())
-                    .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
-                    .and_then(|v| Profiles::from_json(&v));
-                dispatch.dispatch(match read {
-                    Ok(profiles) => Action::ImportProfiles(profiles),
-                    Err(e) => {
-                        Action::ProfileMessage(format!("{name} was not imported, nothing changed: {e}"))
-                    }
-                });
-            });
-        })
-    };
-    saved::view(Saved {
-        profiles: &s.profiles,
-        current: s.profile.as_deref(),
-        draft: &s.profile_name,
-        message: s.profile_message.as_deref(),
-        on_open,
-        on_name: Callback::from(move |v| dispatch.dispatch(Action::ProfileName(v))),
-        on_save,
-        on_duplicate: act(|s| {
-            let name = s.profile.clone()?;
-            Some(Action::DuplicateProfile {
-                name,
-                now_ms: wall_ms(),
-            })
-        }),
-        on_delete: act(|s| s.profile.clone().map(Action::DeleteProfile)),
-        on_export,
-        on_import,
-    })
 }
 
 /// Connects the core: with the URL typed, or with credentials a cloud preset signs.

@@ -1,11 +1,158 @@
 //! Saved connections: pick one to fill the form, save the form under a name, duplicate or
-//! delete one, and move them all to another browser as a file (never with passwords).
+//! delete one, and move them all to another browser as a file (never with passwords). The
+//! section's view, its wiring to the reducer and the core, and where the list is stored.
+
+use std::rc::Rc;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::fields::{select, text_field, SelectProps, TextFieldProps};
+use crate::model::app::{Action, AppState};
+use crate::model::connection::Connection;
+use crate::model::json::Json;
 use crate::model::profiles::Profiles;
+use crate::mqtt::QoS;
+use crate::web::driver::Driver;
+use crate::web::page::{download, load, read_text, save, wall_ms};
+
+/// The saved connections (see `model::profiles`), and where an unreadable record is kept.
+pub const PROFILES_KEY: &str = "mqtt-deck.profiles";
+const PROFILES_BROKEN_KEY: &str = "mqtt-deck.profiles.unreadable";
+
+/// The saved connections; a browser from before profiles gets its one saved connection
+/// (`settings_record`) as the first, and an unreadable record is kept aside under its own key
+/// before anything is written over it.
+pub fn load_profiles(settings_record: Option<String>) -> (Profiles, Option<String>) {
+    match load(PROFILES_KEY) {
+        Some(text) => {
+            let (profiles, problem) = Profiles::from_saved(&text);
+            if problem.is_some() {
+                let _ = save(PROFILES_BROKEN_KEY, &text);
+            }
+            (profiles, problem)
+        }
+        None => match settings_record {
+            Some(record) => (Profiles::migrated(&record, wall_ms()), None),
+            None => (Profiles::default(), None),
+        },
+    }
+}
+
+/// The subscriptions of the saved connection the form shows.
+pub fn profile_subscriptions(s: &AppState) -> Vec<(String, QoS)> {
+    s.profile
+        .as_deref()
+        .and_then(|name| s.profiles.get(name))
+        .map(|p| p.subscriptions.clone())
+        .unwrap_or_default()
+}
+
+/// The section, wired: actions go to the reducer (`dispatch`), and the list is stored
+/// whenever it changes (an effect in `App`).
+pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Rc<Driver<Connection>>) -> Html {
+    let send = |action: Option<Action>| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            if let Some(a) = action.clone() {
+                dispatch.emit(a)
+            }
+        })
+    };
+    let on_open = {
+        let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
+        Callback::from(move |name: Option<String>| {
+            if !active {
+                // Another connection's subscriptions are not this one's: it brings its own
+                // when it connects.
+                let filters: Vec<String> = driver
+                    .core()
+                    .user_subscriptions()
+                    .iter()
+                    .map(|e| e.filter.clone())
+                    .collect();
+                for filter in filters {
+                    let _ = driver.run(|c, now| c.unsubscribe(now, &filter));
+                }
+            }
+            dispatch.emit(match name {
+                Some(name) => Action::OpenProfile {
+                    name,
+                    now_ms: wall_ms(),
+                },
+                None => Action::NewProfile,
+            })
+        })
+    };
+    let on_save = {
+        let (dispatch, driver, name) = (dispatch.clone(), driver.clone(), s.profile_name.clone());
+        Callback::from(move |_: ()| {
+            let subscriptions = driver
+                .core()
+                .user_subscriptions()
+                .iter()
+                .map(|e| (e.filter.clone(), e.qos))
+                .collect();
+            dispatch.emit(Action::SaveProfile {
+                name: name.clone(),
+                subscriptions,
+                now_ms: wall_ms(),
+            })
+        })
+    };
+    let on_duplicate = {
+        let (dispatch, current) = (dispatch.clone(), s.profile.clone());
+        Callback::from(move |_: ()| {
+            if let Some(name) = current.clone() {
+                dispatch.emit(Action::DuplicateProfile {
+                    name,
+                    now_ms: wall_ms(),
+                })
+            }
+        })
+    };
+    let on_export = {
+        let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
+        Callback::from(move |_: ()| {
+            let text = profiles.for_export().to_saved();
+            if let Err(e) = download("mqtt-deck-connections.json", "application/json", &text) {
+                dispatch.emit(Action::ProfileMessage(e));
+            }
+        })
+    };
+    let on_import = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |file: web_sys::File| {
+            let dispatch = dispatch.clone();
+            let name = file.name();
+            read_text(&file, move |text| {
+                let read = text
+                    .ok_or_else(|| "the file could not be read".to_string())
+                    .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
+                    .and_then(|v| Profiles::from_json(&v));
+                dispatch.emit(match read {
+                    Ok(profiles) => Action::ImportProfiles(profiles),
+                    Err(e) => {
+                        Action::ProfileMessage(format!("{name} was not imported, nothing changed: {e}"))
+                    }
+                });
+            });
+        })
+    };
+    view(Saved {
+        profiles: &s.profiles,
+        current: s.profile.as_deref(),
+        draft: &s.profile_name,
+        message: s.profile_message.as_deref(),
+        on_open,
+        on_name: dispatch.reform(Action::ProfileName),
+        on_save,
+        on_duplicate,
+        on_delete: send(s.profile.clone().map(Action::DeleteProfile)),
+        on_export,
+        on_import,
+    })
+}
 
 /// The select's value for "a new connection, not saved yet".
 const NEW: &str = "";
