@@ -21,6 +21,7 @@ pub fn check_page_allows(url: &str, page_is_https: bool) -> Result<(), String> {
 /// Why a socket to `url` closed before it opened, and what to do. Over `wss://` the likely
 /// cause a user can fix is a certificate the browser does not trust or whose name differs.
 pub fn unreachable_text(url: &str) -> String {
+    let url = without_query(url);
     let Some(rest) = url.strip_prefix("wss://") else {
         return format!(
             "Could not reach the broker at {url} (refused, wrong path or port, or no websockets listener)"
@@ -33,6 +34,16 @@ pub fn unreachable_text(url: &str) -> String {
          is for another name, use that name. Otherwise check the port, the path and that the broker \
          has a websockets listener with TLS there"
     )
+}
+
+/// The URL to show a user: without its query and fragment, which can carry credentials (a
+/// signed AWS URL's session token, a custom authorizer's token).
+pub fn without_query(url: &str) -> &str {
+    let end = url
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(url.len());
+    &url[..end]
 }
 
 /// `host:port` of what follows the scheme.
@@ -100,5 +111,19 @@ mod tests {
             t.starts_with("Could not reach the broker at ws://broker.local:9001"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn a_signed_urls_query_never_reaches_the_message() {
+        let url =
+            "wss://abc-ats.iot.eu-west-1.amazonaws.com/mqtt?X-Amz-Signature=00&X-Amz-Security-Token=secret";
+        let text = unreachable_text(url);
+        assert!(
+            text.contains("wss://abc-ats.iot.eu-west-1.amazonaws.com/mqtt"),
+            "{text}"
+        );
+        assert!(!text.contains("X-Amz") && !text.contains("secret"), "{text}");
+        assert_eq!(without_query("ws://h:1/p#frag"), "ws://h:1/p");
+        assert_eq!(without_query("ws://h:1/p"), "ws://h:1/p");
     }
 }

@@ -27,8 +27,10 @@ impl Socket {
     ) -> Result<Socket, String> {
         let ws = match take_early_socket(url) {
             Some(ws) => ws,
-            None => WebSocket::new_with_str(url, "mqtt")
-                .map_err(|e| format!("Cannot open {url}: {}", js_error_text(&e)))?,
+            None => WebSocket::new_with_str(url, "mqtt").map_err(|e| {
+                let shown = crate::model::reach::without_query(url);
+                format!("Cannot open {shown}: {}", js_error_text(&e))
+            })?,
         };
         ws.set_binary_type(BinaryType::Arraybuffer);
 
