@@ -1,6 +1,8 @@
 //! What the app has learned about brokers by talking to them: which URLs speak only MQTT
 //! 3.1.1, so that a 5.0 connection to them starts with 3.1.1 instead of a refused CONNECT.
 
+use crate::model::reach::without_query;
+
 /// The most URLs kept: old ones fall off so that the record stays small.
 const MAX_URLS: usize = 32;
 
@@ -26,11 +28,14 @@ impl V311Brokers {
     }
 
     pub fn knows(&self, url: &str) -> bool {
+        let url = without_query(url);
         self.urls.iter().any(|u| u == url)
     }
 
-    /// Records `url` as 3.1.1 only; returns true when the record changed.
+    /// Records `url` as 3.1.1 only; returns true when the record changed. A broker is its URL
+    /// without the query, which can carry credentials (a signed URL) and is never stored.
     pub fn remember(&mut self, url: &str) -> bool {
+        let url = without_query(url);
         if self.urls.first().is_some_and(|u| u == url) {
             return false;
         }
@@ -55,6 +60,14 @@ mod tests {
         assert_eq!(loaded, b);
         assert!(loaded.knows("ws://aedes.local:8888"));
         assert!(!loaded.knows("ws://mosquitto.local:9001"));
+    }
+
+    #[test]
+    fn a_signed_urls_query_is_never_stored_and_the_broker_is_known_by_its_address() {
+        let mut b = V311Brokers::default();
+        b.remember("wss://hub.example/mqtt?X-Amz-Signature=00&X-Amz-Security-Token=secret");
+        assert!(!b.to_saved().contains("secret"), "{}", b.to_saved());
+        assert!(b.knows("wss://hub.example/mqtt?X-Amz-Signature=11"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! kept aside by the caller, never overwritten unread.
 
 use crate::model::json::{Json, Num, Object};
+use crate::model::reach::host_of;
 use crate::model::settings::ConnectionSettings;
 use crate::mqtt::QoS;
 
@@ -259,16 +260,10 @@ fn too_long(name: &str) -> bool {
 }
 
 /// `broker.example:8884` from `wss://user@broker.example:8884/mqtt`; the URL when it has none.
-/// Byte scans rather than string searches: the searchers' code is large in the bundle.
 pub fn host_name(url: &str) -> String {
     let b = url.as_bytes();
     let start = b.windows(3).position(|w| w == b"://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let end = rest
-        .bytes()
-        .position(|c| matches!(c, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let authority = &rest[..end];
+    let authority = host_of(&url[start..]);
     let host = match authority.bytes().rposition(|c| c == b'@') {
         Some(at) => &authority[at + 1..],
         None => authority,

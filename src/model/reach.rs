@@ -47,7 +47,7 @@ pub fn without_query(url: &str) -> &str {
 }
 
 /// `host:port` of what follows the scheme.
-fn host_of(rest: &str) -> &str {
+pub fn host_of(rest: &str) -> &str {
     rest.split(['/', '?', '#']).next().unwrap_or("")
 }
 
