@@ -79,6 +79,9 @@ export async function startMosquitto({ globalLines = [], tcpPort, listeners }) {
     'persistence false',
     'allow_anonymous true',
     `log_dest file ${logPath}`,
+    // stderr too: C leaves it unbuffered, so a line is readable as soon as it is logged, where
+    // the file can lag behind by a buffer's worth.
+    'log_dest stderr',
     'log_type all',
     'connection_messages true',
     ...globalLines,
@@ -106,7 +109,7 @@ export async function startMosquitto({ globalLines = [], tcpPort, listeners }) {
   }
   return {
     dir,
-    log: () => fs.readFileSync(logPath, 'utf8'),
+    log: () => stderr,
     async close() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
