@@ -7,6 +7,7 @@
 //! - `presets`  — broker presets: URL, version and help for the brokers people use.
 //! - `profiles` — saved connections: named settings and subscriptions, the last used first.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
+//! - `stored_session` — a durable MQTT session as the JSON record IndexedDB keeps per connection.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
 //! - `requests` — MQTT 5 request / response: which received message answers which request.
@@ -54,6 +55,7 @@ pub mod rate;
 pub mod reach;
 pub mod requests;
 pub mod settings;
+pub mod stored_session;
 pub mod subscriptions;
 pub mod tabs;
 pub mod tree;

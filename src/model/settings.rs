@@ -21,6 +21,9 @@ pub struct ConnectionSettings {
     pub keep_alive: u16,
     pub clean_start: bool,
     pub remember_password: bool,
+    /// QoS 0 publishes made while not connected wait in the offline queue too (QoS 1/2 always
+    /// do); off, they are refused, as QoS 0 promises nothing.
+    pub queue_qos0: bool,
     /// SCRAM (MQTT 5 enhanced authentication) instead of sending the password; `None`
     /// sends username and password. Left out of saved records when `None`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,6 +48,7 @@ impl Default for ConnectionSettings {
             keep_alive: 30,
             clean_start: true,
             remember_password: false,
+            queue_qos0: false,
             auth: None,
             advanced: Advanced::default(),
             signer: None,
@@ -84,6 +88,7 @@ impl ConnectionSettings {
         o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
         o.push("clean_start", s.clean_start.into());
         o.push("remember_password", s.remember_password.into());
+        o.push("queue_qos0", s.queue_qos0.into());
         if let Some(m) = s.auth {
             o.push("auth", m.name().into());
         }
@@ -197,6 +202,7 @@ fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
             }
             "clean_start" => s.clean_start = flag()?,
             "remember_password" => s.remember_password = flag()?,
+            "queue_qos0" => s.queue_qos0 = flag()?,
             "advanced" => s.advanced = Advanced::from_json(v)?,
             "signer" if v.is_null() => s.signer = None,
             "signer" => s.signer = Some(Signer::from_json(v)?),
@@ -407,6 +413,7 @@ mod tests {
                 keep_alive: 65535,
                 clean_start: false,
                 remember_password: true,
+                queue_qos0: true,
                 auth: Some(ScramMechanism::Sha512),
                 advanced: Advanced::default(),
                 signer: None,

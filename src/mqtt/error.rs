@@ -42,6 +42,8 @@ pub enum LimitError {
     QoSUnavailable { asked: u8, max: u8 },
     /// The broker announced that it does not support this optional feature.
     Unavailable(&'static str),
+    /// The offline queue holds as many messages (or bytes) as it may (session::MAX_QUEUED).
+    QueueFull,
     /// The broker asks for more SCRAM iterations than we compute: the work would freeze the page.
     AuthIterations { asked: u32, max: u32 },
 }
@@ -166,6 +168,10 @@ impl fmt::Display for LimitError {
                  publish without retain",
             ),
             LimitError::Unavailable(what) => write!(f, "This broker does not support {what}"),
+            LimitError::QueueFull => f.write_str(
+                "The offline queue is full (1,000 messages or 4 MB wait already): \
+                 connect to send them before publishing more",
+            ),
             LimitError::QoSUnavailable { asked, max } => write!(
                 f,
                 "This broker accepts at most QoS {max}: QoS {asked} is not available, choose QoS {max} or lower"

@@ -51,6 +51,15 @@ impl PacketIds {
         self.used[id as usize / 64] & (1 << (id % 64)) != 0
     }
 
+    /// Where the search for a free identifier starts: kept with a stored session.
+    pub fn next(&self) -> u16 {
+        self.next
+    }
+
+    pub fn set_next(&mut self, next: u16) {
+        self.next = next.max(1);
+    }
+
     pub fn in_use(&self) -> usize {
         self.in_use
     }

@@ -25,12 +25,14 @@ use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, 
 use crate::model::payload::parse_hex;
 use crate::model::reach::check_page_allows;
 use crate::model::settings::{ConnectionSettings, Prefill};
+use crate::model::stored_session;
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
 use crate::web::driver::{Driver, Update};
 use crate::web::lifecycle::on_wake;
 use crate::web::page::{load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms};
+use crate::web::stored::StoredSessions;
 
 const SETTINGS_KEY: &str = "mqtt-deck.connection";
 /// Broker URLs that answered 5.0 with a fallback to 3.1.1 (see `model::brokers`).
@@ -144,6 +146,7 @@ fn sink(
     feed: Rc<Feed>,
     refresh: UseForceUpdateHandle,
     tabs: Rc<OtherTabs>,
+    sessions: Rc<StoredSessions>,
 ) -> impl Fn(Update) {
     move |update| match update {
         Update::Repaint => feed.changed(),
@@ -165,6 +168,7 @@ fn sink(
         Update::Effect(Effect::Notice(text)) => dispatch.dispatch(Action::Notice(text)),
         Update::Effect(Effect::SubscribeError(e)) => dispatch.dispatch(Action::SubscribeError(Some(e))),
         Update::Effect(Effect::Subscriptions) => refresh.force_update(),
+        Update::Effect(Effect::SessionChanged) => sessions.changed(),
         Update::Effect(Effect::Save { key, value }) => {
             // Storage that refuses (quota, private mode) must not stop the app.
             let _ = save(key, &value);
@@ -181,21 +185,39 @@ pub fn app() -> Html {
     };
     let refresh = use_force_update();
     let feed: Rc<Feed> = (*use_memo((), |_| Feed::new())).clone();
+    let sessions: Rc<StoredSessions> = (*use_memo((), |_| Rc::new(StoredSessions::default()))).clone();
     let driver: Rc<Driver<Connection>> = {
-        let (dispatch, feed) = (state.dispatcher(), feed.clone());
+        let (dispatch, feed, sessions) = (state.dispatcher(), feed.clone(), sessions.clone());
         let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
         let opened_subscriptions = profile_subscriptions(&state.0);
         use_memo((), move |_| {
             let core = Connection::new(load(PANELS_KEY).as_deref());
             let tabs = Rc::new(OtherTabs::default());
-            let driver = Driver::with_core(core, sink(dispatch.clone(), feed.clone(), refresh, tabs.clone()));
+            let sink = sink(
+                dispatch.clone(),
+                feed.clone(),
+                refresh,
+                tabs.clone(),
+                sessions.clone(),
+            );
+            let driver = Driver::with_core(core, sink);
             tabs.listen(driver.clone(), move |action| dispatch.dispatch(action));
             feed.attach(driver.clone());
-            if starts_connected(&prefill, &settings) {
+            sessions.attach(driver.clone());
+            driver.run(|c, _| c.set_queue_qos0(settings.queue_qos0));
+            // Connecting waits for the stored sessions: a reload resumes from its record.
+            let (ready, stored) = (driver.clone(), sessions.clone());
+            sessions.load(move || {
+                let (driver, sessions) = (ready, stored);
+                let key = session_key(&settings);
+                driver.run(|c, now| c.use_session(now, &key, sessions.record(&key).as_deref()));
+                if !starts_connected(&prefill, &settings) {
+                    return;
+                }
                 if let Ok(opts) = options_for(&settings, random_seed()) {
                     save_settings(&settings);
                     // Errors here would also stop a click on Connect; the status shows them.
-                    let _ = driver.run(|c, now| start(c, now, &settings, opts));
+                    let _ = driver.run(|c, now| start(c, now, &settings, opts, &sessions));
                     let link = prefill.subscriptions.iter().map(|f| (f.clone(), prefill.sub_qos));
                     for (filter, qos) in link.chain(opened_subscriptions) {
                         if validate_filter(&filter).is_ok() {
@@ -203,20 +225,24 @@ pub fn app() -> Html {
                         }
                     }
                 }
-            }
+            });
             driver
         })
     };
     let dispatch = state.dispatcher();
 
     let on_change = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |s: ConnectionSettings| dispatch.dispatch(Action::EditSettings(Box::new(s))))
+        let (dispatch, driver) = (dispatch.clone(), driver.clone());
+        Callback::from(move |s: ConnectionSettings| {
+            driver.run(|c, _| c.set_queue_qos0(s.queue_qos0));
+            dispatch.dispatch(Action::EditSettings(Box::new(s)))
+        })
     };
     let on_connect = {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        let sessions = sessions.clone();
         Callback::from(move |_: ()| {
-            connect(&state.0.settings, &driver, &dispatch);
+            connect(&state.0.settings, &driver, &dispatch, &sessions);
             // A saved connection brings its subscriptions.
             for (filter, qos) in profile_subscriptions(&state.0) {
                 subscribe(&driver, &dispatch, filter, SubOptions::qos(qos));
@@ -308,6 +334,7 @@ pub fn app() -> Html {
 
     let on_new_client_id = {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        let sessions = sessions.clone();
         Callback::from(move |_: ()| {
             let id = fresh_client_id(random_seed());
             let settings = ConnectionSettings {
@@ -315,7 +342,7 @@ pub fn app() -> Html {
                 ..state.0.settings.clone()
             };
             dispatch.dispatch(Action::NewClientId(id));
-            connect(&settings, &driver, &dispatch);
+            connect(&settings, &driver, &dispatch, &sessions);
         })
     };
 
@@ -409,6 +436,7 @@ fn connect(
     settings: &ConnectionSettings,
     driver: &Driver<Connection>,
     dispatch: &UseReducerDispatcher<UiState>,
+    sessions: &StoredSessions,
 ) {
     let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
@@ -416,7 +444,7 @@ fn connect(
     };
     save_settings(settings);
     dispatch.dispatch(Action::Connecting);
-    if let Err(e) = driver.run(|c, now| start(c, now, settings, opts)) {
+    if let Err(e) = driver.run(|c, now| start(c, now, settings, opts, sessions)) {
         dispatch.dispatch(Action::Disconnected {
             reason: None,
             reconnect_at_ms: None,
@@ -436,13 +464,26 @@ fn connect(
     }
 }
 
-/// Connects the core: with the URL typed, or with credentials a cloud preset signs.
+/// The stored session of a connection with `settings`: by broker and client ID.
+fn session_key(settings: &ConnectionSettings) -> String {
+    let url = settings
+        .signer
+        .as_ref()
+        .map_or_else(|| settings.url.clone(), Signer::shown_url);
+    stored_session::key(&url, settings.client_id.trim())
+}
+
+/// Connects the core, as the stored session of these settings: with the URL typed, or with
+/// credentials a cloud preset signs.
 fn start(
     c: &mut Connection,
     now: Now,
     settings: &ConnectionSettings,
     opts: crate::mqtt::Options,
+    sessions: &StoredSessions,
 ) -> Result<(), String> {
+    let key = session_key(settings);
+    c.use_session(now, &key, sessions.record(&key).as_deref());
     match &settings.signer {
         Some(signer) => c.connect_signed(now, signer.clone(), opts),
         None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),

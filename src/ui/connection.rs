@@ -105,6 +105,7 @@ pub fn connection_form(p: &Props) -> Html {
                 { text_field(TextFieldProps::new("keep-alive", "Keep alive", s.keep_alive.to_string(), edit(|s, v| s.keep_alive = v.trim().parse().unwrap_or(s.keep_alive))).kind("number")) }
                 { checkbox(CheckboxProps::new("clean-start", "Clean start", s.clean_start, toggle(|s, v| s.clean_start = v))) }
                 { checkbox(CheckboxProps::new("remember-password", "Remember password", s.remember_password, toggle(|s, v| s.remember_password = v))) }
+                { checkbox(CheckboxProps::new("queue-qos0", "Queue QoS 0 messages while offline", s.queue_qos0, toggle(|s, v| s.queue_qos0 = v))) }
             </div>
             { advanced(p) }
             if let Some(error) = &p.error {

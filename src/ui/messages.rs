@@ -130,6 +130,9 @@ pub fn message_row(m: &StoredMessage) -> Html {
         Delivery::Pending { .. } => {
             html! { <span class="delivery busy">{ "Waiting for acknowledgement" }</span> }
         }
+        Delivery::Queued { .. } => {
+            html! { <span class="delivery busy">{ "Queued: sent when connected" }</span> }
+        }
         Delivery::Acknowledged { at_ms } => html! {
             <span class="delivery ok">{ format!("Acknowledged {}", clock(*at_ms)) }</span>
         },

@@ -6,12 +6,14 @@
 //! - `timer`     — the driver's one timer, run by a Worker that background tabs do not throttle.
 //! - `lifecycle` — wake-ups (online, visible, restored, focused) the driver passes to the core.
 //! - `tabs`      — a BroadcastChannel to the app's other tabs.
+//! - `stored`    — durable sessions in IndexedDB: read at start-up, written batched.
 //! - `page`      — the clock, the query string, localStorage, animation frames and whether the
 //!   page is phone-narrow.
 
 pub mod driver;
 pub mod lifecycle;
 pub mod page;
+pub mod stored;
 pub mod tabs;
 pub mod timer;
 pub mod transport;

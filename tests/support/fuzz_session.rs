@@ -400,7 +400,8 @@ impl Fuzz {
                     }
                 }
                 Event::Connected { .. } => self.stopped = false,
-                Event::Message(_) | Event::MessageSkipped { .. } => {}
+                Event::Message(_) | Event::MessageSkipped { .. } | Event::PublishSent { .. } => {}
+                Event::SessionUnknown => {}
             }
         }
         released

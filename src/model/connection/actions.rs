@@ -113,9 +113,8 @@ impl Connection {
             out.retain,
             out.props.clone(),
         )?;
-        let delivery = if out.qos == QoS::AtMostOnce {
-            Delivery::None
-        } else {
+        let delivery = self.delivery_for(id, out.qos);
+        if delivery == (Delivery::Pending { id }) {
             let own = self
                 .session
                 .subscriptions()
@@ -124,8 +123,7 @@ impl Connection {
             if own && self.session.version() == Version::V311 {
                 self.echo.expect(id, &out.topic);
             }
-            Delivery::Pending { id }
-        };
+        }
         self.store.push(MessageIn {
             topic: out.topic,
             payload: out.payload,

@@ -60,6 +60,9 @@ pub enum Effect {
     SubscribeError(String),
     /// The user's subscription list changed (a request, an answer, a removal).
     Subscriptions,
+    /// The durable session changed: store `Connection::session_record` (batched: it may come
+    /// once per packet).
+    SessionChanged,
     /// Keep `value` under `key` in the browser's storage.
     Save {
         key: &'static str,

@@ -48,6 +48,7 @@ impl Connection {
         while let Some(event) = self.session.poll_event() {
             self.on_event(now, event);
         }
+        self.note_durable();
     }
 
     fn on_event(&mut self, now: Now, event: Event) {
@@ -99,6 +100,15 @@ impl Connection {
                 self.store.settle(id, outcome);
                 self.repaint = true;
             }
+            Event::PublishSent { id } => {
+                self.store.settle(id, Delivery::None);
+                self.repaint = true;
+            }
+            Event::SessionUnknown => self.effects.push_back(Effect::Notice(
+                "The broker had a session for this client ID that this browser has no record of: \
+                 it was replaced by a new one (clean start), so nothing of it is taken for ours."
+                    .into(),
+            )),
             Event::PublishFailed { id, reason } => {
                 self.echo.failed(id);
                 self.store.settle(id, Delivery::Failed { reason });
@@ -109,6 +119,7 @@ impl Connection {
             } => {
                 // After a (re)connect the session restored what it knew; this adds anything new.
                 self.follow_panel(now);
+                self.repaint |= self.store.connection_came();
                 self.effects
                     .push_back(Effect::Status(StatusChange::Connected { client_id, version }));
             }

@@ -9,6 +9,7 @@
 //! - `echo`   — our 3.1.1 publishes that should come back on our own subscriptions (a 3.1.1
 //!   broker drops what its ACL refuses without a word).
 //! - `panel`  — discovery, the widget runtime and the user's panels; panel edits as data.
+//! - `durable` — which stored session this is, its record, the offline queue's list entries.
 //! - `actions` — the user's actions (connect, subscribe, publish, commands, panel edits).
 //! - `events` — the session's events into store, panel, subscription and effect changes.
 //!
@@ -16,6 +17,7 @@
 //! the subscription list; views read them through the accessors below.
 
 mod actions;
+mod durable;
 mod echo;
 mod effect;
 mod events;
@@ -61,6 +63,8 @@ pub struct Connection {
     transport: VecDeque<Transport>,
     effects: VecDeque<Effect>,
     repaint: bool,
+    /// The stored session this connection is (see `durable`); empty until the glue says.
+    session_key: String,
 }
 
 impl Connection {
@@ -85,6 +89,7 @@ impl Connection {
             transport: VecDeque::new(),
             effects,
             repaint: false,
+            session_key: String::new(),
         }
     }
 

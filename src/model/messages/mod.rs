@@ -29,6 +29,10 @@ pub enum Delivery {
     Pending {
         id: u64,
     },
+    /// Waiting for a connection (the offline queue): sent in order when one comes.
+    Queued {
+        id: u64,
+    },
     Acknowledged {
         at_ms: f64,
     },
@@ -298,7 +302,7 @@ impl MessageStore {
     /// already left the store.
     pub fn settle(&mut self, id: u64, outcome: Delivery) -> bool {
         let found = self.ring.iter_mut().rev().find(|m| {
-            matches!(m.delivery, Delivery::Pending { id: p } | Delivery::NotSeenBack { id: p, .. } if p == id)
+            matches!(m.delivery, Delivery::Pending { id: p } | Delivery::Queued { id: p } | Delivery::NotSeenBack { id: p, .. } if p == id)
         });
         match found {
             Some(m) => {
@@ -307,6 +311,19 @@ impl MessageStore {
             }
             None => false,
         }
+    }
+
+    /// A connection came: queued QoS 1/2 publishes now wait for their acknowledgement (QoS 0
+    /// ones until `PublishSent`). True when one changed.
+    pub fn connection_came(&mut self) -> bool {
+        let mut changed = false;
+        for m in self.ring.iter_mut() {
+            if let (Delivery::Queued { id }, true) = (&m.delivery, m.qos != QoS::AtMostOnce) {
+                m.delivery = Delivery::Pending { id: *id };
+                changed = true;
+            }
+        }
+        changed
     }
 
     /// Forgets messages (the tree keeps its topics and counts).

@@ -42,6 +42,13 @@ pub enum Event {
         id: u64,
         reason: String,
     },
+    /// A QoS 0 publish that waited for the connection went out (it has no ack to await).
+    PublishSent {
+        id: u64,
+    },
+    /// The broker offered a session (Session Present) this client has no record of: the link
+    /// was closed and the session connects once with a clean start (MQTT 5 §3.2.2.1.1).
+    SessionUnknown,
     /// A message larger than our Maximum Packet Size was acknowledged and dropped unread
     /// (3.1.1 brokers cannot know our limit).
     MessageSkipped {

@@ -26,6 +26,7 @@ impl Session {
             Packet::PubComp { pkid, code, reason } => self.on_pubcomp(pkid, code, reason),
             Packet::PubRel { pkid, .. } => {
                 let known = self.incoming_qos2.remove(&pkid).is_some();
+                self.durable_dirty |= known;
                 // MQTT 5 says why when the id is unknown; 3.1.1 just completes.
                 let code = if known || self.version == Version::V311 {
                     0
@@ -72,6 +73,7 @@ impl Session {
                     }),
                     QoS::ExactlyOnce => {
                         self.incoming_qos2.insert(pkid, ());
+                        self.durable_dirty = true;
                         self.send(Packet::PubRec {
                             pkid,
                             code: 0,
@@ -147,7 +149,13 @@ impl Session {
         if !self.connack_authenticated(&ack) {
             return;
         }
+        if ack.session_present && !self.known_to_broker && !self.force_clean && !self.opts.clean_start {
+            return self.refuse_unknown_session();
+        }
         self.state = State::Connected;
+        self.known_to_broker = true;
+        self.force_clean = false;
+        self.durable_dirty = true;
         self.backoff.reset();
         self.retain_available = ack.retain_available != Some(0);
         self.alias_max_out = ack.topic_alias_max.unwrap_or(0);
@@ -180,6 +188,24 @@ impl Session {
         });
         self.restore_subscriptions(ack.session_present);
         self.replay_outgoing(ack.session_present);
+    }
+
+    /// Session Present, but this client has no session state: MQTT 5 §3.2.2.1.1 says close
+    /// the connection (3.1.1 §3.2.2.2 leaves the choice to the client). The broker's session
+    /// could hold packet ids that collide with ours and messages for subscriptions we do not
+    /// know; one clean start replaces it, and a clean start never answers Session Present, so
+    /// this cannot repeat.
+    fn refuse_unknown_session(&mut self) {
+        self.send(Packet::Disconnect {
+            code: 0,
+            reason: None,
+        });
+        self.events.push_back(Event::CloseTransport);
+        self.drop_connection();
+        self.force_clean = true;
+        self.events.push_back(Event::SessionUnknown);
+        // At once, but from the timer: the DISCONNECT must reach the old socket first.
+        self.state = State::Backoff { until: self.now };
     }
 
     fn restore_subscriptions(&mut self, session_present: bool) {
@@ -238,6 +264,7 @@ impl Session {
                 let pkid = p.pkid;
                 // A repeat before PUBREL is the same message: acknowledge, do not deliver twice.
                 if self.incoming_qos2.insert(pkid, ()).is_none() {
+                    self.durable_dirty = true;
                     self.events.push_back(Event::Message(p));
                 }
                 self.send(Packet::PubRec {
@@ -286,6 +313,7 @@ impl Session {
                 None => {
                     // A refused filter is not restored after a reconnect.
                     self.subscriptions.remove(&filter);
+                    self.durable_dirty = true;
                     Err(suback_refusal(self.version, code, reason.as_deref()))
                 }
             };

@@ -13,6 +13,8 @@
 //! - `incoming` — packets from the broker: CONNACK, deliveries, acks, aliases, DISCONNECT.
 //! - `requests` — what the application asks: subscribe, unsubscribe, publish, with their checks.
 //! - `outgoing` — our QoS 1/2 publishes in flight, their replay, outgoing topic aliases.
+//! - `durable`  — the durable state as plain data (stored by the glue, restored after a
+//!   reload), and the offline queue's caps.
 //! - `failure`  — how the link closed, protocol violations, the fallback to 3.1.1, retry or
 //!   stop, what survives.
 //! - `auth`     — MQTT 5 enhanced authentication (SCRAM) and re-authentication.
@@ -20,6 +22,7 @@
 
 mod auth;
 mod caps;
+mod durable;
 mod event;
 mod failure;
 mod incoming;
@@ -39,6 +42,7 @@ use super::packet::{Connect, Packet, QoS, SubOptions, Version};
 use super::pkid::PacketIds;
 pub use crate::sorted_map::SortedMap;
 pub use caps::BrokerCaps;
+pub use durable::{Durable, StoredPublish, DURABLE_VERSION, MAX_QUEUED, MAX_QUEUED_BYTES};
 pub use event::{Event, Status};
 pub use failure::{Close, CLOSE_TOO_BIG};
 use options::validate_options;
@@ -98,6 +102,18 @@ pub struct Session {
     outgoing: Outgoing,
     incoming_qos2: SortedMap<u16, ()>,
     next_publish_id: u64,
+    /// A broker accepted a connection of this session (in this page, or in the stored one
+    /// restored): Session Present then means our session, not a stranger's (§3.2.2.1.1).
+    known_to_broker: bool,
+    /// The durable state changed since `poll_durable` last said so.
+    durable_dirty: bool,
+    /// The next CONNECT starts clean whatever the options say: the broker offered a session
+    /// we have no record of, and one clean start replaces it (see `on_connack`).
+    force_clean: bool,
+    /// QoS 0 publishes made while not connected wait too (off: they are refused).
+    queue_qos0: bool,
+    /// The client id of a restored session, for the next `connect` (see there).
+    restored_client_id: Option<String>,
     // Per connection: requests awaiting their acknowledgement.
     pending_subscribes: SortedMap<u16, Vec<(String, SubOptions)>>,
     /// Topic aliases the broker set on this connection (MQTT 5).
@@ -143,6 +159,11 @@ impl Session {
             outgoing: Outgoing::default(),
             incoming_qos2: SortedMap::default(),
             next_publish_id: 1,
+            known_to_broker: false,
+            durable_dirty: false,
+            force_clean: false,
+            queue_qos0: false,
+            restored_client_id: None,
             pending_subscribes: SortedMap::default(),
             pending_unsubscribes: SortedMap::default(),
             aliases_in: SortedMap::default(),
@@ -201,12 +222,24 @@ impl Session {
         self.version = opts.start_version();
         self.v5_confirmed = false;
         self.protocol_failures = 0;
+        self.force_clean = false;
         self.framer = Framer::new(self.version, opts.max_packet_size as usize);
         self.backoff = Backoff::new(opts.backoff_min_ms, opts.backoff_max_ms, opts.jitter_seed);
-        self.client_id = opts.client_id.clone();
+        // An id the broker assigned to a restored session is how that session is resumed;
+        // otherwise a new `connect` starts from the options (and asks for a new id).
+        let restored = self.restored_client_id.take();
+        self.client_id = match restored {
+            Some(id) if opts.client_id.is_empty() && !opts.clean_start => id,
+            _ => opts.client_id.clone(),
+        };
         self.opts = opts;
         self.open(now);
         Ok(())
+    }
+
+    /// Whether QoS 0 publishes made while not connected wait for the connection (a setting).
+    pub fn set_queue_qos0(&mut self, on: bool) {
+        self.queue_qos0 = on;
     }
 
     /// The password the next CONNECT carries: credentials that expire (a signed token) are
@@ -255,7 +288,7 @@ impl Session {
                 // one would orphan the session it keeps for us.
                 client_id: self.client_id.clone(),
                 keep_alive: o.keep_alive,
-                clean_start: o.clean_start,
+                clean_start: o.clean_start || self.force_clean,
                 username: o.username.clone().filter(|u| !u.is_empty()),
                 password: o.password.clone().filter(|p| !p.is_empty()),
                 will: o.will.clone(),

@@ -47,6 +47,32 @@ impl Outgoing {
         self.inflight.len() + self.queue.len()
     }
 
+    pub fn insert(&mut self, id: u64, f: InFlight) {
+        self.inflight.insert(id, f);
+    }
+
+    /// In flight, in send order.
+    pub fn inflight(&self) -> impl Iterator<Item = &InFlight> {
+        self.inflight.values()
+    }
+
+    pub fn inflight_by_id(&self) -> impl Iterator<Item = (u64, &InFlight)> {
+        self.inflight.iter().map(|(&id, f)| (id, f))
+    }
+
+    /// Never sent yet, in order.
+    pub fn queued(&self) -> impl ExactSizeIterator<Item = &Publish> {
+        self.queue.iter().map(|(_, p)| p)
+    }
+
+    pub fn queue_mut(&mut self) -> &mut VecDeque<(u64, Publish)> {
+        &mut self.queue
+    }
+
+    pub fn into_queue(self) -> VecDeque<(u64, Publish)> {
+        self.queue
+    }
+
     fn find(&mut self, pkid: u16) -> Option<(u64, &mut InFlight)> {
         self.inflight
             .find_by(|f| f.publish.pkid == pkid)
@@ -120,11 +146,24 @@ impl Session {
             open += 1;
         }
         while self.outgoing.inflight.len() < self.inflight_limit {
+            // QoS 0 queued while offline: sent in its place, with no id and no ack to await.
+            if self
+                .outgoing
+                .queue
+                .front()
+                .is_some_and(|(_, p)| p.qos == QoS::AtMostOnce)
+            {
+                if let Some((id, publish)) = self.outgoing.queue.pop_front() {
+                    self.send_queued_qos0(id, &publish);
+                }
+                continue;
+            }
             let Some(pkid) = self.ids.allocate() else {
                 return;
             };
             let Some((id, mut publish)) = self.outgoing.queue.pop_front() else {
                 self.ids.release(pkid);
+                self.durable_dirty = true;
                 return;
             };
             // Queued before this CONNACK, so never checked against its Maximum QoS:
@@ -141,6 +180,7 @@ impl Session {
             };
             if let Some(e) = refusal {
                 self.ids.release(pkid);
+                self.durable_dirty = true;
                 self.events.push_back(Event::PublishFailed {
                     id,
                     reason: e.to_string(),
@@ -152,6 +192,7 @@ impl Session {
                 Ok(b) => b,
                 Err(e) => {
                     self.ids.release(pkid);
+                    self.durable_dirty = true;
                     self.events.push_back(Event::PublishFailed {
                         id,
                         reason: e.to_string(),
@@ -161,6 +202,7 @@ impl Session {
             };
             if let Err(e) = self.check_size(bytes.len()) {
                 self.ids.release(pkid);
+                self.durable_dirty = true;
                 self.events.push_back(Event::PublishFailed {
                     id,
                     reason: e.to_string(),
@@ -169,6 +211,7 @@ impl Session {
             }
             self.push_transmit(bytes);
             self.note_publish_sent(id);
+            self.durable_dirty = true;
             self.outgoing.inflight.insert(
                 id,
                 InFlight {
@@ -188,6 +231,7 @@ impl Session {
     /// the last one's (§4.9), and in which messages past PUBREC keep their place; the rest
     /// are held for `flush_outgoing`.
     pub(super) fn replay_outgoing(&mut self, session_present: bool) {
+        self.durable_dirty = true;
         let past_pubrec = if session_present {
             self.outgoing
                 .inflight
@@ -226,6 +270,7 @@ impl Session {
                 (Stage::AwaitComp, false) => {
                     self.outgoing.remove(pkid);
                     self.ids.release(pkid);
+                    self.durable_dirty = true;
                     self.events.push_back(Event::PublishFailed {
                         id,
                         reason: DELIVERY_UNKNOWN.into(),
@@ -234,6 +279,20 @@ impl Session {
             }
         }
         self.flush_outgoing();
+    }
+
+    fn send_queued_qos0(&mut self, id: u64, publish: &Publish) {
+        self.durable_dirty = true;
+        let sent = encode(self.version, &self.wire_form(publish))
+            .map_err(|e| e.to_string())
+            .and_then(|b| self.check_size(b.len()).map(|_| b).map_err(|e| e.to_string()));
+        match sent {
+            Ok(bytes) => {
+                self.push_transmit(bytes);
+                self.events.push_back(Event::PublishSent { id });
+            }
+            Err(reason) => self.events.push_back(Event::PublishFailed { id, reason }),
+        }
     }
 
     /// The packet just queued carried publish `id`: remember it when it is the largest yet.
@@ -256,6 +315,7 @@ impl Session {
         let (pkid, size, topic) = (f.publish.pkid, f.publish.payload.len(), f.publish.topic.clone());
         self.outgoing.remove(pkid);
         self.ids.release(pkid);
+        self.durable_dirty = true;
         self.events.push_back(Event::PublishFailed {
             id,
             reason: format!(
@@ -280,6 +340,7 @@ impl Session {
         }
         if let Some(id) = self.outgoing.remove(pkid) {
             self.ids.release(pkid);
+            self.durable_dirty = true;
             self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
         }
@@ -295,11 +356,13 @@ impl Session {
         if code >= 0x80 {
             self.outgoing.remove(pkid);
             self.ids.release(pkid);
+            self.durable_dirty = true;
             self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
             return;
         }
         f.stage = Stage::AwaitComp;
+        self.durable_dirty = true;
         self.send(Packet::PubRel { pkid, code: 0 });
     }
 
@@ -312,6 +375,7 @@ impl Session {
         }
         if let Some(id) = self.outgoing.remove(pkid) {
             self.ids.release(pkid);
+            self.durable_dirty = true;
             self.events.push_back(ack_event(id, code, reason.as_deref()));
             self.flush_outgoing();
         }

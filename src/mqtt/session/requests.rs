@@ -43,6 +43,7 @@ impl Session {
         }
         self.unsent_unsubscribes.retain(|f| f != filter);
         self.subscriptions.insert(filter.to_string(), options);
+        self.durable_dirty = true;
         Ok(())
     }
 
@@ -62,6 +63,7 @@ impl Session {
         }
         self.subscriptions.remove(filter);
         self.unsent_subscribes.retain(|(f, _)| f != filter);
+        self.durable_dirty = true;
         match self.state {
             State::Connected => {}
             State::Idle => self.events.push_back(Event::Unsubscribed {
@@ -74,7 +76,8 @@ impl Session {
     }
 
     /// Publishes a message and returns its id for `PublishAcked`/`PublishFailed`.
-    /// QoS 1/2 messages made while reconnecting wait for the connection.
+    /// QoS 1/2 messages made while not connected (idle or reconnecting) wait for the
+    /// connection, in order, as do QoS 0 ones when `set_queue_qos0` is on; the wait has caps.
     pub fn publish(&mut self, topic: &str, payload: Bytes, qos: QoS, retain: bool) -> Result<u64, Error> {
         self.publish_with(topic, payload, qos, retain, None)
     }
@@ -92,8 +95,12 @@ impl Session {
         if let Some(p) = &props {
             validate_publish_props(p, &payload)?;
         }
-        if self.state == State::Idle || (qos == QoS::AtMostOnce && self.state != State::Connected) {
+        let offline = self.state != State::Connected;
+        if offline && qos == QoS::AtMostOnce && !self.queue_qos0 {
             return Err(UsageError::NotConnected.into());
+        }
+        if offline && !super::durable::queue_has_room(&self.outgoing, payload.len()) {
+            return Err(LimitError::QueueFull.into());
         }
         if self.state == State::Connected && qos > self.max_qos {
             return Err(LimitError::QoSUnavailable {
@@ -117,12 +124,13 @@ impl Session {
         };
         let id = self.next_publish_id;
         self.next_publish_id += 1;
-        if qos == QoS::AtMostOnce {
+        if qos == QoS::AtMostOnce && !offline {
             let bytes = encode(self.version, &self.wire_form(&publish))?;
             self.check_size(bytes.len())?;
             self.push_transmit(bytes);
         } else {
             self.outgoing.enqueue(id, publish);
+            self.durable_dirty = true;
             self.flush_outgoing();
         }
         Ok(id)

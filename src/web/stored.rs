@@ -1,0 +1,105 @@
+//! Durable sessions in IndexedDB: one JSON record per connection (`model::stored_session`),
+//! all read once at start-up (connecting waits for that), written at most every
+//! `WRITE_DELAY_MS` after the core says the session changed, never per QoS 0 message. A small
+//! JS module instead of web-sys's IndexedDB bindings keeps the bundle small; storage that
+//! fails (private mode, quota) loses the records, never the connection.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::driver::Driver;
+use crate::model::connection::Connection;
+use crate::sorted_map::SortedMap;
+
+/// Batches the writes of a busy QoS 1/2 flow: a reload loses at most this much of it.
+const WRITE_DELAY_MS: u32 = 100;
+
+#[wasm_bindgen(inline_js = r#"
+const open = () => new Promise((ok, no) => {
+  const r = indexedDB.open('mqtt-deck', 1);
+  r.onupgradeneeded = () => r.result.createObjectStore('sessions');
+  r.onsuccess = () => ok(r.result);
+  r.onerror = () => no(r.error);
+});
+export function sessionsAll(done) {
+  open().then((db) => new Promise((ok, no) => {
+    const s = db.transaction('sessions').objectStore('sessions');
+    const keys = s.getAllKeys(), values = s.getAll();
+    values.onsuccess = () => ok(keys.result.flatMap((k, i) => [String(k), String(values.result[i])]));
+    values.onerror = () => no(values.error);
+  })).then(done, () => done([]));
+}
+export function sessionPut(key, value) {
+  return open().then((db) => {
+    const s = db.transaction('sessions', 'readwrite').objectStore('sessions');
+    if (value === undefined) s.delete(key); else s.put(value, key);
+  }).catch(() => {});
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = sessionsAll)]
+    fn sessions_all(done: &JsValue);
+    #[wasm_bindgen(js_name = sessionPut)]
+    fn session_put(key: &str, value: Option<String>);
+}
+
+/// The stored sessions of this browser, as last read or written.
+#[derive(Default)]
+pub struct StoredSessions {
+    records: RefCell<SortedMap<String, String>>,
+    driver: RefCell<Option<Driver<Connection>>>,
+    write_due: Cell<bool>,
+}
+
+impl StoredSessions {
+    /// Reads every record, then calls `ready` (also when storage fails: with none).
+    pub fn load(self: &Rc<Self>, ready: impl FnOnce() + 'static) {
+        let me = self.clone();
+        let done = Closure::once_into_js(move |list: js_sys::Array| {
+            let mut records = me.records.borrow_mut();
+            let mut items = list.iter().filter_map(|v| v.as_string());
+            while let (Some(key), Some(value)) = (items.next(), items.next()) {
+                records.insert(key, value);
+            }
+            drop(records);
+            ready();
+        });
+        sessions_all(&done);
+    }
+
+    /// The core whose record this keeps.
+    pub fn attach(&self, driver: Driver<Connection>) {
+        *self.driver.borrow_mut() = Some(driver);
+    }
+
+    /// The stored record under `key`.
+    pub fn record(&self, key: &str) -> Option<String> {
+        self.records.borrow().get(key).cloned()
+    }
+
+    /// The core's session changed: write its record soon, once for a burst of changes.
+    pub fn changed(self: &Rc<Self>) {
+        if self.write_due.replace(true) {
+            return;
+        }
+        let me = self.clone();
+        gloo::timers::callback::Timeout::new(WRITE_DELAY_MS, move || me.write()).forget();
+    }
+
+    fn write(&self) {
+        self.write_due.set(false);
+        let Some((key, value)) = self.driver.borrow().as_ref().map(|d| d.core().session_record()) else {
+            return;
+        };
+        if key.is_empty() {
+            return;
+        }
+        match &value {
+            Some(v) => self.records.borrow_mut().insert(key.clone(), v.clone()),
+            None => self.records.borrow_mut().remove(&key),
+        };
+        session_put(&key, value);
+    }
+}
