@@ -13,6 +13,8 @@
 //   proxy.restore()                listens again on the same port
 //   proxy.stall() / resume()       holds traffic both ways, in order, then lets it go
 //   proxy.freeze()                 open links go silent for good (traffic dropped); new ones work
+//   proxy.deafen()                 open links drop what the broker sends (acks withheld from the
+//                                  app) while the app's packets still reach it; new ones work
 //   proxy.delay(ms)                every message waits ms before it is passed on
 //   proxy.trickle(on)              every message is passed on as one-byte messages
 //   proxy.coalesce(on)             broker -> app messages are held ...
@@ -286,6 +288,13 @@ class FaultProxy extends EventEmitter {
     for (const l of this.links) {
       l.up.pump();
       l.down.pump();
+    }
+  }
+
+  deafen() {
+    for (const l of this.links) {
+      l.down.frozen = true;
+      l.down.clear();
     }
   }
 

@@ -1,0 +1,150 @@
+// Browser specs for what survives a reload: with clean start off, QoS 1 and QoS 2 publishes the
+// broker never acknowledged (a proxy withholds its answers) are resent after the page reloads and
+// delivered as their QoS promises; publishes made offline wait in the queue, survive a reload
+// and go in order on connecting.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { faultProxy } from './faultproxy.mjs';
+import * as h from './harness.mjs';
+
+const T = 15_000;
+const CONNECTED = /\bConnected\b/;
+
+let env;
+
+before(async () => {
+  // Debug lines: the broker log shows each PUBLISH with its DUP flag.
+  env = await h.setup({ logTypes: h.DEBUG_LOG_TYPES });
+});
+
+after(async () => {
+  await h.teardown(env?.browser);
+});
+
+function messageRows(page, topic) {
+  return page
+    .getByRole('list', { name: 'Messages', exact: true })
+    .locator('li.message')
+    .filter({ hasText: topic })
+    .filter({ hasText: /\bPublished\b/ });
+}
+
+async function publish(page, topic, qos, payload) {
+  await page.getByLabel('Topic', { exact: true }).fill(topic);
+  await page.getByLabel('Payload', { exact: true }).fill(payload);
+  await page.getByLabel('Publish QoS').selectOption(String(qos));
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+}
+
+/** The stored session records of the page's origin, parsed, once `ready(records)` holds. */
+async function storedOnce(page, ready) {
+  for (;;) {
+    const records = await page.evaluate(
+      () =>
+        new Promise((ok) => {
+          const r = indexedDB.open('mqtt-deck', 1);
+          r.onupgradeneeded = () => r.result.createObjectStore('sessions');
+          r.onsuccess = () => {
+            const get = r.result.transaction('sessions').objectStore('sessions').getAll();
+            get.onsuccess = () => ok(get.result);
+          };
+        }),
+    );
+    const parsed = records.map((t) => JSON.parse(t));
+    if (ready(parsed)) return parsed;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until `sub` printed a line that matches `re`. */
+async function lineSeen(sub, re) {
+  while (!sub.lines.some((l) => re.test(l))) await new Promise((r) => setTimeout(r, 50));
+}
+
+for (const v of [
+  { name: 'MQTT 5.0', param: '5', port: 20 },
+  { name: 'MQTT 3.1.1', param: '3.1.1', port: 21 },
+]) {
+  test(`${v.name}: a reload with QoS 1 and QoS 2 publishes unacknowledged resumes the session and delivers each as its QoS promises`, { timeout: 60_000 }, async (t) => {
+    const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + v.port });
+    t.after(() => proxy.close());
+    const root = h.uid('durable');
+    const clientId = h.uid('deck-durable-');
+    const page = await h.newPage(env.browser, { timeout: T });
+    t.after(() => page.context().close());
+    const params = { url: proxy.url, client_id: clientId, version: v.param };
+    await page.goto(h.appUrl(params));
+    await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+    await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+
+    const sub = h.mosquittoSub(['-v', '-q', '2', '-t', `${root}/#`], { count: 100, timeout: 50 });
+    t.after(() => sub.kill());
+    await sub.ready;
+
+    // The broker gets both publishes; none of its answers (PUBACK, PUBREC) reaches the app.
+    proxy.deafen();
+    await publish(page, `${root}/one`, 1, 'at least once');
+    await publish(page, `${root}/two`, 2, 'exactly once');
+    await messageRows(page, `${root}/two`).filter({ hasText: /Waiting for acknowledgement/ }).waitFor();
+    // The broker passes a QoS 1 message on at once; Mosquitto holds a QoS 2 one until PUBREL.
+    await lineSeen(sub, new RegExp(`^${root}/one at least once$`));
+    await storedOnce(page, (rs) => rs.some((r) => r.outgoing.length === 2 && r.outgoing.every((o) => o.pkid > 0)));
+
+    // The reload: the page connects again by itself and resumes the session.
+    await page.goto(h.appUrl({ ...params, connect: 1 }));
+    await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+    await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+    for (const topic of [`${root}/one`, `${root}/two`]) {
+      await messageRows(page, topic).filter({ hasText: /\bAcknowledged\b/ }).waitFor();
+    }
+    // Resent with DUP, as the spec asks of a resumed session (same packet ids: see the native tests).
+    for (const q of [1, 2]) {
+      await h.waitForLog((log) => log.includes(`Received PUBLISH from ${clientId} (d1, q${q}, r0,`), {
+        what: `the QoS ${q} publish resent with DUP`,
+      });
+    }
+    // A marker after both: everything the app's publishes caused has reached the subscriber.
+    await h.mosquittoPub(['-q', '1', '-t', `${root}/end`, '-m', 'marker']);
+    await lineSeen(sub, /\/end marker$/);
+    const lines = sub.lines.filter((l) => !l.endsWith(' marker'));
+    const ones = lines.filter((l) => l === `${root}/one at least once`).length;
+    const twos = lines.filter((l) => l === `${root}/two exactly once`).length;
+    assert.ok(ones >= 1, `QoS 1 delivered at least once: ${lines}`);
+    assert.equal(twos, 1, `QoS 2 delivered exactly once: ${lines}`);
+    assert.ok(proxy.stats.links >= 2, 'the reload connected anew');
+    assert.equal(await page.getByText(/no record of/).count(), 0, 'the broker session was ours');
+    assert.deepEqual(page.errors, []);
+  });
+}
+
+test('publishes made offline are listed as queued, survive a reload and go in order on connecting', { timeout: 60_000 }, async (t) => {
+  const root = h.uid('offline');
+  const clientId = h.uid('deck-offline-');
+  const page = await h.newPage(env.browser, { timeout: T });
+  t.after(() => page.context().close());
+  await page.goto(h.appUrl({ client_id: clientId }));
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+
+  await publish(page, `${root}/a`, 1, 'first');
+  await publish(page, `${root}/b`, 2, 'second');
+  await messageRows(page, `${root}/b`).filter({ hasText: /Queued: sent when connected/ }).waitFor();
+  assert.equal(await messageRows(page, `${root}/a`).filter({ hasText: /Queued/ }).count(), 1);
+  // QoS 0 promises nothing: offline it is refused unless the setting asks to queue it.
+  await publish(page, `${root}/c`, 0, 'dropped');
+  await page.getByText(/not connected/i).first().waitFor();
+  await storedOnce(page, (rs) => rs.some((r) => r.outgoing.length === 2));
+
+  const sub = h.mosquittoSub(['-v', '-q', '2', '-t', `${root}/#`], { count: 2, timeout: 30 });
+  t.after(() => sub.kill());
+  await sub.ready;
+  await page.goto(h.appUrl({ client_id: clientId, connect: 1 }));
+  await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+  assert.deepEqual(await sub.done, [`${root}/a first`, `${root}/b second`]);
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+  await messageRows(page, `${root}/b`).filter({ hasText: /\bAcknowledged\b/ }).waitFor();
+  // Sent and acknowledged: nothing is left to keep.
+  await storedOnce(page, (rs) => rs.every((r) => r.outgoing.length === 0));
+  assert.deepEqual(page.errors, []);
+});
