@@ -5,7 +5,7 @@
 //! - `sorted_map` — the small map the core and the model share instead of many map types.
 //! - `mqtt`  — the sans-IO protocol core: codec over mqttbytes (and the AUTH packet it lacks),
 //!   the session state machine (fallback to 3.1.1, broker limits, MQTT 5 properties and aliases,
-//!   enhanced authentication, wake-ups), SCRAM (`auth`), packet ids, backoff, topic rules, errors
+//!   enhanced authentication, wake-ups, its durable state and the offline queue), SCRAM (`auth`), packet ids, backoff, topic rules, errors
 //!   grouped by who is at fault. No web-sys, yew or clock; tested natively.
 //! - `model` — the app model without yew, tested natively:
 //!   - `connection` — the connection core: one session, its message store and topic tree, its
@@ -17,7 +17,8 @@
 //!     `reach` (what a page may open, what a socket that never opened means), what was learned
 //!     of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
 //!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,
-//!     `props` (publish properties in and out of forms), `tabs` (other tabs with our client ID)
+//!     `props` (publish properties in and out of forms), `stored_session` (a durable session's
+//!     record), `tabs` (other tabs with our client ID)
 //!     and `app` (UI state and the reducer that changes it);
 //!   - how messages are looked at: `payload` (text or hex), `json_view` (pretty JSON, Base64),
 //!     `json_path` (numbers for charts), `diff` (what changed on a topic), `export` (history as
@@ -27,7 +28,8 @@
 //!   - `panel` — the device control panel: widget definitions and their stored form, their live
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
-//!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, and page
+//!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, durable
+//!   sessions in IndexedDB (`stored`), and page
 //!   services (clock, localStorage, query string, frames, phone width).
 //! - `ui`    — Yew components and view functions (wasm32 only), glue over the core: they read
 //!   it through the `Feed`

@@ -101,3 +101,31 @@ fn nothing_left_to_keep_deletes_the_record() {
     assert_eq!(pair.core.session_record().1, None);
     assert!(pair.effects().contains(&Effect::SessionChanged));
 }
+
+#[test]
+fn a_broker_session_this_browser_has_no_record_of_is_replaced_with_a_notice_once() {
+    let mut pair = CorePair::idle(Version::V5, 0);
+    pair.broker.connack = Some(mqtt::packet::ConnAck {
+        session_present: true,
+        ..Default::default()
+    });
+    let opts = mqtt::Options {
+        clean_start: false,
+        session_expiry: 600,
+        ..options(Version::V5)
+    };
+    pair.core.use_session(pair.at(), "ws://broker deck-test", None);
+    pair.core.connect(pair.at(), "ws://broker", opts).unwrap();
+    pair.pump();
+    pair.broker.connack = Some(mqtt::packet::ConnAck::default());
+    pair.now = pair.core.poll_timeout().unwrap();
+    pair.core.handle_timeout(pair.at());
+    pair.pump();
+    assert_eq!(pair.core.status(), mqtt::Status::Connected);
+    let notices: Vec<Effect> = pair
+        .effects()
+        .into_iter()
+        .filter(|e| matches!(e, Effect::Notice(n) if n.contains("no record of")))
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+}

@@ -148,3 +148,26 @@ test('publishes made offline are listed as queued, survive a reload and go in or
   await storedOnce(page, (rs) => rs.every((r) => r.outgoing.length === 0));
   assert.deepEqual(page.errors, []);
 });
+
+test('a broker session this browser has no record of is replaced by one clean start, and the app says so', { timeout: 60_000 }, async (t) => {
+  const clientId = h.uid('deck-stranger-');
+  // Another client left a session under this ID (clean start off).
+  const other = h.mosquittoSub(['-c', '-i', clientId, '-q', '1', '-t', `${clientId}/#`], { count: 1, timeout: 20 });
+  await other.ready;
+  other.kill();
+  await h.waitForLog((log) => log.includes(`Client ${clientId} closed its connection`) || log.includes(`Client ${clientId} disconnected`), {
+    what: 'the other client gone',
+  });
+  const page = await h.newPage(env.browser, { timeout: T });
+  t.after(() => page.context().close());
+  await page.goto(h.appUrl({ client_id: clientId }));
+  await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+  await page.getByRole('alert').filter({ hasText: /no record of/ }).waitFor();
+  // One clean start (c1) after the refused session, then nothing more: no loop.
+  const connects = (log) => log.split('\n').filter((l) => l.includes(`as ${clientId} (`));
+  await h.waitForLog((log) => connects(log).some((l) => /\bc1\b/.test(l)), { what: 'the clean start' });
+  assert.equal(connects(h.brokerLog()).length, 3, connects(h.brokerLog()).join('\n'));
+  assert.deepEqual(page.errors, []);
+});

@@ -155,6 +155,11 @@ impl Connection {
 
     /// Runs a widget's command and publishes what it produced.
     pub fn command(&mut self, now: Now, widget_id: &str, input: WidgetInput) -> Result<(), CoreError> {
+        // A device command is about now: unlike the publish form's messages, it does not wait
+        // in the offline queue to switch a light hours later.
+        if self.session.status() == crate::mqtt::Status::Idle {
+            return Err(Error::Usage(UsageError::NotConnected).into());
+        }
         let publishes = self.panel.runtime.command(widget_id, input, now.wall)?;
         let mut result = Ok(());
         for p in publishes {
