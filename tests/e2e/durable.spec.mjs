@@ -119,6 +119,47 @@ for (const v of [
   });
 }
 
+test('a QoS 2 message received before a reload and sent again after it is not delivered twice', { timeout: 60_000 }, async (t) => {
+  const proxy = await faultProxy({ target: h.WS_URL, port: h.BASE + 22 });
+  t.after(() => proxy.close());
+  const root = h.uid('incoming');
+  const clientId = h.uid('deck-incoming-');
+  const page = await h.newPage(env.browser, { timeout: T });
+  t.after(() => page.context().close());
+  const params = { url: proxy.url, client_id: clientId };
+  await page.goto(h.appUrl(params));
+  await page.getByRole('checkbox', { name: 'Clean start' }).uncheck();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+  await page.getByRole('textbox', { name: 'Topic filter', exact: true }).fill(`${root}/#`);
+  await page.getByLabel('Subscribe QoS').selectOption('2');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page
+    .getByRole('list', { name: 'Subscriptions', exact: true })
+    .getByRole('listitem')
+    .filter({ hasText: 'granted QoS 2' })
+    .waitFor();
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+  const received = () =>
+    page.getByRole('list', { name: 'Messages', exact: true }).locator('li.message').filter({ hasText: `${root}/m` });
+
+  // The app gets the message, but its PUBREC never reaches the broker, which keeps it in flight.
+  proxy.mute();
+  await h.mosquittoPub(['-q', '2', '-t', `${root}/m`, '-m', 'only once']);
+  await received().waitFor();
+  await storedOnce(page, (rs) => rs.some((r) => r.incoming_qos2.length === 1));
+
+  await page.goto(h.appUrl({ ...params, connect: 1 }));
+  await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
+  // The broker sends it again (DUP) on the resumed session; the app completes the flow...
+  await h.waitForLog((log) => log.includes(`Sending PUBLISH to ${clientId} (d1, q2`), { what: 'the QoS 2 message sent again' });
+  await h.waitForLog((log) => log.includes(`Received PUBCOMP from ${clientId}`), { what: 'the flow completed' });
+  await page.getByRole('tab', { name: 'Messages', exact: true }).click();
+  // ...without delivering it a second time.
+  assert.equal(await received().count(), 0);
+  assert.deepEqual(page.errors, []);
+});
+
 test('publishes made offline are listed as queued, survive a reload and go in order on connecting', { timeout: 60_000 }, async (t) => {
   const root = h.uid('offline');
   const clientId = h.uid('deck-offline-');

@@ -15,6 +15,7 @@
 //   proxy.freeze()                 open links go silent for good (traffic dropped); new ones work
 //   proxy.deafen()                 open links drop what the broker sends (acks withheld from the
 //                                  app) while the app's packets still reach it; new ones work
+//   proxy.mute()                   the other way round: open links drop what the app sends
 //   proxy.delay(ms)                every message waits ms before it is passed on
 //   proxy.trickle(on)              every message is passed on as one-byte messages
 //   proxy.coalesce(on)             broker -> app messages are held ...
@@ -295,6 +296,13 @@ class FaultProxy extends EventEmitter {
     for (const l of this.links) {
       l.down.frozen = true;
       l.down.clear();
+    }
+  }
+
+  mute() {
+    for (const l of this.links) {
+      l.up.frozen = true;
+      l.up.clear();
     }
   }
 
