@@ -242,11 +242,15 @@ pub fn app() -> Html {
         let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
         let sessions = sessions.clone();
         Callback::from(move |_: ()| {
-            connect(&state.0.settings, &driver, &dispatch, &sessions);
-            // A saved connection brings its subscriptions.
-            for (filter, qos) in profile_subscriptions(&state.0) {
-                subscribe(&driver, &dispatch, filter, SubOptions::qos(qos));
-            }
+            let (state, driver, dispatch, stored) =
+                (state.clone(), driver.clone(), dispatch.clone(), sessions.clone());
+            sessions.when_loaded(move || {
+                connect(&state.0.settings, &driver, &dispatch, &stored);
+                // A saved connection brings its subscriptions.
+                for (filter, qos) in profile_subscriptions(&state.0) {
+                    subscribe(&driver, &dispatch, filter, SubOptions::qos(qos));
+                }
+            })
         })
     };
     let saved = {

@@ -51,6 +51,9 @@ pub struct StoredSessions {
     records: RefCell<SortedMap<String, String>>,
     driver: RefCell<Option<Driver<Connection>>>,
     write_due: Cell<bool>,
+    loaded: Cell<bool>,
+    /// What waits for the records (a Connect clicked while they were being read).
+    waiting: RefCell<Vec<Box<dyn FnOnce()>>>,
 }
 
 impl StoredSessions {
@@ -64,9 +67,22 @@ impl StoredSessions {
                 records.insert(key, value);
             }
             drop(records);
+            me.loaded.set(true);
             ready();
+            for f in me.waiting.take() {
+                f();
+            }
         });
         sessions_all(&done);
+    }
+
+    /// Runs `f` once the records are read: a connection must not start without its record.
+    pub fn when_loaded(&self, f: impl FnOnce() + 'static) {
+        if self.loaded.get() {
+            f()
+        } else {
+            self.waiting.borrow_mut().push(Box::new(f));
+        }
     }
 
     /// The core whose record this keeps.
