@@ -9,6 +9,9 @@
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
+//! - `templates` — the publish form as typed (its JSON checked as typed) and saved messages,
+//!   named per connection.
+//! - `history`  — the last messages the user published, as typed, with what became of each.
 //! - `requests` — MQTT 5 request / response: which received message answers which request.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
@@ -40,6 +43,7 @@ pub mod connection;
 pub mod diff;
 pub mod export;
 pub mod fold;
+pub mod history;
 pub mod json;
 pub mod json_path;
 pub mod json_view;
@@ -56,4 +60,5 @@ pub mod requests;
 pub mod settings;
 pub mod subscriptions;
 pub mod tabs;
+pub mod templates;
 pub mod tree;

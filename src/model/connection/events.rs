@@ -97,10 +97,12 @@ impl Connection {
                     Delivery::Acknowledged { at_ms }
                 };
                 self.store.settle(id, outcome);
+                self.history.settle(id, Ok(()));
                 self.repaint = true;
             }
             Event::PublishFailed { id, reason } => {
                 self.echo.failed(id);
+                self.history.settle(id, Err(reason.clone()));
                 self.store.settle(id, Delivery::Failed { reason });
                 self.repaint = true;
             }
