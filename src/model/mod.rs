@@ -6,6 +6,8 @@
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `presets`  — broker presets: URL, version and help for the brokers people use.
 //! - `profiles` — saved connections: named settings and subscriptions, the last used first.
+//! - `share`    — a saved connection as a link (the query parameters the page reads), never
+//!   with a password, token or key.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
@@ -58,6 +60,7 @@ pub mod rate;
 pub mod reach;
 pub mod requests;
 pub mod settings;
+pub mod share;
 pub mod subscriptions;
 pub mod tabs;
 pub mod templates;
