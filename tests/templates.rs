@@ -198,3 +198,11 @@ fn a_publish_while_disconnected_is_recorded_as_failed_with_why() {
     assert_eq!(entry.outcome, Outcome::Failed { reason: err });
     pair.pump();
 }
+
+#[test]
+fn a_bare_word_where_a_value_belongs_is_pointed_at() {
+    assert_eq!(
+        json_draft("{\n  \"state\": on\n}").json_problem().as_deref(),
+        Some("The payload is not valid JSON: expected a value at line 2 column 12")
+    );
+}

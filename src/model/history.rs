@@ -50,6 +50,8 @@ pub struct History {
     /// Oldest at the front.
     entries: VecDeque<Sent>,
     next_seq: u64,
+    /// Moves with every change, so a view repaints only when there is something new.
+    revision: u64,
 }
 
 impl History {
@@ -57,6 +59,7 @@ impl History {
     pub fn push(&mut self, draft: Draft, at_ms: f64, outcome: Outcome) -> u64 {
         let seq = self.next_seq;
         self.next_seq += 1;
+        self.revision += 1;
         if self.entries.len() == MAX_HISTORY {
             self.entries.pop_front();
         }
@@ -79,6 +82,7 @@ impl History {
             .find(|e| e.outcome == Outcome::Waiting { id });
         match waiting {
             Some(e) => {
+                self.revision += 1;
                 e.outcome = match result {
                     Ok(()) => Outcome::Acknowledged,
                     Err(reason) => Outcome::Failed { reason },
@@ -95,6 +99,10 @@ impl History {
 
     pub fn get(&self, seq: u64) -> Option<&Sent> {
         self.entries.iter().find(|e| e.seq == seq)
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     pub fn len(&self) -> usize {

@@ -1,76 +1,166 @@
-//! The publish form: topic, payload (text or hex), QoS, retain and, folded away, MQTT 5
-//! properties (content type, payload format, expiry, response topic, correlation data,
-//! user properties).
+//! The publish form: topic, payload (text, JSON checked as it is typed, or hex), QoS, retain
+//! and, folded away, MQTT 5 properties (content type, payload format, expiry, response topic,
+//! correlation data, user properties). Under it the saved templates and the publish history
+//! (`templates`), which fill the form or send from it.
 
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::feed::Feed;
 use super::fields::{
-    checkbox, key_value_rows, qos_options, select, setter, text_area, text_field, CheckboxProps,
+    checkbox, flag, key_value_rows, qos_options, select, setter, text_field, CheckboxProps,
     KeyValueRowsProps, SelectProps, TextFieldProps,
 };
-use crate::model::props::PropsForm;
+use super::templates::{history_list, load_templates, templates_section, TemplatesView};
+use crate::model::templates::{Draft, Format, Templates};
 use crate::mqtt::QoS;
-
-/// What the user asked to publish; the app validates and sends it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PublishRequest {
-    pub topic: String,
-    pub payload: String,
-    pub hex: bool,
-    pub qos: QoS,
-    pub retain: bool,
-    pub props: PropsForm,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub error: Option<AttrValue>,
-    pub on_publish: Callback<PublishRequest>,
+    pub feed: Rc<Feed>,
+    /// Where templates are saved: the open saved connection's name, else the broker's URL
+    /// without its query.
+    pub group: AttrValue,
 }
 
 #[function_component(PublishForm)]
 pub fn publish_form(p: &Props) -> Html {
-    let req = use_state(|| PublishRequest {
-        topic: String::new(),
-        payload: String::new(),
-        hex: false,
-        qos: QoS::AtMostOnce,
-        retain: false,
-        props: PropsForm::default(),
-    });
-    let set = |f: fn(&mut PublishRequest, String)| setter(&req, f);
-    let onsubmit = {
-        let (req, on_publish) = (req.clone(), p.on_publish.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_publish.emit((*req).clone());
+    let req = use_state(Draft::default);
+    let error = use_state(|| None::<String>);
+    let templates = use_state(load_templates);
+    let name = use_state(String::new);
+    let name_ref = use_node_ref();
+    let set = |f: fn(&mut Draft, String)| setter(&req, f);
+    // Every send (the form, a template, the history) goes through the core, which records it
+    // in the history; what is refused is said under the form.
+    let send = {
+        let (feed, error) = (p.feed.clone(), error.clone());
+        Callback::from(move |draft: Draft| {
+            error.set(feed.run(|c, now| c.publish_draft(now, &draft)).err());
         })
     };
-    let formats = vec![("text".into(), "Text".into()), ("hex".into(), "Hex".into())];
+    let onsubmit = {
+        let (req, send) = (req.clone(), send.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send.emit((*req).clone());
+        })
+    };
+    // Loads a template or a history entry into the form, and optionally asks for a name.
+    let fill = {
+        let (req, name, name_ref) = (req.clone(), name.clone(), name_ref.clone());
+        Callback::from(move |(draft, ask_name): (Draft, bool)| {
+            if ask_name {
+                // The topic as a first name, selected so that typing replaces it.
+                name.set(draft.topic.clone());
+                if let Some(input) = name_ref.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+            }
+            req.set(draft);
+        })
+    };
+    let formats = vec![
+        ("text".into(), "Text".into()),
+        ("json".into(), "JSON".into()),
+        ("hex".into(), "Hex".into()),
+    ];
+    let on_templates = {
+        let templates = templates.clone();
+        Callback::from(move |t: (Templates, Option<String>)| templates.set(t))
+    };
     html! {
+        <>
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
-            { text_area("pub-payload", "Payload", &req.payload, set(|r, v| r.payload = v)) }
+            { payload_field(&req) }
             <div class="row">
-                { select(SelectProps::new("pub-format", "Payload format", formats, if req.hex { "hex" } else { "text" }, set(|r, v| r.hex = v == "hex"))) }
+                { select(SelectProps::new("pub-format", "Payload format", formats, req.format.key(), set(|r, v| r.format = Format::from_key(&v).unwrap_or_default()))) }
                 { select(SelectProps::new("pub-qos", "QoS", qos_options(), (req.qos as u8).to_string(), set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Publish QoS")) }
                 { checkbox(CheckboxProps::new("pub-retain", "Retain", req.retain, setter(&req, |r, v| r.retain = v))) }
             </div>
             { properties(&req) }
-            if let Some(error) = &p.error {
+            if let Some(error) = &*error {
                 <p class="error" role="alert">{ error.clone() }</p>
             }
             <button type="submit" class="primary">{ "Publish" }</button>
         </form>
+        { templates_section(TemplatesView {
+            group: &p.group,
+            draft: &req,
+            templates: &templates,
+            name: &name,
+            name_ref,
+            on_change: on_templates,
+            on_send: send.clone(),
+            on_fill: fill.clone(),
+        }) }
+        <HistoryList feed={p.feed.clone()} on_send={send} on_fill={fill} />
+        </>
     }
+}
+
+/// The payload, with its JSON checked as it is typed: the problem and where it is, under the
+/// field, tied to it for screen readers.
+fn payload_field(req: &UseStateHandle<Draft>) -> Html {
+    let problem = req.json_problem();
+    let oninput = {
+        let req = req.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut r = (*req).clone();
+            r.payload = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            req.set(r);
+        })
+    };
+    html! {
+        <div class="field">
+            <label for="pub-payload">{ "Payload" }</label>
+            <textarea id="pub-payload" value={req.payload.clone()} {oninput} rows="3" spellcheck="false"
+                aria-invalid={flag(problem.is_some())}
+                aria-describedby={problem.is_some().then_some("pub-payload-problem")} />
+            if let Some(problem) = problem {
+                <p id="pub-payload-problem" class="error">{ problem }</p>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HistoryProps {
+    feed: Rc<Feed>,
+    on_send: Callback<Draft>,
+    on_fill: Callback<(Draft, bool)>,
+}
+
+/// The history repaints only when it changed, not on every frame in which messages arrived.
+#[function_component(HistoryList)]
+fn history_view(p: &HistoryProps) -> Html {
+    let repaint = use_force_update();
+    {
+        let feed = p.feed.clone();
+        use_effect_with((), move |_| {
+            let seen = std::cell::Cell::new(feed.core().history().revision());
+            let listener = feed.clone();
+            let key = feed.listen(Callback::from(move |_| {
+                let now = listener.core().history().revision();
+                if seen.replace(now) != now {
+                    repaint.force_update();
+                }
+            }));
+            move || feed.unlisten(key)
+        });
+    }
+    history_list(p.feed.core().history(), &p.on_send, &p.on_fill)
 }
 
 /// The folded "MQTT 5 properties" section. Every control is named for what it sets, and each
 /// user property row by its number, so that screen readers and tests tell them apart.
-fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
-    let set = |f: fn(&mut PublishRequest, String)| setter(req, f);
-    let flag = |f: fn(&mut PublishRequest, bool)| setter(req, f);
+fn properties(req: &UseStateHandle<Draft>) -> Html {
+    let set = |f: fn(&mut Draft, String)| setter(req, f);
+    let flag = |f: fn(&mut Draft, bool)| setter(req, f);
     let f = &req.props;
     let on_user = {
         let req = req.clone();

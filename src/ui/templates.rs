@@ -1,0 +1,175 @@
+//! Publish templates and the publish history, under the publish form: save the form as a
+//! named template, send one with one click, load one into the form or delete it; resend a
+//! message from the history or save it as a template. Plain view functions: their state is
+//! the publish form's. Templates are stored in localStorage (see `model::templates`).
+
+use yew::prelude::*;
+
+use crate::model::history::{History, Outcome};
+use crate::model::templates::{Draft, Template, Templates};
+use crate::web::page::{load, save};
+
+/// The saved templates, and where an unreadable record is kept.
+const TEMPLATES_KEY: &str = "mqtt-deck.templates";
+const TEMPLATES_BROKEN_KEY: &str = "mqtt-deck.templates.unreadable";
+
+/// A change to the templates: what to say when it worked, or why it could not be made.
+type Edit = Box<dyn Fn(&mut Templates) -> Result<String, String>>;
+
+/// The saved templates, and a message when the record could not be read (it is then kept
+/// aside under its own key before anything is written over it).
+pub fn load_templates() -> (Templates, Option<String>) {
+    let Some(text) = load(TEMPLATES_KEY) else {
+        return (Templates::default(), None);
+    };
+    let (templates, problem) = Templates::from_saved(&text);
+    if problem.is_some() {
+        let _ = save(TEMPLATES_BROKEN_KEY, &text);
+    }
+    (templates, problem)
+}
+
+/// What the templates section shows and the callbacks it calls.
+pub struct TemplatesView<'a> {
+    pub group: &'a str,
+    /// The form as typed: what "Save template" saves.
+    pub draft: &'a Draft,
+    /// The templates and what the last change did (or why it could not).
+    pub templates: &'a (Templates, Option<String>),
+    /// The text of the "Template name" field.
+    pub name: &'a UseStateHandle<String>,
+    pub name_ref: NodeRef,
+    pub on_change: Callback<(Templates, Option<String>)>,
+    pub on_send: Callback<Draft>,
+    /// Loads a draft into the form (`true`: and asks for a template name).
+    pub on_fill: Callback<(Draft, bool)>,
+}
+
+pub fn templates_section(v: TemplatesView) -> Html {
+    let (list, message) = v.templates;
+    // A change is stored at once; storage that refuses says so and the list stays as it was.
+    let change = |edit: Edit| {
+        let (list, on_change) = (list.clone(), v.on_change.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = list.clone();
+            let said = match edit(&mut next) {
+                Ok(said) => match save(TEMPLATES_KEY, &next.to_saved()) {
+                    Ok(()) => return on_change.emit((next, Some(said))),
+                    Err(e) => format!("The template was not stored: {e}"),
+                },
+                Err(e) => e,
+            };
+            on_change.emit((list.clone(), Some(said)));
+        })
+    };
+    let on_save = {
+        let (group, name, draft) = (v.group.to_owned(), (**v.name).clone(), v.draft.clone());
+        change(Box::new(move |t| {
+            t.save(&group, &name, &draft)
+                .map(|n| format!("Saved template \"{n}\""))
+        }))
+    };
+    let on_name = {
+        let name = v.name.clone();
+        Callback::from(move |e: InputEvent| {
+            name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
+        })
+    };
+    let row = |t: &Template, of: &str| {
+        let send = {
+            let (on_send, draft) = (v.on_send.clone(), t.draft.clone());
+            Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
+        };
+        let edit = {
+            let (on_fill, draft, name, n) =
+                (v.on_fill.clone(), t.draft.clone(), v.name.clone(), t.name.clone());
+            Callback::from(move |_: MouseEvent| {
+                name.set(n.clone());
+                on_fill.emit((draft.clone(), false))
+            })
+        };
+        let delete = {
+            let (group, name) = (t.group.clone(), t.name.clone());
+            change(Box::new(move |t| match t.remove(&group, &name) {
+                true => Ok(format!("Deleted template \"{name}\"")),
+                false => Err(format!("No template is named \"{name}\"")),
+            }))
+        };
+        let n = &t.name;
+        html! {
+            <li key={format!("{}\u{0}{n}", t.group)}>
+                <span class="template-name">{ n.clone() }</span>
+                <span class="mono">{ t.draft.topic.clone() }</span>
+                <button type="button" onclick={send} aria-label={format!("Send template {n}{of}")}>{ "Send" }</button>
+                <button type="button" onclick={edit} aria-label={format!("Edit template {n}{of}")}>{ "Edit" }</button>
+                <button type="button" onclick={delete} aria-label={format!("Delete template {n}{of}")}>{ "Delete" }</button>
+            </li>
+        }
+    };
+    let others = list.other_groups(v.group);
+    html! {
+        <section class="panel templates" aria-label="Publish templates">
+            <h2>{ "Templates" }</h2>
+            <div class="row">
+                <div class="field">
+                    <label for="template-name">{ "Template name" }</label>
+                    <input id="template-name" ref={v.name_ref} value={(**v.name).clone()} oninput={on_name}
+                        placeholder="Porch light on" spellcheck="false" />
+                </div>
+                <button type="button" onclick={on_save}>{ "Save template" }</button>
+            </div>
+            if let Some(m) = message {
+                <p class="hint" role="status">{ m.clone() }</p>
+            }
+            <ul class="template-list" aria-label={format!("Templates of {}", v.group)}>
+                { for list.in_group(v.group).map(|t| row(t, "")) }
+            </ul>
+            if !others.is_empty() {
+                <details>
+                    <summary>{ "Other connections' templates" }</summary>
+                    { for others.into_iter().map(|g| html! {
+                        <ul class="template-list" aria-label={format!("Templates of {g}")}>
+                            { for list.in_group(g).map(|t| row(t, &format!(" of {g}"))) }
+                        </ul>
+                    }) }
+                </details>
+            }
+        </section>
+    }
+}
+
+/// The last messages sent, newest first, each with its outcome, "Resend" and "Save as
+/// template". Names carry the entry's number: the same topic is often sent many times.
+pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(Draft, bool)>) -> Html {
+    let rows = h.newest_first().map(|e| {
+        let n = e.seq + 1;
+        let topic = &e.draft.topic;
+        let resend = {
+            let (on_send, draft) = (on_send.clone(), e.draft.clone());
+            Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
+        };
+        let keep = {
+            let (on_fill, draft) = (on_fill.clone(), e.draft.clone());
+            Callback::from(move |_: MouseEvent| on_fill.emit((draft.clone(), true)))
+        };
+        let failed = matches!(e.outcome, Outcome::Failed { .. });
+        html! {
+            <li key={e.seq}>
+                <span class="mono">{ topic.clone() }</span>
+                <span class={classes!("outcome", failed.then_some("error"))}>{ e.outcome.text() }</span>
+                <button type="button" onclick={resend} aria-label={format!("Resend message {n} to {topic}")}>{ "Resend" }</button>
+                <button type="button" onclick={keep}
+                    aria-label={format!("Save message {n} to {topic} as a template")}>{ "Save as template" }</button>
+            </li>
+        }
+    });
+    html! {
+        <section class="panel history" aria-label="Publish history">
+            <h2>{ "History" }</h2>
+            if h.is_empty() {
+                <p class="hint">{ "Messages you publish are listed here with what became of them." }</p>
+            }
+            <ul class="template-list" aria-label="Messages published">{ for rows }</ul>
+        </section>
+    }
+}
