@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -27,11 +28,11 @@ pub struct Props {
 
 #[function_component(PublishForm)]
 pub fn publish_form(p: &Props) -> Html {
+    use_history(&p.feed);
     let req = use_state(Draft::default);
     let error = use_state(|| None::<String>);
     let templates = use_state(load_templates);
     let name = use_state(String::new);
-    let name_ref = use_node_ref();
     let set = |f: fn(&mut Draft, String)| setter(&req, f);
     // Every send (the form, a template, the history) goes through the core, which records it
     // in the history; what is refused is said under the form.
@@ -50,13 +51,16 @@ pub fn publish_form(p: &Props) -> Html {
     };
     // Loads a template or a history entry into the form, and optionally asks for a name.
     let fill = {
-        let (req, name, name_ref) = (req.clone(), name.clone(), name_ref.clone());
+        let (req, name) = (req.clone(), name.clone());
         Callback::from(move |(draft, ask_name): (Draft, bool)| {
             if ask_name {
-                // The topic as a first name, selected so that typing replaces it.
+                // The topic as a first name, and the field focused for a better one.
                 name.set(draft.topic.clone());
-                if let Some(input) = name_ref.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
+                let field = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("template-name"));
+                if let Some(input) = field {
+                    let _ = input.unchecked_into::<HtmlInputElement>().focus();
                 }
             }
             req.set(draft);
@@ -93,12 +97,11 @@ pub fn publish_form(p: &Props) -> Html {
             draft: &req,
             templates: &templates,
             name: &name,
-            name_ref,
             on_change: on_templates,
             on_send: send.clone(),
             on_fill: fill.clone(),
         }) }
-        <HistoryList feed={p.feed.clone()} on_send={send} on_fill={fill} />
+        { history_list(p.feed.core().history(), &send, &fill) }
         </>
     }
 }
@@ -128,32 +131,23 @@ fn payload_field(req: &UseStateHandle<Draft>) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HistoryProps {
-    feed: Rc<Feed>,
-    on_send: Callback<Draft>,
-    on_fill: Callback<(Draft, bool)>,
-}
-
-/// The history repaints only when it changed, not on every frame in which messages arrived.
-#[function_component(HistoryList)]
-fn history_view(p: &HistoryProps) -> Html {
+/// Re-renders the form when the publish history changed, not on every frame in which messages
+/// arrived (as `use_feed` would).
+#[hook]
+fn use_history(feed: &Rc<Feed>) {
     let repaint = use_force_update();
-    {
-        let feed = p.feed.clone();
-        use_effect_with((), move |_| {
-            let seen = std::cell::Cell::new(feed.core().history().revision());
-            let listener = feed.clone();
-            let key = feed.listen(Callback::from(move |_| {
-                let now = listener.core().history().revision();
-                if seen.replace(now) != now {
-                    repaint.force_update();
-                }
-            }));
-            move || feed.unlisten(key)
-        });
-    }
-    history_list(p.feed.core().history(), &p.on_send, &p.on_fill)
+    let feed = feed.clone();
+    use_effect_with((), move |_| {
+        let seen = std::cell::Cell::new(feed.core().history().revision());
+        let listener = feed.clone();
+        let key = feed.listen(Callback::from(move |_| {
+            let now = listener.core().history().revision();
+            if seen.replace(now) != now {
+                repaint.force_update();
+            }
+        }));
+        move || feed.unlisten(key)
+    });
 }
 
 /// The folded "MQTT 5 properties" section. Every control is named for what it sets, and each

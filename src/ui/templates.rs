@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use crate::model::history::{History, Outcome};
-use crate::model::templates::{Draft, Template, Templates};
+use crate::model::templates::{Draft, Templates};
 use crate::web::page::{load, save};
 
 /// The saved templates, and where an unreadable record is kept.
@@ -38,36 +38,24 @@ pub struct TemplatesView<'a> {
     pub templates: &'a (Templates, Option<String>),
     /// The text of the "Template name" field.
     pub name: &'a UseStateHandle<String>,
-    pub name_ref: NodeRef,
     pub on_change: Callback<(Templates, Option<String>)>,
     pub on_send: Callback<Draft>,
     /// Loads a draft into the form (`true`: and asks for a template name).
     pub on_fill: Callback<(Draft, bool)>,
 }
 
+#[inline(never)]
 pub fn templates_section(v: TemplatesView) -> Html {
-    let (list, message) = v.templates;
-    // A change is stored at once; storage that refuses says so and the list stays as it was.
-    let change = |edit: Edit| {
-        let (list, on_change) = (list.clone(), v.on_change.clone());
-        Callback::from(move |_: MouseEvent| {
-            let mut next = list.clone();
-            let said = match edit(&mut next) {
-                Ok(said) => match save(TEMPLATES_KEY, &next.to_saved()) {
-                    Ok(()) => return on_change.emit((next, Some(said))),
-                    Err(e) => format!("The template was not stored: {e}"),
-                },
-                Err(e) => e,
-            };
-            on_change.emit((list.clone(), Some(said)));
-        })
-    };
+    let message = &v.templates.1;
     let on_save = {
         let (group, name, draft) = (v.group.to_owned(), (**v.name).clone(), v.draft.clone());
-        change(Box::new(move |t| {
-            t.save(&group, &name, &draft)
-                .map(|n| format!("Saved template \"{n}\""))
-        }))
+        change(
+            &v,
+            Box::new(move |t| {
+                t.save(&group, &name, &draft)
+                    .map(|n| format!("Saved template \"{n}\""))
+            }),
+        )
     };
     let on_name = {
         let name = v.name.clone();
@@ -75,7 +63,55 @@ pub fn templates_section(v: TemplatesView) -> Html {
             name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
         })
     };
-    let row = |t: &Template, of: &str| {
+    let others = v.templates.0.other_groups(v.group);
+    html! {
+        <section class="panel templates" aria-label="Publish templates">
+            <h2>{ "Templates" }</h2>
+            <div class="row">
+                <div class="field">
+                    <label for="template-name">{ "Template name" }</label>
+                    <input id="template-name" value={(**v.name).clone()} oninput={on_name}
+                        placeholder="Porch light on" spellcheck="false" />
+                </div>
+                <button type="button" onclick={on_save}>{ "Save template" }</button>
+            </div>
+            if let Some(m) = message {
+                <p class="hint" role="status">{ m.clone() }</p>
+            }
+            { group_list(&v, v.group, "") }
+            if !others.is_empty() {
+                <details>
+                    <summary>{ "Other connections' templates" }</summary>
+                    { for others.into_iter().map(|g| group_list(&v, g, &format!(" of {g}"))) }
+                </details>
+            }
+        </section>
+    }
+}
+
+/// A change to the templates, stored at once; storage that refuses says so and the list stays
+/// as it was.
+#[inline(never)]
+fn change(v: &TemplatesView, edit: Edit) -> Callback<MouseEvent> {
+    let (list, on_change) = (v.templates.0.clone(), v.on_change.clone());
+    Callback::from(move |_: MouseEvent| {
+        let mut next = list.clone();
+        let said = match edit(&mut next) {
+            Ok(said) => match save(TEMPLATES_KEY, &next.to_saved()) {
+                Ok(()) => return on_change.emit((next, Some(said))),
+                Err(e) => format!("The template was not stored: {e}"),
+            },
+            Err(e) => e,
+        };
+        on_change.emit((list.clone(), Some(said)));
+    })
+}
+
+/// One group's templates; `of` ends each control's name (" of GROUP") when the group is not
+/// the open connection's, so that names stay unique on the page.
+#[inline(never)]
+fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
+    let rows = v.templates.0.in_group(group).map(|t| {
         let send = {
             let (on_send, draft) = (v.on_send.clone(), t.draft.clone());
             Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
@@ -90,56 +126,33 @@ pub fn templates_section(v: TemplatesView) -> Html {
         };
         let delete = {
             let (group, name) = (t.group.clone(), t.name.clone());
-            change(Box::new(move |t| match t.remove(&group, &name) {
-                true => Ok(format!("Deleted template \"{name}\"")),
-                false => Err(format!("No template is named \"{name}\"")),
-            }))
+            change(
+                v,
+                Box::new(move |t| match t.remove(&group, &name) {
+                    true => Ok(format!("Deleted template \"{name}\"")),
+                    false => Err(format!("No template is named \"{name}\"")),
+                }),
+            )
         };
         let n = &t.name;
         html! {
-            <li key={format!("{}\u{0}{n}", t.group)}>
+            <li key={n.clone()}>
                 <span class="template-name">{ n.clone() }</span>
                 <span class="mono">{ t.draft.topic.clone() }</span>
-                <button type="button" onclick={send} aria-label={format!("Send template {n}{of}")}>{ "Send" }</button>
-                <button type="button" onclick={edit} aria-label={format!("Edit template {n}{of}")}>{ "Edit" }</button>
-                <button type="button" onclick={delete} aria-label={format!("Delete template {n}{of}")}>{ "Delete" }</button>
+                { button("Send", format!("Send template {n}{of}"), send) }
+                { button("Edit", format!("Edit template {n}{of}"), edit) }
+                { button("Delete", format!("Delete template {n}{of}"), delete) }
             </li>
         }
-    };
-    let others = list.other_groups(v.group);
+    });
     html! {
-        <section class="panel templates" aria-label="Publish templates">
-            <h2>{ "Templates" }</h2>
-            <div class="row">
-                <div class="field">
-                    <label for="template-name">{ "Template name" }</label>
-                    <input id="template-name" ref={v.name_ref} value={(**v.name).clone()} oninput={on_name}
-                        placeholder="Porch light on" spellcheck="false" />
-                </div>
-                <button type="button" onclick={on_save}>{ "Save template" }</button>
-            </div>
-            if let Some(m) = message {
-                <p class="hint" role="status">{ m.clone() }</p>
-            }
-            <ul class="template-list" aria-label={format!("Templates of {}", v.group)}>
-                { for list.in_group(v.group).map(|t| row(t, "")) }
-            </ul>
-            if !others.is_empty() {
-                <details>
-                    <summary>{ "Other connections' templates" }</summary>
-                    { for others.into_iter().map(|g| html! {
-                        <ul class="template-list" aria-label={format!("Templates of {g}")}>
-                            { for list.in_group(g).map(|t| row(t, &format!(" of {g}"))) }
-                        </ul>
-                    }) }
-                </details>
-            }
-        </section>
+        <ul class="template-list" aria-label={format!("Templates of {group}")}>{ for rows }</ul>
     }
 }
 
 /// The last messages sent, newest first, each with its outcome, "Resend" and "Save as
 /// template". Names carry the entry's number: the same topic is often sent many times.
+#[inline(never)]
 pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(Draft, bool)>) -> Html {
     let rows = h.newest_first().map(|e| {
         let n = e.seq + 1;
@@ -157,9 +170,8 @@ pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(
             <li key={e.seq}>
                 <span class="mono">{ topic.clone() }</span>
                 <span class={classes!("outcome", failed.then_some("error"))}>{ e.outcome.text() }</span>
-                <button type="button" onclick={resend} aria-label={format!("Resend message {n} to {topic}")}>{ "Resend" }</button>
-                <button type="button" onclick={keep}
-                    aria-label={format!("Save message {n} to {topic} as a template")}>{ "Save as template" }</button>
+                { button("Resend", format!("Resend message {n} to {topic}"), resend) }
+                { button("Save as template", format!("Save message {n} to {topic} as a template"), keep) }
             </li>
         }
     });
@@ -172,4 +184,11 @@ pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(
             <ul class="template-list" aria-label="Messages published">{ for rows }</ul>
         </section>
     }
+}
+
+/// A list row's button: a short word to see, and a name that says which row it acts on. One
+/// function for all of them keeps the markup's code in the bundle once.
+#[inline(never)]
+fn button(text: &'static str, name: String, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button type="button" {onclick} aria-label={name}>{ text }</button> }
 }
