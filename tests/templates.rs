@@ -96,6 +96,11 @@ fn a_template_needs_a_name_of_reasonable_length() {
     assert!(t.save("Home", "  ", &porch()).unwrap_err().contains("name"));
     let long = "x".repeat(MAX_NAME + 1);
     assert!(t.save("Home", &long, &porch()).unwrap_err().contains("at most"));
+    assert_eq!(
+        t.save("Home", "Broken", &json_draft("{\"state\" on}"))
+            .unwrap_err(),
+        "The payload is not valid JSON: expected ':' at line 1 column 10"
+    );
     assert!(t.list().is_empty());
 }
 

@@ -130,6 +130,10 @@ impl Templates {
         if name.char_indices().nth(MAX_NAME).is_some() {
             return Err(format!("A template name is at most {MAX_NAME} characters"));
         }
+        // A template that could never be sent is refused now, not at the first click.
+        if let Some(problem) = draft.json_problem() {
+            return Err(problem);
+        }
         let template = Template {
             name: name.to_owned(),
             group: group.to_owned(),

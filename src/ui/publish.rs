@@ -30,7 +30,7 @@ pub struct Props {
 pub fn publish_form(p: &Props) -> Html {
     use_history(&p.feed);
     let req = use_state(Draft::default);
-    let error = use_state(|| None::<String>);
+    let error = use_state_eq(|| None::<String>);
     let templates = use_state(load_templates);
     let name = use_state(String::new);
     let set = |f: fn(&mut Draft, String)| setter(&req, f);
@@ -71,6 +71,12 @@ pub fn publish_form(p: &Props) -> Html {
         ("json".into(), "JSON".into()),
         ("hex".into(), "Hex".into()),
     ];
+    let problem = req.json_problem();
+    // Why the last send was refused stays until the form changes (the field says the rest).
+    {
+        let error = error.clone();
+        use_effect_with((*req).clone(), move |_| error.set(None));
+    }
     let on_templates = {
         let templates = templates.clone();
         Callback::from(move |t: (Templates, Option<String>)| templates.set(t))
@@ -80,7 +86,7 @@ pub fn publish_form(p: &Props) -> Html {
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
-            { payload_field(&req) }
+            { payload_field(&req, problem.clone()) }
             <div class="row">
                 { select(SelectProps::new("pub-format", "Payload format", formats, req.format.key(), set(|r, v| r.format = Format::from_key(&v).unwrap_or_default()))) }
                 { select(SelectProps::new("pub-qos", "QoS", qos_options(), (req.qos as u8).to_string(), set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Publish QoS")) }
@@ -108,8 +114,7 @@ pub fn publish_form(p: &Props) -> Html {
 
 /// The payload, with its JSON checked as it is typed: the problem and where it is, under the
 /// field, tied to it for screen readers.
-fn payload_field(req: &UseStateHandle<Draft>) -> Html {
-    let problem = req.json_problem();
+fn payload_field(req: &UseStateHandle<Draft>, problem: Option<String>) -> Html {
     let oninput = {
         let req = req.clone();
         Callback::from(move |e: InputEvent| {

@@ -176,7 +176,7 @@ pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(
         }
     });
     html! {
-        <section class="panel history" aria-label="Publish history">
+        <section class="panel publish-history" aria-label="Publish history">
             <h2>{ "History" }</h2>
             if h.is_empty() {
                 <p class="hint">{ "Messages you publish are listed here with what became of them." }</p>
