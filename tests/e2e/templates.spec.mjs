@@ -2,7 +2,7 @@
 // found again after the browser restarts, sent with one click (mosquitto_sub receives it with
 // its QoS and retain flag), its outcome in the history and sent again from there; a broken JSON
 // payload named with its line and column and refused; a saved connection shared as a link
-// without its password.
+// without its password; an unreadable templates record kept aside.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -100,7 +100,28 @@ test('a saved template survives a restart, sends with one click, and its outcome
   // It was retained: a new subscriber gets it at once, marked retained.
   const later = h.mosquittoSub(['-t', topic, '-F', '%r|%p'], { count: 1 });
   assert.deepEqual(await later.done, ['1|{"state":"ON"}']);
+
+  // A message from the history kept as a template: the name field offers its topic.
+  await page.getByRole('button', { name: `Save message 2 to ${topic} as a template`, exact: true }).click();
+  const name = page.getByLabel('Template name', { exact: true });
+  assert.equal(await name.inputValue(), topic);
+  await name.fill('Porch again');
+  await page.getByRole('button', { name: 'Save template', exact: true }).click();
+  await list.getByText('Porch again', { exact: true }).waitFor();
   assert.deepEqual(page.errors, []);
+});
+
+test('an unreadable templates record is reported and kept aside, not lost', { timeout: TEST_TIMEOUT }, async (t) => {
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(T);
+  await page.goto(h.appUrl({}));
+  await page.evaluate(() => localStorage.setItem('mqtt-deck.templates', '{"format":1,"templates":[{"name":"x","qos":7}]}'));
+  await page.reload();
+  await templates(page).getByRole('status').filter({ hasText: 'template 1: "qos" should be 0, 1 or 2' }).waitFor();
+  const kept = await page.evaluate(() => localStorage.getItem('mqtt-deck.templates.unreadable'));
+  assert.equal(kept, '{"format":1,"templates":[{"name":"x","qos":7}]}');
 });
 
 test('a broken JSON payload is named with its line and column and not published', { timeout: TEST_TIMEOUT }, async (t) => {
