@@ -111,7 +111,8 @@ fn change(v: &TemplatesView, edit: Edit) -> Callback<MouseEvent> {
 /// the open connection's, so that names stay unique on the page.
 #[inline(never)]
 fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
-    let rows = v.templates.0.in_group(group).map(|t| {
+    // The open connection's first nine are sent with Alt+1 … Alt+9 (see `publish`).
+    let rows = v.templates.0.in_group(group).enumerate().map(|(i, t)| {
         let send = {
             let (on_send, draft) = (v.on_send.clone(), t.draft.clone());
             Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
@@ -135,11 +136,14 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
             )
         };
         let n = &t.name;
+        // Said to screen readers and shown on hover.
+        let keys = (of.is_empty() && i < 9).then(|| AttrValue::from(format!("Alt+{}", i + 1)));
         html! {
             <li key={n.clone()}>
                 <span class="template-name">{ n.clone() }</span>
                 <span class="mono">{ t.draft.topic.clone() }</span>
-                { button("Send", format!("Send template {n}{of}"), send) }
+                <button type="button" onclick={send} aria-label={format!("Send template {n}{of}")}
+                    aria-keyshortcuts={keys.clone()} title={keys}>{ "Send" }</button>
                 { button("Edit", format!("Edit template {n}{of}"), edit) }
                 { button("Delete", format!("Delete template {n}{of}"), delete) }
             </li>
