@@ -38,9 +38,12 @@ impl Format {
     }
 
     pub fn from_key(key: &str) -> Option<Format> {
-        [Format::Text, Format::Json, Format::Hex]
-            .into_iter()
-            .find(|f| f.key() == key)
+        match key {
+            "text" => Some(Format::Text),
+            "json" => Some(Format::Json),
+            "hex" => Some(Format::Hex),
+            _ => None,
+        }
     }
 }
 
@@ -240,17 +243,29 @@ fn template_json(t: &Template) -> Json {
     Json::Object(o)
 }
 
+/// A text field; absent reads as empty.
+fn text(v: &Json, key: &str) -> Result<String, String> {
+    match v.get(key) {
+        None => Ok(String::new()),
+        Some(s) => s
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("\"{key}\" should be text")),
+    }
+}
+
+/// A true / false field; absent reads as false.
+fn flag(v: &Json, key: &str) -> Result<bool, String> {
+    match v.get(key) {
+        None => Ok(false),
+        Some(b) => b
+            .as_bool()
+            .ok_or_else(|| format!("\"{key}\" should be true or false")),
+    }
+}
+
 fn read_template(v: &Json) -> Result<Template, String> {
-    let text = |key: &str| -> Result<String, String> {
-        match v.get(key) {
-            None => Ok(String::new()),
-            Some(s) => s
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| format!("\"{key}\" should be text")),
-        }
-    };
-    let name = text("name")?;
+    let name = text(v, "name")?;
     let name = name.trim();
     if name.is_empty() || name.char_indices().nth(MAX_NAME).is_some() {
         return Err(format!("\"name\" should be text of 1 to {MAX_NAME} characters"));
@@ -268,42 +283,25 @@ fn read_template(v: &Json) -> Result<Template, String> {
         .and_then(|q| u8::try_from(q).ok())
         .and_then(QoS::from_u8)
         .ok_or("\"qos\" should be 0, 1 or 2")?;
-    let retain = match v.get("retain") {
-        None => false,
-        Some(r) => r.as_bool().ok_or("\"retain\" should be true or false")?,
-    };
     let props = match v.get("props") {
         None => PropsForm::default(),
         Some(p) => read_props(p).map_err(|e| format!("props: {e}"))?,
     };
     Ok(Template {
         name: name.to_owned(),
-        group: text("group")?,
+        group: text(v, "group")?,
         draft: Draft {
-            topic: text("topic")?,
-            payload: text("payload")?,
+            topic: text(v, "topic")?,
+            payload: text(v, "payload")?,
             format,
             qos,
-            retain,
+            retain: flag(v, "retain")?,
             props,
         },
     })
 }
 
 fn read_props(p: &Json) -> Result<PropsForm, String> {
-    let text = |key: &str| match p.get(key) {
-        None => Ok(String::new()),
-        Some(s) => s
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("\"{key}\" should be text")),
-    };
-    let flag = |key: &str| match p.get(key) {
-        None => Ok(false),
-        Some(b) => b
-            .as_bool()
-            .ok_or_else(|| format!("\"{key}\" should be true or false")),
-    };
     let mut user = Vec::new();
     if let Some(rows) = p.get("user") {
         for row in rows.as_array().ok_or("\"user\" should be a list")? {
@@ -317,12 +315,12 @@ fn read_props(p: &Json) -> Result<PropsForm, String> {
         }
     }
     Ok(PropsForm {
-        content_type: text("content_type")?,
-        utf8: flag("utf8")?,
-        expiry: text("expiry")?,
-        response_topic: text("response_topic")?,
-        correlation: text("correlation")?,
-        correlation_hex: flag("correlation_hex")?,
+        content_type: text(p, "content_type")?,
+        utf8: flag(p, "utf8")?,
+        expiry: text(p, "expiry")?,
+        response_topic: text(p, "response_topic")?,
+        correlation: text(p, "correlation")?,
+        correlation_hex: flag(p, "correlation_hex")?,
         user,
     })
 }

@@ -15,7 +15,7 @@ use super::fields::{
     KeyValueRowsProps, SelectProps, TextFieldProps,
 };
 use super::templates::{history_list, load_templates, templates_section, TemplatesView};
-use crate::model::templates::{Draft, Format, Templates};
+use crate::model::templates::{Draft, Format};
 use crate::mqtt::QoS;
 
 #[derive(Properties, PartialEq)]
@@ -95,10 +95,6 @@ pub fn publish_form(p: &Props) -> Html {
         let error = error.clone();
         use_effect_with((*req).clone(), move |_| error.set(None));
     }
-    let on_templates = {
-        let templates = templates.clone();
-        Callback::from(move |t: (Templates, Option<String>)| templates.set(t))
-    };
     html! {
         <div class="publish-side" {onkeydown}>
         <form class="panel publish" aria-label="Publish" {onsubmit}>
@@ -121,7 +117,6 @@ pub fn publish_form(p: &Props) -> Html {
             draft: &req,
             templates: &templates,
             name: &name,
-            on_change: on_templates,
             on_send: send.clone(),
             on_fill: fill.clone(),
         }) }

@@ -13,8 +13,36 @@ use crate::web::page::{load, save};
 const TEMPLATES_KEY: &str = "mqtt-deck.templates";
 const TEMPLATES_BROKEN_KEY: &str = "mqtt-deck.templates.unreadable";
 
-/// A change to the templates: what to say when it worked, or why it could not be made.
-type Edit = Box<dyn Fn(&mut Templates) -> Result<String, String>>;
+/// A change to the templates, as data: one function applies them all.
+enum Edit {
+    Save {
+        group: String,
+        name: String,
+        draft: Draft,
+    },
+    Delete {
+        group: String,
+        name: String,
+    },
+}
+
+impl Edit {
+    /// What to say when it worked, or why it could not be made.
+    fn apply(&self, t: &mut Templates) -> Result<String, String> {
+        match self {
+            Edit::Save { group, name, draft } => t
+                .save(group, name, draft)
+                .map(|n| format!("Saved template \"{n}\"")),
+            Edit::Delete { group, name } => match t.remove(group, name) {
+                true => Ok(format!("Deleted template \"{name}\"")),
+                false => Err(format!("No template is named \"{name}\"")),
+            },
+        }
+    }
+}
+
+/// The templates and what the last change did (or why it could not).
+pub type TemplatesState = UseStateHandle<(Templates, Option<String>)>;
 
 /// The saved templates, and a message when the record could not be read (it is then kept
 /// aside under its own key before anything is written over it).
@@ -34,11 +62,9 @@ pub struct TemplatesView<'a> {
     pub group: &'a str,
     /// The form as typed: what "Save template" saves.
     pub draft: &'a Draft,
-    /// The templates and what the last change did (or why it could not).
-    pub templates: &'a (Templates, Option<String>),
+    pub templates: &'a TemplatesState,
     /// The text of the "Template name" field.
     pub name: &'a UseStateHandle<String>,
-    pub on_change: Callback<(Templates, Option<String>)>,
     pub on_send: Callback<Draft>,
     /// Loads a draft into the form (`true`: and asks for a template name).
     pub on_fill: Callback<(Draft, bool)>,
@@ -48,14 +74,12 @@ pub struct TemplatesView<'a> {
 pub fn templates_section(v: TemplatesView) -> Html {
     let message = &v.templates.1;
     let on_save = {
-        let (group, name, draft) = (v.group.to_owned(), (**v.name).clone(), v.draft.clone());
-        change(
-            &v,
-            Box::new(move |t| {
-                t.save(&group, &name, &draft)
-                    .map(|n| format!("Saved template \"{n}\""))
-            }),
-        )
+        let edit = Edit::Save {
+            group: v.group.to_owned(),
+            name: (**v.name).clone(),
+            draft: v.draft.clone(),
+        };
+        change(v.templates, edit)
     };
     let on_name = {
         let name = v.name.clone();
@@ -92,18 +116,19 @@ pub fn templates_section(v: TemplatesView) -> Html {
 /// A change to the templates, stored at once; storage that refuses says so and the list stays
 /// as it was.
 #[inline(never)]
-fn change(v: &TemplatesView, edit: Edit) -> Callback<MouseEvent> {
-    let (list, on_change) = (v.templates.0.clone(), v.on_change.clone());
+fn change(templates: &TemplatesState, edit: Edit) -> Callback<MouseEvent> {
+    // The list is read when clicked, not copied into every row's callback at each render.
+    let templates = templates.clone();
     Callback::from(move |_: MouseEvent| {
-        let mut next = list.clone();
-        let said = match edit(&mut next) {
+        let mut next = templates.0.clone();
+        let said = match edit.apply(&mut next) {
             Ok(said) => match save(TEMPLATES_KEY, &next.to_saved()) {
-                Ok(()) => return on_change.emit((next, Some(said))),
+                Ok(()) => return templates.set((next, Some(said))),
                 Err(e) => format!("The template was not stored: {e}"),
             },
             Err(e) => e,
         };
-        on_change.emit((list.clone(), Some(said)));
+        templates.set((templates.0.clone(), Some(said)));
     })
 }
 
@@ -125,16 +150,13 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
                 on_fill.emit((draft.clone(), false))
             })
         };
-        let delete = {
-            let (group, name) = (t.group.clone(), t.name.clone());
-            change(
-                v,
-                Box::new(move |t| match t.remove(&group, &name) {
-                    true => Ok(format!("Deleted template \"{name}\"")),
-                    false => Err(format!("No template is named \"{name}\"")),
-                }),
-            )
-        };
+        let delete = change(
+            v.templates,
+            Edit::Delete {
+                group: t.group.clone(),
+                name: t.name.clone(),
+            },
+        );
         let n = &t.name;
         // Said to screen readers and shown on hover.
         let keys = (of.is_empty() && i < 9).then(|| AttrValue::from(format!("Alt+{}", i + 1)));
