@@ -100,7 +100,7 @@ pub fn publish_form(p: &Props) -> Html {
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
-            { payload_field(&req, problem.clone()) }
+            { payload_field(&req, problem) }
             <div class="row">
                 { select(SelectProps::new("pub-format", "Payload format", formats, req.format.key(), set(|r, v| r.format = Format::from_key(&v).unwrap_or_default()))) }
                 { select(SelectProps::new("pub-qos", "QoS", qos_options(), (req.qos as u8).to_string(), set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Publish QoS")) }
