@@ -123,7 +123,6 @@ pub struct AppState {
     pub notice: Option<String>,
     pub connect_error: Option<String>,
     pub subscribe_error: Option<String>,
-    pub publish_error: Option<String>,
     /// Another tab uses this client ID on this broker (see `model::tabs`).
     pub client_id_conflict: Option<String>,
     /// The saved connections, and the one the form shows (if it came from one).
@@ -145,7 +144,6 @@ impl AppState {
             notice,
             connect_error: None,
             subscribe_error: None,
-            publish_error: None,
             client_id_conflict: None,
             profiles: Profiles::default(),
             profile: None,
@@ -173,7 +171,6 @@ pub enum Action {
         reconnect_at_ms: Option<u64>,
     },
     SubscribeError(Option<String>),
-    PublishError(Option<String>),
     /// Something the user should know that belongs to no form (e.g. a skipped message).
     Notice(String),
     DismissNotice,
@@ -244,7 +241,6 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             };
         }
         Action::SubscribeError(e) => s.subscribe_error = e,
-        Action::PublishError(e) => s.publish_error = e,
         Action::Notice(text) => s.notice = Some(text),
         Action::DismissNotice => s.notice = None,
         Action::OpenProfile { name, now_ms } => {

@@ -6,10 +6,15 @@
 //! - `advanced` — the connection form's MQTT 5 options: session, limits, user properties, will.
 //! - `presets`  — broker presets: URL, version and help for the brokers people use.
 //! - `profiles` — saved connections: named settings and subscriptions, the last used first.
+//! - `share`    — a saved connection as a link (the query parameters the page reads), never
+//!   with a password, token or key.
 //! - `brokers`  — what talking to brokers taught: which URLs speak only MQTT 3.1.1.
 //! - `stored_session` — a durable MQTT session as the JSON record IndexedDB keeps per connection.
 //! - `tabs`     — other tabs of the app: which client ID each uses, and who yields it.
 //! - `props`    — MQTT 5 publish properties: the publish form's fields in, labelled rows out.
+//! - `templates` — the publish form as typed (its JSON checked as typed) and saved messages,
+//!   named per connection.
+//! - `history`  — the last messages the user published, as typed, with what became of each.
 //! - `requests` — MQTT 5 request / response: which received message answers which request.
 //! - `payload`  — how a payload is shown: text when it is UTF-8, hex otherwise, capped.
 //! - `messages` — the store: one capped ring, per-topic histories, filtered views.
@@ -41,6 +46,7 @@ pub mod connection;
 pub mod diff;
 pub mod export;
 pub mod fold;
+pub mod history;
 pub mod json;
 pub mod json_path;
 pub mod json_view;
@@ -55,7 +61,9 @@ pub mod rate;
 pub mod reach;
 pub mod requests;
 pub mod settings;
+pub mod share;
 pub mod stored_session;
 pub mod subscriptions;
 pub mod tabs;
+pub mod templates;
 pub mod tree;

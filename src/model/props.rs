@@ -9,7 +9,7 @@ use crate::mqtt::topic::validate_topic;
 use crate::mqtt::PublishProps;
 
 /// The "MQTT 5 properties" section of the publish form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PropsForm {
     pub content_type: String,
     /// Marks the payload as UTF-8 text (Payload Format Indicator 1).

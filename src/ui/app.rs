@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use bytes::Bytes;
 use yew::prelude::*;
 
 use super::connection::{connection_form, Props as ConnectionProps};
@@ -13,7 +12,7 @@ use super::messages::MessageList;
 use super::monitor::{Monitor, MonitorState, RawPublish};
 use super::other_tabs::{conflict, OtherTabs};
 use super::panel::PanelScreen;
-use super::publish::{PublishForm, PublishRequest};
+use super::publish::PublishForm;
 use super::saved::{self, load_profiles, profile_subscriptions, PROFILES_KEY};
 use super::status::status_bar;
 use super::subscriptions::Subscriptions;
@@ -21,9 +20,8 @@ use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
 use crate::model::cloud::Signer;
-use crate::model::connection::{Connection, Effect, Now, Outgoing, StatusChange, PANELS_KEY};
-use crate::model::payload::parse_hex;
-use crate::model::reach::check_page_allows;
+use crate::model::connection::{Connection, Effect, Now, StatusChange, PANELS_KEY};
+use crate::model::reach::{check_page_allows, without_query};
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::stored_session;
 use crate::model::tabs::fresh_client_id;
@@ -287,13 +285,6 @@ pub fn app() -> Html {
             }
         })
     };
-    let on_publish = {
-        let (driver, dispatch) = (driver.clone(), dispatch.clone());
-        Callback::from(move |req: PublishRequest| {
-            let result = publish(&driver, req);
-            dispatch.dispatch(Action::PublishError(result.err()));
-        })
-    };
     let on_raw_publish = {
         let driver = driver.clone();
         Callback::from(move |m: RawPublish| {
@@ -376,6 +367,16 @@ pub fn app() -> Html {
     }
 
     let s = &state.0;
+    let shown_url = s
+        .settings
+        .signer
+        .as_ref()
+        .map_or_else(|| s.settings.url.clone(), Signer::shown_url);
+    // Templates belong to the saved connection open, else to the broker.
+    let group = s
+        .profile
+        .clone()
+        .unwrap_or_else(|| without_query(&shown_url).to_owned());
     let entries = driver.core().user_subscriptions().to_vec();
     // On a phone one screen shows at a time; on a desktop the main view shows beside the
     // forms, so its tab stays chosen while a form's (phone-only, hidden) tab is current.
@@ -403,7 +404,7 @@ pub fn app() -> Html {
     };
     html! {
         <>
-            { status_bar(&s.status, &s.settings.signer.as_ref().map_or_else(|| s.settings.url.clone(), Signer::shown_url), &feed) }
+            { status_bar(&s.status, &shown_url, &feed) }
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
@@ -427,7 +428,7 @@ pub fn app() -> Html {
                         <ThemeChoice />
                     </div>
                     <div class={side(View::Publish)}>
-                        <PublishForm error={s.publish_error.clone().map(AttrValue::from)} {on_publish} />
+                        <PublishForm feed={feed.clone()} {group} />
                     </div>
                 </div>
                 <div class="main-view">{ main }</div>
@@ -507,23 +508,4 @@ fn subscribe(
 ) {
     let result = driver.run(|c, now| c.subscribe(now, &filter, options));
     dispatch.dispatch(Action::SubscribeError(result.err().map(|e| e.to_string())));
-}
-
-/// Reads the publish form into a message and hands it to the core.
-fn publish(driver: &Driver<Connection>, req: PublishRequest) -> Result<(), String> {
-    let payload = if req.hex {
-        parse_hex(&req.payload)?
-    } else {
-        req.payload.into_bytes()
-    };
-    let out = Outgoing {
-        topic: req.topic,
-        payload: Bytes::from(payload),
-        qos: req.qos,
-        retain: req.retain,
-        props: req.props.to_props()?,
-    };
-    driver
-        .run(|c, now| c.publish(now, out))
-        .map_err(|e| e.to_string())
 }

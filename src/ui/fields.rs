@@ -2,7 +2,7 @@
 //! Plain view functions rather than components: they keep no state, and a component's
 //! machinery, repeated at every use, would only add bundle size.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 pub struct TextFieldProps {
@@ -60,20 +60,6 @@ pub fn text_field(p: TextFieldProps) -> Html {
             <label for={p.id.clone()}>{ p.label.clone() }</label>
             <input id={p.id.clone()} type={p.kind.clone()} value={p.value.clone()} {oninput}
                 placeholder={p.placeholder.clone()} autocomplete={p.autocomplete.clone()} spellcheck="false" />
-        </div>
-    }
-}
-
-/// A labelled text area (a plain function: stateless, and used once).
-pub fn text_area(id: &'static str, label: &'static str, value: &str, on_input: Callback<String>) -> Html {
-    let (id, value) = (AttrValue::Static(id), AttrValue::from(value.to_owned()));
-    let oninput = Callback::from(move |e: InputEvent| {
-        on_input.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-    });
-    html! {
-        <div class="field">
-            <label for={id.clone()}>{ label }</label>
-            <textarea {id} {value} {oninput} rows="3" spellcheck="false" />
         </div>
     }
 }

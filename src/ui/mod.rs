@@ -18,7 +18,8 @@
 //! - `monitor`       — the Monitor screen: topic tree, topic detail, changes and charts.
 //! - `panel`         — the Panel screen: widget cards, discovered devices, panel editing.
 //! - `virtual_list`  — a list that renders only the rows in view.
-//! - `publish`       — the publish form.
+//! - `publish`       — the publish form, with its JSON payload checked as it is typed.
+//! - `templates`     — publish templates and the publish history, under the publish form.
 //! - `fields`        — small labelled inputs shared by the forms.
 
 mod app;
@@ -33,6 +34,7 @@ mod publish;
 mod saved;
 mod status;
 mod subscriptions;
+mod templates;
 mod theme;
 mod virtual_list;
 

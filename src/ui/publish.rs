@@ -1,76 +1,178 @@
-//! The publish form: topic, payload (text or hex), QoS, retain and, folded away, MQTT 5
-//! properties (content type, payload format, expiry, response topic, correlation data,
-//! user properties).
+//! The publish form: topic, payload (text, JSON checked as it is typed, or hex), QoS, retain
+//! and, folded away, MQTT 5 properties (content type, payload format, expiry, response topic,
+//! correlation data, user properties). Under it the saved templates and the publish history
+//! (`templates`), which fill the form or send from it.
 
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::feed::Feed;
 use super::fields::{
-    checkbox, key_value_rows, qos_options, select, setter, text_area, text_field, CheckboxProps,
+    checkbox, flag, key_value_rows, qos_options, select, setter, text_field, CheckboxProps,
     KeyValueRowsProps, SelectProps, TextFieldProps,
 };
-use crate::model::props::PropsForm;
+use super::templates::{history_list, load_templates, templates_section, TemplatesView};
+use crate::model::templates::{Draft, Format};
 use crate::mqtt::QoS;
-
-/// What the user asked to publish; the app validates and sends it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PublishRequest {
-    pub topic: String,
-    pub payload: String,
-    pub hex: bool,
-    pub qos: QoS,
-    pub retain: bool,
-    pub props: PropsForm,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub error: Option<AttrValue>,
-    pub on_publish: Callback<PublishRequest>,
+    pub feed: Rc<Feed>,
+    /// Where templates are saved: the open saved connection's name, else the broker's URL
+    /// without its query.
+    pub group: AttrValue,
 }
 
 #[function_component(PublishForm)]
 pub fn publish_form(p: &Props) -> Html {
-    let req = use_state(|| PublishRequest {
-        topic: String::new(),
-        payload: String::new(),
-        hex: false,
-        qos: QoS::AtMostOnce,
-        retain: false,
-        props: PropsForm::default(),
-    });
-    let set = |f: fn(&mut PublishRequest, String)| setter(&req, f);
-    let onsubmit = {
-        let (req, on_publish) = (req.clone(), p.on_publish.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            on_publish.emit((*req).clone());
+    use_history(&p.feed);
+    let req = use_state(Draft::default);
+    let error = use_state_eq(|| None::<String>);
+    let templates = use_state(load_templates);
+    let name = use_state(String::new);
+    let set = |f: fn(&mut Draft, String)| setter(&req, f);
+    // Every send (the form, a template, the history) goes through the core, which records it
+    // in the history; what is refused is said under the form.
+    let send = {
+        let (feed, error) = (p.feed.clone(), error.clone());
+        Callback::from(move |draft: Draft| {
+            error.set(feed.run(|c, now| c.publish_draft(now, &draft)).err());
         })
     };
-    let formats = vec![("text".into(), "Text".into()), ("hex".into(), "Hex".into())];
+    let onsubmit = {
+        let (req, send) = (req.clone(), send.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send.emit((*req).clone());
+        })
+    };
+    // Loads a template or a history entry into the form, and optionally asks for a name.
+    let fill = {
+        let (req, name) = (req.clone(), name.clone());
+        Callback::from(move |(draft, ask_name): (Draft, bool)| {
+            if ask_name {
+                // The topic as a first name, and the field focused for a better one.
+                name.set(draft.topic.clone());
+                let field = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("template-name"));
+                if let Some(input) = field {
+                    let _ = input.unchecked_into::<HtmlInputElement>().focus();
+                }
+            }
+            req.set(draft);
+        })
+    };
+    let formats = vec![
+        ("text".into(), "Text".into()),
+        ("json".into(), "JSON".into()),
+        ("hex".into(), "Hex".into()),
+    ];
+    let problem = req.json_problem();
+    // Alt+1 … Alt+9 send the open connection's first nine templates. By the key's position
+    // (`code`), not its character: Alt+digit types other characters on some layouts.
+    let onkeydown = {
+        let (templates, group, send) = (templates.clone(), p.group.clone(), send.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let digit = e
+                .code()
+                .strip_prefix("Digit")
+                .and_then(|d| d.parse::<usize>().ok());
+            let Some(n) = digit.filter(|n| *n > 0 && e.alt_key() && !e.ctrl_key() && !e.meta_key()) else {
+                return;
+            };
+            if let Some(t) = templates.0.in_group(&group).nth(n - 1) {
+                e.prevent_default();
+                send.emit(t.draft.clone());
+            }
+        })
+    };
+    // Why the last send was refused stays until the form changes (the field says the rest).
+    {
+        let error = error.clone();
+        use_effect_with((*req).clone(), move |_| error.set(None));
+    }
     html! {
+        <div class="publish-side" {onkeydown}>
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
-            { text_area("pub-payload", "Payload", &req.payload, set(|r, v| r.payload = v)) }
+            { payload_field(&req, problem) }
             <div class="row">
-                { select(SelectProps::new("pub-format", "Payload format", formats, if req.hex { "hex" } else { "text" }, set(|r, v| r.hex = v == "hex"))) }
+                { select(SelectProps::new("pub-format", "Payload format", formats, req.format.key(), set(|r, v| r.format = Format::from_key(&v).unwrap_or_default()))) }
                 { select(SelectProps::new("pub-qos", "QoS", qos_options(), (req.qos as u8).to_string(), set(|r, v| r.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Publish QoS")) }
                 { checkbox(CheckboxProps::new("pub-retain", "Retain", req.retain, setter(&req, |r, v| r.retain = v))) }
             </div>
             { properties(&req) }
-            if let Some(error) = &p.error {
+            if let Some(error) = &*error {
                 <p class="error" role="alert">{ error.clone() }</p>
             }
             <button type="submit" class="primary">{ "Publish" }</button>
         </form>
+        { templates_section(TemplatesView {
+            group: &p.group,
+            draft: &req,
+            templates: &templates,
+            name: &name,
+            on_send: send.clone(),
+            on_fill: fill.clone(),
+        }) }
+        { history_list(p.feed.core().history(), &send, &fill) }
+        </div>
     }
+}
+
+/// The payload, with its JSON checked as it is typed: the problem and where it is, under the
+/// field, tied to it for screen readers.
+fn payload_field(req: &UseStateHandle<Draft>, problem: Option<String>) -> Html {
+    let oninput = {
+        let req = req.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut r = (*req).clone();
+            r.payload = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            req.set(r);
+        })
+    };
+    html! {
+        <div class="field">
+            <label for="pub-payload">{ "Payload" }</label>
+            <textarea id="pub-payload" value={req.payload.clone()} {oninput} rows="3" spellcheck="false"
+                aria-invalid={flag(problem.is_some())}
+                aria-describedby={problem.is_some().then_some("pub-payload-problem")} />
+            if let Some(problem) = problem {
+                <p id="pub-payload-problem" class="error">{ problem }</p>
+            }
+        </div>
+    }
+}
+
+/// Re-renders the form when the publish history changed, not on every frame in which messages
+/// arrived (as `use_feed` would).
+#[hook]
+fn use_history(feed: &Rc<Feed>) {
+    let repaint = use_force_update();
+    let feed = feed.clone();
+    use_effect_with((), move |_| {
+        let seen = std::cell::Cell::new(feed.core().history().revision());
+        let listener = feed.clone();
+        let key = feed.listen(Callback::from(move |_| {
+            let now = listener.core().history().revision();
+            if seen.replace(now) != now {
+                repaint.force_update();
+            }
+        }));
+        move || feed.unlisten(key)
+    });
 }
 
 /// The folded "MQTT 5 properties" section. Every control is named for what it sets, and each
 /// user property row by its number, so that screen readers and tests tell them apart.
-fn properties(req: &UseStateHandle<PublishRequest>) -> Html {
-    let set = |f: fn(&mut PublishRequest, String)| setter(req, f);
-    let flag = |f: fn(&mut PublishRequest, bool)| setter(req, f);
+fn properties(req: &UseStateHandle<Draft>) -> Html {
+    let set = |f: fn(&mut Draft, String)| setter(req, f);
+    let flag = |f: fn(&mut Draft, bool)| setter(req, f);
     let f = &req.props;
     let on_user = {
         let req = req.clone();

@@ -1,5 +1,6 @@
 //! Saved connections: pick one to fill the form, save the form under a name, duplicate or
-//! delete one, and move them all to another browser as a file (never with passwords). The
+//! delete one, copy a link that opens it elsewhere, and move them all to another browser as a
+//! file (never with passwords). The
 //! section's view, its wiring to the reducer and the core, and where the list is stored.
 
 use std::rc::Rc;
@@ -12,9 +13,10 @@ use crate::model::app::{Action, AppState};
 use crate::model::connection::Connection;
 use crate::model::json::Json;
 use crate::model::profiles::Profiles;
+use crate::model::share::share_link;
 use crate::mqtt::QoS;
 use crate::web::driver::Driver;
-use crate::web::page::{download, load, read_text, save, wall_ms};
+use crate::web::page::{copy_text, download, load, page_url, read_text, save, wall_ms};
 
 /// The saved connections (see `model::profiles`), and where an unreadable record is kept.
 pub const PROFILES_KEY: &str = "mqtt-deck.profiles";
@@ -111,6 +113,22 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Rc<Driver<Conn
             }
         })
     };
+    let on_copy_link = {
+        let (dispatch, profile) = (
+            dispatch.clone(),
+            s.profile.as_deref().and_then(|n| s.profiles.get(n)).cloned(),
+        );
+        Callback::from(move |_: ()| {
+            if let Some(p) = &profile {
+                let link = share_link(&page_url(), p);
+                copy_text(&link);
+                // Shown as well: the clipboard may be refused, and the user sees what is shared.
+                dispatch.emit(Action::ProfileMessage(format!(
+                    "Link copied (without password): {link}"
+                )));
+            }
+        })
+    };
     let on_export = {
         let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
         Callback::from(move |_: ()| {
@@ -149,6 +167,7 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Rc<Driver<Conn
         on_save,
         on_duplicate,
         on_delete: send(s.profile.clone().map(Action::DeleteProfile)),
+        on_copy_link,
         on_export,
         on_import,
     })
@@ -173,6 +192,8 @@ pub struct Saved<'a> {
     pub on_save: Callback<()>,
     pub on_duplicate: Callback<()>,
     pub on_delete: Callback<()>,
+    /// Copies a link that opens the saved connection (see `model::share`).
+    pub on_copy_link: Callback<()>,
     pub on_export: Callback<()>,
     pub on_import: Callback<web_sys::File>,
 }
@@ -212,6 +233,7 @@ pub fn view(p: Saved) -> Html {
                 if p.current.is_some() {
                     <button type="button" onclick={click(&p.on_duplicate)}>{ "Duplicate connection" }</button>
                     <button type="button" onclick={click(&p.on_delete)}>{ "Delete saved connection" }</button>
+                    <button type="button" onclick={click(&p.on_copy_link)}>{ "Copy link to saved connection" }</button>
                 }
             </div>
             <div class="row">

@@ -46,6 +46,13 @@ pub fn narrow() -> bool {
         .is_some_and(|w| w <= 720.0)
 }
 
+/// The page's address, for links that open the app.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
+}
+
 /// Decoded `key=value` pairs of the page's query string, repeats kept in order.
 pub fn query_pairs() -> Vec<(String, String)> {
     let search = web_sys::window()

@@ -5,8 +5,10 @@ use bytes::Bytes;
 
 use super::{Connection, CoreError, Edited, Effect, Now, Origin, Outgoing, PanelEdit};
 use crate::model::cloud::Signer;
+use crate::model::history::Outcome;
 use crate::model::messages::{Delivery, Direction, MessageIn};
 use crate::model::panel::WidgetInput;
+use crate::model::templates::Draft;
 use crate::mqtt::topic::matches;
 use crate::mqtt::{Error, Options, QoS, SubOptions, UsageError, Version};
 
@@ -99,6 +101,37 @@ impl Connection {
     /// Publishes from the publish form and lists it. A request (MQTT 5 Response Topic)
     /// subscribes to its response topic first unless a subscription already covers it.
     pub fn publish(&mut self, now: Now, out: Outgoing) -> Result<(), Error> {
+        self.publish_listed(now, out).map(|_| ())
+    }
+
+    /// Publishes the publish form's draft (or a template's, or one from the history again) and
+    /// records it in the history with its outcome. A payload or property the user must fix is
+    /// refused before anything is sent, and is not recorded.
+    pub fn publish_draft(&mut self, now: Now, draft: &Draft) -> Result<(), String> {
+        let out = Outgoing {
+            topic: draft.topic.clone(),
+            payload: Bytes::from(draft.payload_bytes()?),
+            qos: draft.qos,
+            retain: draft.retain,
+            props: draft.props.to_props()?,
+        };
+        let (outcome, result) = match self.publish_listed(now, out) {
+            Ok(Some(id)) => (Outcome::Waiting { id }, Ok(())),
+            Ok(None) => (Outcome::Sent, Ok(())),
+            Err(e) => (
+                Outcome::Failed {
+                    reason: e.to_string(),
+                },
+                Err(e.to_string()),
+            ),
+        };
+        self.history.push(draft.clone(), now.wall, outcome);
+        self.repaint = true;
+        result
+    }
+
+    /// [`Connection::publish`], returning the session's id when an answer will follow (QoS 1, 2).
+    fn publish_listed(&mut self, now: Now, out: Outgoing) -> Result<Option<u64>, Error> {
         if let Some(topic) = out.props.as_ref().and_then(|p| p.response_topic.clone()) {
             if !self.session.subscriptions().keys().any(|f| matches(f, &topic)) {
                 if let Err(e) = self.subscribe(now, &topic, SubOptions::qos(QoS::AtLeastOnce)) {
@@ -113,6 +146,7 @@ impl Connection {
             out.retain,
             out.props.clone(),
         )?;
+        let waits = out.qos != QoS::AtMostOnce;
         let delivery = self.delivery_for(id, out.qos);
         if delivery == (Delivery::Pending { id }) {
             let own = self
@@ -136,7 +170,7 @@ impl Connection {
         });
         self.repaint = true;
         self.drain(now);
-        Ok(())
+        Ok(waits.then_some(id))
     }
 
     /// Publishes without listing it (the monitor's "Clear retained").

@@ -98,6 +98,7 @@ impl Connection {
                     Delivery::Acknowledged { at_ms }
                 };
                 self.store.settle(id, outcome);
+                self.history.settle(id, Ok(()));
                 self.repaint = true;
             }
             Event::PublishSent { id } => {
@@ -111,6 +112,7 @@ impl Connection {
             )),
             Event::PublishFailed { id, reason } => {
                 self.echo.failed(id);
+                self.history.settle(id, Err(reason.clone()));
                 self.store.settle(id, Delivery::Failed { reason });
                 self.repaint = true;
             }

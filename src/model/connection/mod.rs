@@ -10,11 +10,12 @@
 //!   broker drops what its ACL refuses without a word).
 //! - `panel`  — discovery, the widget runtime and the user's panels; panel edits as data.
 //! - `durable` — which stored session this is, its record, the offline queue's list entries.
-//! - `actions` — the user's actions (connect, subscribe, publish, commands, panel edits).
+//! - `actions` — the user's actions (connect, subscribe, publish, commands, panel edits); what
+//!   the publish form sends is kept in the publish history with its outcome.
 //! - `events` — the session's events into store, panel, subscription and effect changes.
 //!
-//! It owns the session, the message store (which holds the topic tree), the panel side and
-//! the subscription list; views read them through the accessors below.
+//! It owns the session, the message store (which holds the topic tree), the panel side, the
+//! subscription list and the publish history; views read them through the accessors below.
 
 mod actions;
 mod durable;
@@ -29,6 +30,7 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 
 use crate::model::cloud::Signer;
+use crate::model::history::History;
 use crate::model::messages::{MessageStore, DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP};
 use crate::model::panel::{Discovery, Panels, Runtime};
 use crate::model::subscriptions::SubEntry;
@@ -60,6 +62,7 @@ pub struct Connection {
     panel: PanelSide,
     subs: Registry,
     echo: EchoWatch,
+    history: History,
     transport: VecDeque<Transport>,
     effects: VecDeque<Effect>,
     repaint: bool,
@@ -86,6 +89,7 @@ impl Connection {
             panel,
             subs: Registry::default(),
             echo: EchoWatch::default(),
+            history: History::default(),
             transport: VecDeque::new(),
             effects,
             repaint: false,
@@ -119,6 +123,11 @@ impl Connection {
     /// The user's subscriptions with the broker's answers, as the form lists them.
     pub fn user_subscriptions(&self) -> &[SubEntry] {
         self.subs.user_entries()
+    }
+
+    /// What the user published from the form and templates, with each outcome.
+    pub fn history(&self) -> &History {
+        &self.history
     }
 
     /// True when `origin` holds `filter`.
