@@ -164,8 +164,17 @@ pub fn reduce_deck(deck: &Deck, action: DeckAction) -> Deck {
                 // its way): nothing shows them.
                 return d;
             };
+            // Only these change the saved connections (opening one moves it first).
+            let shared = matches!(
+                action,
+                Action::OpenProfile { .. }
+                    | Action::SaveProfile { .. }
+                    | Action::DuplicateProfile { .. }
+                    | Action::DeleteProfile(_)
+                    | Action::ImportProfiles(_)
+            );
             let next = reduce(&d.slots[i].state, action);
-            if next.profiles != d.slots[i].state.profiles {
+            if shared {
                 for slot in &mut d.slots {
                     slot.state.profiles = next.profiles.clone();
                 }

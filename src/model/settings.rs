@@ -14,6 +14,9 @@ use crate::mqtt::{Options, QoS, Version};
 #[serde(default)]
 pub struct ConnectionSettings {
     pub url: String,
+    /// Failover: more broker URLs as typed (spaces or commas between), tried in order after
+    /// `url` when an attempt cannot reach its broker. Empty in most records.
+    pub fallback_urls: String,
     pub client_id: String,
     pub username: String,
     pub password: String,
@@ -38,6 +41,7 @@ impl Default for ConnectionSettings {
     fn default() -> Self {
         ConnectionSettings {
             url: "ws://127.0.0.1:9001".into(),
+            fallback_urls: String::new(),
             client_id: String::new(),
             username: String::new(),
             password: String::new(),
@@ -80,6 +84,9 @@ impl ConnectionSettings {
         ] {
             o.push(key, value.as_str().into());
         }
+        if !s.fallback_urls.is_empty() {
+            o.push("fallback_urls", s.fallback_urls.as_str().into());
+        }
         o.push("version", version_name(s.version).into());
         o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
         o.push("clean_start", s.clean_start.into());
@@ -121,7 +128,7 @@ impl ConnectionSettings {
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
         // A signer makes the URL at connect time.
         if self.signer.is_none() {
-            validate_url(&self.url)?;
+            self.broker_urls()?;
         }
         let client_id = self.client_id.trim();
         let mut options = Options {
@@ -145,6 +152,23 @@ impl ConnectionSettings {
         };
         self.advanced.apply(&mut options, Self::KEPT_SESSION_EXPIRY_S)?;
         Ok(options)
+    }
+}
+
+impl ConnectionSettings {
+    /// The broker URLs in the order they are tried: the URL, then each fallback, all checked.
+    pub fn broker_urls(&self) -> Result<Vec<String>, String> {
+        validate_url(&self.url)?;
+        let mut urls = vec![self.url.clone()];
+        for url in self
+            .fallback_urls
+            .split([' ', ',', '\n'])
+            .filter(|u| !u.is_empty())
+        {
+            validate_url(url).map_err(|e| format!("Fallback: {e}"))?;
+            urls.push(url.to_string());
+        }
+        Ok(urls)
     }
 }
 
@@ -179,6 +203,7 @@ fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
         let flag = || v.as_bool().ok_or_else(|| wrong(key, "true or false"));
         match key.as_str() {
             "url" => s.url = text()?,
+            "fallback_urls" => s.fallback_urls = text()?,
             "client_id" => s.client_id = text()?,
             "username" => s.username = text()?,
             "password" => s.password = text()?,

@@ -43,7 +43,9 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
     // A cloud preset's URL is signed at connect, and always wss://.
     if settings.signer.is_none() {
-        check_page_allows(&settings.url, page_is_https())?;
+        for url in settings.broker_urls()? {
+            check_page_allows(&url, page_is_https())?;
+        }
     }
     let mut opts = settings.to_options(jitter_seed)?;
     if let Some(auth) = &mut opts.auth {
@@ -350,12 +352,22 @@ pub fn app() -> Html {
         .list_open
         .then(|| connections::section(deck, &slots, &to_deck_action, &to_deck, &on_refresh));
     let on_toggle = to_deck_action.reform(|_| DeckAction::ToggleList);
-    let url = s
-        .settings
-        .signer
-        .as_ref()
-        .map_or_else(|| s.settings.url.clone(), Signer::shown_url);
+    // With failover, the broker in use; a signed URL carries a token, so its shown form.
+    let url = match &s.settings.signer {
+        Some(signer) => signer.shown_url(),
+        None if s.status.is_active() => driver.core().url().to_string(),
+        None => s.settings.url.clone(),
+    };
     let accent = deck.colour().map(|c| c.key());
+    // The list's counts and rates, once a second while it shows.
+    {
+        let on_refresh = on_refresh.clone();
+        use_effect_with(deck.list_open, move |&open| {
+            let interval =
+                open.then(|| gloo::timers::callback::Interval::new(1000, move || on_refresh.emit(())));
+            move || drop(interval)
+        });
+    }
     html! {
         <>
             { status_bar(&s.status, &url, &feed, accent, toggle(deck.list_open, &on_toggle)) }
@@ -428,7 +440,10 @@ fn start(
 ) -> Result<(), String> {
     match &settings.signer {
         Some(signer) => c.connect_signed(now, signer.clone(), opts),
-        None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),
+        None => {
+            let urls = settings.broker_urls()?;
+            c.connect_failover(now, &urls, opts).map_err(|e| e.to_string())
+        }
     }
 }
 

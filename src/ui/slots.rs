@@ -14,7 +14,7 @@ use super::monitor::MonitorState;
 use super::other_tabs::OtherTabs;
 use crate::model::app::Action;
 use crate::model::connection::{Connection, Effect, StatusChange, PANELS_KEY};
-use crate::model::deck::SlotId;
+use crate::model::deck::{SlotId, TotalRate};
 use crate::web::driver::{Driver, Update};
 use crate::web::page::{load, save};
 
@@ -25,6 +25,8 @@ pub struct Running {
     pub feed: Rc<Feed>,
     pub driver: Driver<Connection>,
     pub monitor: Rc<RefCell<MonitorState>>,
+    /// The connection list's messages per second.
+    pub meter: Rc<RefCell<TotalRate>>,
 }
 
 #[derive(Default)]
@@ -50,6 +52,7 @@ impl Slots {
             feed,
             driver,
             monitor: Rc::default(),
+            meter: Rc::default(),
         };
         self.list.borrow_mut().push(running.clone());
         running

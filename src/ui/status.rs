@@ -50,7 +50,7 @@ pub fn status_bar(
     // Each connection has its own feed: a new counter (and rate) when the shown one changes.
     let key = Rc::as_ptr(&p.feed) as usize;
     html! {
-        <header class={classes!("statusbar", accent.map(|c| format!("slotted slot-{c}")))}>
+        <header class="statusbar" data-colour={accent.map(AttrValue::from)}>
             <span class="brand">{ "MQTT Deck" }</span>
             <span class="broker mono" title={p.url.clone()}>{ p.url.clone() }</span>
             <Counter {key} feed={p.feed.clone()} />

@@ -154,7 +154,7 @@ test('a saved connection opened alongside has its colour and its own client ID',
   await row(page, 'Lab').filter({ hasText: 'Connected' }).waitFor();
   await row(page, 'Lab (2)').filter({ hasText: 'Connected' }).waitFor();
   for (const name of ['Lab', 'Lab (2)']) {
-    assert.match(await row(page, name).getAttribute('class'), /\bslot-teal\b/, `${name} shows its colour in the list`);
+    assert.equal(await row(page, name).getAttribute('data-colour'), 'teal', `${name} shows its colour in the list`);
   }
   // Still both connected a moment later: no takeover between them.
   await row(page, 'Lab').filter({ hasText: '1 received' }).waitFor();
@@ -187,3 +187,25 @@ for (const viewport of [{ width: 375, height: 667 }, { width: 390, height: 844 }
     assert.deepEqual(page.errors, []);
   });
 }
+
+test('failover: a broker that cannot be reached hands over to the next URL', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(env.browser);
+  t.after(() => page.context().close());
+  await page.goto(h.appUrl({ client_id: h.uid('deck-f-') }));
+  const dead = `ws://127.0.0.1:${await h.closedPort()}`;
+  await page.getByLabel('Fallback broker URLs', { exact: true }).fill(`ws://127.0.0.1:${B_WS}`);
+  await connectTo(page, dead);
+  // The bar names the broker in use: the fallback.
+  assert.equal(await page.locator('header.statusbar .broker').textContent(), `ws://127.0.0.1:${B_WS}`);
+  await subscribe(page, 'failover/#');
+  await pubB('failover/x', 'via the fallback');
+  await page.waitForFunction(() => document.getElementById('messages-received')?.textContent === '1');
+  // A fallback that is no broker URL is refused where it is typed, and nothing starts.
+  await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
+  await page.getByLabel('Fallback broker URLs', { exact: true }).fill('http://nowhere');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('form', { name: 'Connection' }).getByText(/Fallback: Broker URL "http:\/\/nowhere" must start with ws:\/\//).waitFor();
+  assert.equal(await page.locator('#connection-status').textContent(), 'Disconnected');
+  // Chromium reports the refused socket itself; nothing else may go wrong.
+  assert.deepEqual(page.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED')), []);
+});
