@@ -15,7 +15,8 @@ use crate::mqtt::{Options, QoS, Version};
 pub struct ConnectionSettings {
     pub url: String,
     /// Failover: more broker URLs as typed (spaces or commas between), tried in order after
-    /// `url` when an attempt cannot reach its broker. Empty in most records.
+    /// `url` when an attempt cannot reach its broker. Left out of saved records when empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub fallback_urls: String,
     pub client_id: String,
     pub username: String,
@@ -76,16 +77,16 @@ impl ConnectionSettings {
     pub fn to_json(&self) -> Json {
         let s = self.for_saving();
         let mut o = Object::new();
+        o.push("url", s.url.as_str().into());
+        if !s.fallback_urls.is_empty() {
+            o.push("fallback_urls", s.fallback_urls.as_str().into());
+        }
         for (key, value) in [
-            ("url", &s.url),
             ("client_id", &s.client_id),
             ("username", &s.username),
             ("password", &s.password),
         ] {
             o.push(key, value.as_str().into());
-        }
-        if !s.fallback_urls.is_empty() {
-            o.push("fallback_urls", s.fallback_urls.as_str().into());
         }
         o.push("version", version_name(s.version).into());
         o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
@@ -425,6 +426,7 @@ mod tests {
             ConnectionSettings::default(),
             ConnectionSettings {
                 url: "wss://b.example/mqtt?a=\"1\"".into(),
+                fallback_urls: "wss://c.example/mqtt ws://d:1".into(),
                 client_id: "phone é".into(),
                 username: "u".into(),
                 password: "p\\w".into(),
