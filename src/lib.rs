@@ -18,8 +18,9 @@
 //!     of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
 //!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,
 //!     `props` (publish properties in and out of forms), `stored_session` (a durable session's
-//!     record), `tabs` (other tabs with our client ID)
-//!     and `app` (UI state and the reducer that changes it);
+//!     record), `tabs` (other tabs with our client ID), `app` (UI state and the reducer that
+//!     changes it) and `deck` (several connections at once: one `app` state per connection, the
+//!     shown one, the connection list's rows);
 //!   - how messages are looked at: `payload` (text or hex), `json_view` (pretty JSON, Base64),
 //!     `json_path` (numbers for charts), `diff` (what changed on a topic), `export` (history as
 //!     JSON or CSV), `rate` (messages per second);
@@ -31,8 +32,8 @@
 //!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, durable
 //!   sessions in IndexedDB (`stored`), and page
 //!   services (clock, localStorage, query string, frames, phone width).
-//! - `ui`    — Yew components and view functions (wasm32 only), glue over the core: they read
-//!   it through the `Feed`
+//! - `ui`    — Yew components and view functions (wasm32 only), glue over the cores (one driver
+//!   and core per open connection, the views showing one): they read it through the `Feed`
 //!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over
 //!   `model::app::AppState` keeps the status line, forms, screen and errors.
 //!

@@ -103,6 +103,26 @@ async fn driver_round_trips_qos2_over_mqtt_311() {
     round_trip(Version::V311, "v311").await;
 }
 
+/// Closing a connection in the list stops its driver: the socket and timer go, and the app
+/// hears nothing more from it (its sink, and what the sink held, are let go).
+#[wasm_bindgen_test]
+async fn a_stopped_driver_says_nothing_more_and_lets_its_sink_go() {
+    let (d, mut rx) = driver();
+    d.connect(&broker_url(), options(Version::V5, "wasm-stopped"))
+        .unwrap();
+    next(&mut rx, |e| match e {
+        Event::Connected { .. } => Some(()),
+        Event::Disconnected { error, .. } => panic!("could not connect: {error:?}"),
+        _ => None,
+    })
+    .await;
+    d.stop();
+    // The sink held the only sender: the stream ends instead of waiting for more events.
+    assert!(rx.next().await.is_none(), "no event after stop");
+    // Acting on a stopped driver is harmless: nothing reaches the app, nothing panics.
+    d.disconnect();
+}
+
 #[wasm_bindgen_test]
 async fn unreachable_broker_is_reported_and_a_retry_is_scheduled() {
     let (d, mut rx) = driver();

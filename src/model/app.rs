@@ -1,7 +1,7 @@
 //! The UI state and its one reducer. What a connection holds (messages, subscriptions, panels)
 //! is not here: it lives in the connection core, whose views refresh once per animation frame.
 
-use super::profiles::Profiles;
+use super::profiles::{Colour, Profiles};
 use super::settings::ConnectionSettings;
 use crate::mqtt::{QoS, Version};
 
@@ -132,6 +132,8 @@ pub struct AppState {
     pub profile_name: String,
     /// What the last change to the saved connections did, or why it could not.
     pub profile_message: Option<String>,
+    /// The "Connection colour" choice, saved with the connection.
+    pub profile_colour: Option<Colour>,
 }
 
 impl AppState {
@@ -149,6 +151,7 @@ impl AppState {
             profile: None,
             profile_message: None,
             profile_name: String::new(),
+            profile_colour: None,
         }
     }
 }
@@ -180,6 +183,8 @@ pub enum Action {
     NewClientId(String),
     /// The user types in the "Connection name" field.
     ProfileName(String),
+    /// The user picks a colour (none: no colour) for the connection being saved.
+    ProfileColour(Option<Colour>),
     /// The form shows a saved connection (its password stays as typed if none was saved).
     OpenProfile {
         name: String,
@@ -251,16 +256,19 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
                     s.settings.password = typed;
                 }
                 s.profile_message = None;
+                s.profile_colour = p.colour;
                 s.profile_name = name.clone();
                 s.profile = Some(name);
             }
         }
         Action::NewProfile => {
             s.profile = None;
+            s.profile_colour = None;
             s.profile_message = None;
             s.profile_name.clear();
         }
         Action::ProfileName(name) => s.profile_name = name,
+        Action::ProfileColour(colour) => s.profile_colour = colour,
         Action::SaveProfile {
             name,
             subscriptions,
@@ -268,6 +276,7 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
         } => match s.profiles.save(&name, &s.settings, subscriptions, now_ms) {
             Ok(()) => {
                 let name = name.trim().to_owned();
+                s.profiles.set_colour(&name, s.profile_colour);
                 s.profile_message = Some(format!("Saved \"{name}\""));
                 s.profile_name = name.clone();
                 s.profile = Some(name);

@@ -32,6 +32,7 @@
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
 //! - `app`      — the UI state and the one reducer that changes it.
+//! - `deck`     — several connections at once: the slots, the shown one, the connection list's rows.
 //! - `cloud/`   — credentials signed in the browser: AWS IoT Core's SigV4 URL, Azure IoT Hub's
 //!   SAS token.
 //! - `connection/` — the sans-IO connection core: one session, its store and tree, its panel
@@ -43,6 +44,7 @@ pub mod app;
 pub mod brokers;
 pub mod cloud;
 pub mod connection;
+pub mod deck;
 pub mod diff;
 pub mod export;
 pub mod fold;

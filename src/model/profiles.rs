@@ -23,6 +23,59 @@ pub struct Profile {
     pub subscriptions: Vec<(String, QoS)>,
     /// When it was last saved or opened (ms since the epoch): the list's order.
     pub used_ms: f64,
+    /// Shown in the connection list and on the status bar; records from before colours have none.
+    pub colour: Option<Colour>,
+}
+
+/// A saved connection's colour, from a small palette that reads on light and dark themes
+/// (the list also says the name, so colour is never the only sign).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    Blue,
+    Green,
+    Orange,
+    Purple,
+    Red,
+    Teal,
+}
+
+impl Colour {
+    pub const ALL: [Colour; 6] = [
+        Colour::Blue,
+        Colour::Green,
+        Colour::Orange,
+        Colour::Purple,
+        Colour::Red,
+        Colour::Teal,
+    ];
+
+    /// As stored and as the form's option values.
+    pub fn key(self) -> &'static str {
+        match self {
+            Colour::Blue => "blue",
+            Colour::Green => "green",
+            Colour::Orange => "orange",
+            Colour::Purple => "purple",
+            Colour::Red => "red",
+            Colour::Teal => "teal",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Colour::Blue => "Blue",
+            Colour::Green => "Green",
+            Colour::Orange => "Orange",
+            Colour::Purple => "Purple",
+            Colour::Red => "Red",
+            Colour::Teal => "Teal",
+        }
+    }
+
+    /// An unknown key (a newer palette) reads as no colour rather than failing the record.
+    pub fn from_key(key: &str) -> Option<Colour> {
+        Colour::ALL.into_iter().find(|c| c.key() == key)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,6 +114,7 @@ impl Profiles {
                 "{MAX_PROFILES} connections are saved already: delete one to save \"{name}\""
             ));
         }
+        let colour = existing.and_then(|i| self.list[i].colour);
         if let Some(i) = existing {
             self.list.remove(i);
         }
@@ -71,9 +125,21 @@ impl Profiles {
                 settings: settings.for_saving(),
                 subscriptions,
                 used_ms: now_ms,
+                colour,
             },
         );
         Ok(())
+    }
+
+    /// Sets (or clears) the colour of `name`; false when there is no such saved connection.
+    pub fn set_colour(&mut self, name: &str, colour: Option<Colour>) -> bool {
+        match self.list.iter_mut().find(|p| p.name == name) {
+            Some(p) => {
+                p.colour = colour;
+                true
+            }
+            None => false,
+        }
     }
 
     /// Marks `name` as just used (it moves first) and returns it.
@@ -99,6 +165,7 @@ impl Profiles {
             .find(|n| self.get(n).is_none())
             .unwrap_or_default();
         self.save(&new_name, &source.settings, source.subscriptions, now_ms)?;
+        self.set_colour(&new_name, source.colour);
         Ok(new_name)
     }
 
@@ -191,6 +258,9 @@ fn profile_json(p: &Profile) -> Json {
         })
         .collect();
     o.push("subscriptions", Json::Array(subs));
+    if let Some(c) = p.colour {
+        o.push("colour", c.key().into());
+    }
     Json::Object(o)
 }
 
@@ -226,6 +296,7 @@ fn read_profile(v: &Json) -> Result<Profile, String> {
         settings,
         subscriptions,
         used_ms: v.get("used").and_then(Json::as_f64).unwrap_or(0.0),
+        colour: v.get("colour").and_then(Json::as_str).and_then(Colour::from_key),
     })
 }
 

@@ -14,6 +14,10 @@ use crate::mqtt::{Options, QoS, Version};
 #[serde(default)]
 pub struct ConnectionSettings {
     pub url: String,
+    /// Failover: more broker URLs as typed (spaces or commas between), tried in order after
+    /// `url` when an attempt cannot reach its broker. Left out of saved records when empty.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fallback_urls: String,
     pub client_id: String,
     pub username: String,
     pub password: String,
@@ -41,6 +45,7 @@ impl Default for ConnectionSettings {
     fn default() -> Self {
         ConnectionSettings {
             url: "ws://127.0.0.1:9001".into(),
+            fallback_urls: String::new(),
             client_id: String::new(),
             username: String::new(),
             password: String::new(),
@@ -76,8 +81,11 @@ impl ConnectionSettings {
     pub fn to_json(&self) -> Json {
         let s = self.for_saving();
         let mut o = Object::new();
+        o.push("url", s.url.as_str().into());
+        if !s.fallback_urls.is_empty() {
+            o.push("fallback_urls", s.fallback_urls.as_str().into());
+        }
         for (key, value) in [
-            ("url", &s.url),
             ("client_id", &s.client_id),
             ("username", &s.username),
             ("password", &s.password),
@@ -126,7 +134,7 @@ impl ConnectionSettings {
     pub fn to_options(&self, jitter_seed: u64) -> Result<Options, String> {
         // A signer makes the URL at connect time.
         if self.signer.is_none() {
-            validate_url(&self.url)?;
+            self.broker_urls()?;
         }
         let client_id = self.client_id.trim();
         let mut options = Options {
@@ -150,6 +158,23 @@ impl ConnectionSettings {
         };
         self.advanced.apply(&mut options, Self::KEPT_SESSION_EXPIRY_S)?;
         Ok(options)
+    }
+}
+
+impl ConnectionSettings {
+    /// The broker URLs in the order they are tried: the URL, then each fallback, all checked.
+    pub fn broker_urls(&self) -> Result<Vec<String>, String> {
+        validate_url(&self.url)?;
+        let mut urls = vec![self.url.clone()];
+        for url in self
+            .fallback_urls
+            .split([' ', ',', '\n'])
+            .filter(|u| !u.is_empty())
+        {
+            validate_url(url).map_err(|e| format!("Fallback: {e}"))?;
+            urls.push(url.to_string());
+        }
+        Ok(urls)
     }
 }
 
@@ -184,6 +209,7 @@ fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
         let flag = || v.as_bool().ok_or_else(|| wrong(key, "true or false"));
         match key.as_str() {
             "url" => s.url = text()?,
+            "fallback_urls" => s.fallback_urls = text()?,
             "client_id" => s.client_id = text()?,
             "username" => s.username = text()?,
             "password" => s.password = text()?,
@@ -406,6 +432,7 @@ mod tests {
             ConnectionSettings::default(),
             ConnectionSettings {
                 url: "wss://b.example/mqtt?a=\"1\"".into(),
+                fallback_urls: "wss://c.example/mqtt ws://d:1".into(),
                 client_id: "phone é".into(),
                 username: "u".into(),
                 password: "p\\w".into(),

@@ -87,6 +87,7 @@ mod tests {
 
     fn home() -> Profile {
         Profile {
+            colour: None,
             name: "Home".into(),
             settings: ConnectionSettings {
                 url: "wss://deck:hunter2@broker.example:8884/mqtt?token=abc".into(),

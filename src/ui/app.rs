@@ -1,33 +1,36 @@
-//! The page: wires the driver (which runs the connection core), the reducer and the feed
-//! (the views' handle to the core) together.
+//! The page: wires the connections (`slots`: each a driver running its own core, and the
+//! feed, the views' handle to it), the reducer over all of them (`model::deck`) and the views
+//! of the shown one together.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::connection::{connection_form, Props as ConnectionProps};
-use super::feed::Feed;
+use super::connections::{self, toggle};
 use super::fields::flag;
 use super::messages::MessageList;
-use super::monitor::{Monitor, MonitorState, RawPublish};
-use super::other_tabs::{conflict, OtherTabs};
+use super::monitor::{Monitor, RawPublish};
+use super::other_tabs::conflict;
 use super::panel::PanelScreen;
 use super::publish::PublishForm;
 use super::saved::{self, load_profiles, profile_subscriptions, PROFILES_KEY};
+use super::slots::Slots;
 use super::status::status_bar;
 use super::subscriptions::Subscriptions;
 use super::theme::ThemeChoice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
 use crate::model::cloud::Signer;
-use crate::model::connection::{Connection, Effect, Now, StatusChange, PANELS_KEY};
+use crate::model::connection::{Connection, Now};
+use crate::model::deck::{reduce_deck, Deck, DeckAction, SlotId};
 use crate::model::reach::{check_page_allows, without_query};
 use crate::model::settings::{ConnectionSettings, Prefill};
 use crate::model::stored_session;
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
-use crate::web::driver::{Driver, Update};
+use crate::web::driver::Driver;
 use crate::web::lifecycle::on_wake;
 use crate::web::page::{load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms};
 use crate::web::stored::StoredSessions;
@@ -40,7 +43,9 @@ const V311_BROKERS_KEY: &str = "mqtt-deck.v311-brokers";
 fn options_for(settings: &ConnectionSettings, jitter_seed: u64) -> Result<crate::mqtt::Options, String> {
     // A cloud preset's URL is signed at connect, and always wss://.
     if settings.signer.is_none() {
-        check_page_allows(&settings.url, page_is_https())?;
+        for url in settings.broker_urls()? {
+            check_page_allows(&url, page_is_https())?;
+        }
     }
     let mut opts = settings.to_options(jitter_seed)?;
     if let Some(auth) = &mut opts.auth {
@@ -74,16 +79,16 @@ fn remember_v311(url: &str) {
 
 /// The reducer's state; `Reducible` lives here so the model stays free of yew.
 #[derive(PartialEq)]
-pub struct UiState(pub AppState);
+pub struct UiState(pub Deck);
 
 impl Reducible for UiState {
-    type Action = Action;
-    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(UiState(reduce(&self.0, action)))
+    type Action = DeckAction;
+    fn reduce(self: Rc<Self>, action: DeckAction) -> Rc<Self> {
+        Rc::new(UiState(reduce_deck(&self.0, action)))
     }
 }
 
-fn initial_state(prefill: &Prefill) -> UiState {
+fn initial_state(prefill: &Prefill) -> AppState {
     let (saved, notice) = match load(SETTINGS_KEY) {
         Some(json) => ConnectionSettings::from_saved(&json),
         None => (ConnectionSettings::default(), None),
@@ -126,7 +131,7 @@ fn initial_state(prefill: &Prefill) -> UiState {
             state.subscribe_error = Some(e.to_string());
         }
     }
-    UiState(state)
+    state
 }
 
 /// A link with `connect=1` and usable settings connects before the first render, which
@@ -137,76 +142,32 @@ fn starts_connected(prefill: &Prefill, settings: &ConnectionSettings) -> bool {
         && (settings.signer.is_some() || check_page_allows(&settings.url, page_is_https()).is_ok())
 }
 
-/// Routes what the core says: repaints to the feed (at most once per frame), saves to
-/// storage, the user's subscription list to a re-render, the rest to the reducer.
-fn sink(
-    dispatch: UseReducerDispatcher<UiState>,
-    feed: Rc<Feed>,
-    refresh: UseForceUpdateHandle,
-    tabs: Rc<OtherTabs>,
-    sessions: Rc<StoredSessions>,
-) -> impl Fn(Update) {
-    move |update| match update {
-        Update::Repaint => feed.changed(),
-        Update::Effect(Effect::Status(StatusChange::Connected { client_id, version })) => {
-            tabs.connected(client_id.clone());
-            dispatch.dispatch(Action::Connected { client_id, version })
-        }
-        Update::Effect(Effect::Status(StatusChange::Disconnected {
-            reason,
-            reconnect_at_ms,
-            server_code,
-        })) => {
-            tabs.disconnected(server_code);
-            dispatch.dispatch(Action::Disconnected {
-                reason,
-                reconnect_at_ms,
-            })
-        }
-        Update::Effect(Effect::Notice(text)) => dispatch.dispatch(Action::Notice(text)),
-        Update::Effect(Effect::SubscribeError(e)) => dispatch.dispatch(Action::SubscribeError(Some(e))),
-        Update::Effect(Effect::Subscriptions) => refresh.force_update(),
-        Update::Effect(Effect::SessionChanged) => sessions.changed(),
-        Update::Effect(Effect::Save { key, value }) => {
-            // Storage that refuses (quota, private mode) must not stop the app.
-            let _ = save(key, &value);
-        }
-    }
-}
-
 #[function_component(App)]
 pub fn app() -> Html {
     let prefill = use_memo((), |_| Prefill::from_pairs(query_pairs()));
+    // The first connection is the one a new user sees: today's single connection.
     let state = {
         let prefill = prefill.clone();
-        use_reducer(move || initial_state(&prefill))
+        use_reducer(move || UiState(Deck::new(1, initial_state(&prefill))))
     };
     let refresh = use_force_update();
-    let feed: Rc<Feed> = (*use_memo((), |_| Feed::new())).clone();
-    let sessions: Rc<StoredSessions> = (*use_memo((), |_| Rc::new(StoredSessions::default()))).clone();
-    let driver: Rc<Driver<Connection>> = {
-        let (dispatch, feed, sessions) = (state.dispatcher(), feed.clone(), sessions.clone());
-        let (prefill, settings) = (prefill.clone(), state.0.settings.clone());
-        let opened_subscriptions = profile_subscriptions(&state.0);
-        use_memo((), move |_| {
-            let core = Connection::new(load(PANELS_KEY).as_deref());
-            let tabs = Rc::new(OtherTabs::default());
-            let sink = sink(
-                dispatch.clone(),
-                feed.clone(),
-                refresh,
-                tabs.clone(),
-                sessions.clone(),
-            );
-            let driver = Driver::with_core(core, sink);
-            tabs.listen(driver.clone(), move |action| dispatch.dispatch(action));
-            feed.attach(driver.clone());
-            sessions.attach(driver.clone());
+    // Hands each slot's actions to the deck, and its subscription list's changes to a render.
+    let to_deck = {
+        let deck = state.dispatcher();
+        Callback::from(move |(id, a): (SlotId, Action)| deck.dispatch(DeckAction::In(id, a)))
+    };
+    let on_refresh = Callback::from(move |_: ()| refresh.force_update());
+    let slots: Rc<Slots> = {
+        let (to_deck, on_refresh) = (to_deck.clone(), on_refresh.clone());
+        let (prefill, settings) = (prefill.clone(), state.0.state().settings.clone());
+        let opened_subscriptions = profile_subscriptions(state.0.state());
+        (*use_memo((), move |_| {
+            let slots = Rc::new(Slots::default());
+            let driver = slots.start(to_deck, on_refresh).driver;
             driver.run(|c, _| c.set_queue_qos0(settings.queue_qos0));
             // Connecting waits for the stored sessions: a reload resumes from its record.
-            let (ready, stored) = (driver.clone(), sessions.clone());
-            sessions.load(move || {
-                let (driver, sessions) = (ready, stored);
+            let sessions = slots.sessions.clone();
+            slots.sessions.load(move || {
                 let key = session_key(&settings);
                 driver.run(|c, now| c.use_session(now, &key, sessions.record(&key).as_deref()));
                 if !starts_connected(&prefill, &settings) {
@@ -224,37 +185,40 @@ pub fn app() -> Html {
                     }
                 }
             });
-            driver
-        })
+            slots
+        }))
+        .clone()
     };
-    let dispatch = state.dispatcher();
+    let deck = &state.0;
+    let id = deck.active();
+    let shown = slots.shown(id);
+    let (feed, driver) = (shown.feed.clone(), shown.driver.clone());
+    let dispatch = to_deck.reform(move |a| (id, a));
 
+    let sessions = slots.sessions.clone();
     let on_change = {
         let (dispatch, driver) = (dispatch.clone(), driver.clone());
         Callback::from(move |s: ConnectionSettings| {
             driver.run(|c, _| c.set_queue_qos0(s.queue_qos0));
-            dispatch.dispatch(Action::EditSettings(Box::new(s)))
+            dispatch.emit(Action::EditSettings(Box::new(s)))
         })
     };
     let on_connect = {
-        let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        let (s, driver, dispatch) = (deck.state().clone(), driver.clone(), dispatch.clone());
         let sessions = sessions.clone();
         Callback::from(move |_: ()| {
-            let (state, driver, dispatch, stored) =
-                (state.clone(), driver.clone(), dispatch.clone(), sessions.clone());
+            let (s, driver, dispatch, stored) =
+                (s.clone(), driver.clone(), dispatch.clone(), sessions.clone());
             sessions.when_loaded(move || {
-                connect(&state.0.settings, &driver, &dispatch, &stored);
+                connect(&s.settings, &driver, &dispatch, &stored);
                 // A saved connection brings its subscriptions.
-                for (filter, qos) in profile_subscriptions(&state.0) {
+                for (filter, qos) in profile_subscriptions(&s) {
                     subscribe(&driver, &dispatch, filter, SubOptions::qos(qos));
                 }
             })
         })
     };
-    let saved = {
-        let dispatch = state.dispatcher();
-        saved::section(&state.0, Callback::from(move |a| dispatch.dispatch(a)), &driver)
-    };
+    let saved = saved::section(deck.state(), dispatch.clone(), &driver);
     let on_disconnect = {
         let driver = driver.clone();
         Callback::from(move |_: ()| driver.run(|c, now| c.disconnect(now)))
@@ -264,7 +228,7 @@ pub fn app() -> Html {
         Callback::from(move |_: ()| {
             let nonce = scram_nonce();
             let result = driver.run(|c, now| c.reauthenticate(now, &nonce));
-            dispatch.dispatch(Action::ConnectError(result.err().map(|e| e.to_string())));
+            dispatch.emit(Action::ConnectError(result.err().map(|e| e.to_string())));
         })
     };
     let on_disconnect_with_will = {
@@ -281,7 +245,7 @@ pub fn app() -> Html {
         let (driver, dispatch) = (driver.clone(), dispatch.clone());
         Callback::from(move |filter: String| {
             if let Err(e) = driver.run(|c, now| c.unsubscribe(now, &filter)) {
-                dispatch.dispatch(Action::SubscribeError(Some(e.to_string())));
+                dispatch.emit(Action::SubscribeError(Some(e.to_string())));
             }
         })
     };
@@ -293,16 +257,13 @@ pub fn app() -> Html {
                 .map_err(|e| e.to_string())
         })
     };
-    let monitor_state = use_mut_ref(MonitorState::default);
-    let on_dismiss = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_| dispatch.dispatch(Action::DismissNotice))
-    };
+    let monitor_state = shown.monitor.clone();
+    let on_dismiss = dispatch.reform(|_| Action::DismissNotice);
 
     // A link with connect=1 opens a ready client: connect, then subscribe its filters.
     {
         let (on_connect, on_subscribe) = (on_connect.clone(), on_subscribe.clone());
-        let settings = state.0.settings.clone();
+        let settings = deck.state().settings.clone();
         use_effect_with((), move |_| {
             // Links with usable settings connected already; the rest show why not.
             if prefill.connect && !starts_connected(&prefill, &settings) {
@@ -314,13 +275,16 @@ pub fn app() -> Html {
         });
     }
 
-    // A phone's page wakes up after sleeping through network changes: reconnect or check now.
+    // A phone's page wakes up after sleeping through network changes: reconnect or check now,
+    // every connection.
     {
-        let (driver, dispatch) = (driver.clone(), dispatch.clone());
+        let (slots, to_deck) = (slots.clone(), to_deck.clone());
         use_effect_with((), move |_| {
             let listener = on_wake(move || {
-                if driver.wake() {
-                    dispatch.dispatch(Action::Connecting);
+                for r in slots.all() {
+                    if r.driver.wake() {
+                        to_deck.emit((r.id, Action::Connecting));
+                    }
                 }
             });
             move || drop(listener)
@@ -328,15 +292,15 @@ pub fn app() -> Html {
     }
 
     let on_new_client_id = {
-        let (state, driver, dispatch) = (state.clone(), driver.clone(), dispatch.clone());
+        let (s, driver, dispatch) = (deck.state().clone(), driver.clone(), dispatch.clone());
         let sessions = sessions.clone();
         Callback::from(move |_: ()| {
             let id = fresh_client_id(random_seed());
             let settings = ConnectionSettings {
                 client_id: id.clone(),
-                ..state.0.settings.clone()
+                ..s.settings.clone()
             };
-            dispatch.dispatch(Action::NewClientId(id));
+            dispatch.emit(Action::NewClientId(id));
             connect(&settings, &driver, &dispatch, &sessions);
         })
     };
@@ -345,9 +309,9 @@ pub fn app() -> Html {
     // at start, so writing over it loses nothing).
     {
         let dispatch = dispatch.clone();
-        use_effect_with(state.0.profiles.clone(), move |profiles| {
+        use_effect_with(deck.state().profiles.clone(), move |profiles| {
             if let Err(e) = save(PROFILES_KEY, &profiles.to_saved()) {
-                dispatch.dispatch(Action::ProfileMessage(format!(
+                dispatch.emit(Action::ProfileMessage(format!(
                     "Saved connections were not stored: {e}"
                 )));
             }
@@ -358,25 +322,15 @@ pub fn app() -> Html {
     // it starts with 3.1.1 (the status keeps saying so).
     {
         let driver = driver.clone();
-        let fell_back = matches!(state.0.status, ConnStatus::Connected { fallback: true, .. });
-        use_effect_with(fell_back, move |&fell_back| {
+        let fell_back = matches!(deck.state().status, ConnStatus::Connected { fallback: true, .. });
+        use_effect_with((id, fell_back), move |&(_, fell_back)| {
             if fell_back {
                 remember_v311(driver.core().url());
             }
         });
     }
 
-    let s = &state.0;
-    let shown_url = s
-        .settings
-        .signer
-        .as_ref()
-        .map_or_else(|| s.settings.url.clone(), Signer::shown_url);
-    // Templates belong to the saved connection open, else to the broker.
-    let group = s
-        .profile
-        .clone()
-        .unwrap_or_else(|| without_query(&shown_url).to_owned());
+    let s = deck.state();
     let entries = driver.core().user_subscriptions().to_vec();
     // On a phone one screen shows at a time; on a desktop the main view shows beside the
     // forms, so its tab stays chosen while a form's (phone-only, hidden) tab is current.
@@ -391,20 +345,51 @@ pub fn app() -> Html {
         );
         html! {
             <button type="button" role="tab" {class} aria-selected={flag(selected)}
-                onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(v)))}>{ v.label() }</button>
+                onclick={dispatch.reform(move |_| Action::Show(v))}>{ v.label() }</button>
         }
     });
     let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
+    // Keyed by connection: the views listen to one feed, so another connection mounts afresh.
+    let key = id as usize;
     let main = match s.main_view {
-        View::Messages => html! { <MessageList feed={feed.clone()} /> },
-        View::Panel => html! { <PanelScreen feed={feed.clone()} /> },
+        View::Messages => html! { <MessageList {key} feed={feed.clone()} /> },
+        View::Panel => html! { <PanelScreen {key} feed={feed.clone()} /> },
         _ => {
-            html! { <Monitor feed={feed.clone()} state={monitor_state.clone()} on_publish={on_raw_publish} /> }
+            html! { <Monitor {key} feed={feed.clone()} state={monitor_state.clone()} on_publish={on_raw_publish} /> }
         }
     };
+    let to_deck_action = {
+        let deck = state.dispatcher();
+        Callback::from(move |a| deck.dispatch(a))
+    };
+    let list = deck
+        .list_open
+        .then(|| connections::section(deck, &slots, &to_deck_action, &to_deck, &on_refresh));
+    let on_toggle = to_deck_action.reform(|_| DeckAction::ToggleList);
+    // With failover, the broker in use; a signed URL carries a token, so its shown form.
+    let url = match &s.settings.signer {
+        Some(signer) => signer.shown_url(),
+        None if s.status.is_active() => driver.core().url().to_string(),
+        None => s.settings.url.clone(),
+    };
+    let accent = deck.colour().map(|c| c.key());
+    // Templates belong to the saved connection open, else to the broker.
+    let group = s
+        .profile
+        .clone()
+        .unwrap_or_else(|| without_query(&url).to_owned());
+    // The list's counts and rates, once a second while it shows.
+    {
+        let on_refresh = on_refresh.clone();
+        use_effect_with(deck.list_open, move |&open| {
+            let interval =
+                open.then(|| gloo::timers::callback::Interval::new(1000, move || on_refresh.emit(())));
+            move || drop(interval)
+        });
+    }
     html! {
         <>
-            { status_bar(&s.status, &shown_url, &feed) }
+            { status_bar(&s.status, &url, &feed, accent, toggle(deck.list_open, &on_toggle)) }
             if let Some(notice) = &s.notice {
                 <p class="notice" role="alert">{ notice.clone() }
                     <button type="button" onclick={on_dismiss}>{ "Dismiss" }</button></p>
@@ -413,7 +398,8 @@ pub fn app() -> Html {
                 { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
-            <main class={classes!("layout", format!("view-{}", s.view.label().to_ascii_lowercase()))}>
+            <main class={classes!("layout", list.is_some().then_some("with-list"), format!("view-{}", s.view.label().to_ascii_lowercase()))}>
+                { for list }
                 <div class="column">
                     <div class={side(View::Connection)}>
                         { saved }
@@ -428,7 +414,7 @@ pub fn app() -> Html {
                         <ThemeChoice />
                     </div>
                     <div class={side(View::Publish)}>
-                        <PublishForm feed={feed.clone()} {group} />
+                        <PublishForm {key} feed={feed.clone()} {group} />
                     </div>
                 </div>
                 <div class="main-view">{ main }</div>
@@ -440,21 +426,21 @@ pub fn app() -> Html {
 fn connect(
     settings: &ConnectionSettings,
     driver: &Driver<Connection>,
-    dispatch: &UseReducerDispatcher<UiState>,
+    dispatch: &Callback<Action>,
     sessions: &StoredSessions,
 ) {
     let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
-        Err(e) => return dispatch.dispatch(Action::ConnectError(Some(e))),
+        Err(e) => return dispatch.emit(Action::ConnectError(Some(e))),
     };
     save_settings(settings);
-    dispatch.dispatch(Action::Connecting);
+    dispatch.emit(Action::Connecting);
     if let Err(e) = driver.run(|c, now| start(c, now, settings, opts, sessions)) {
-        dispatch.dispatch(Action::Disconnected {
+        dispatch.emit(Action::Disconnected {
             reason: None,
             reconnect_at_ms: None,
         });
-        return dispatch.dispatch(Action::ConnectError(Some(e)));
+        return dispatch.emit(Action::ConnectError(Some(e)));
     }
     // A device on Azure IoT Hub receives cloud-to-device messages on its own filter.
     if let Some(Signer::AzureIotHub(hub)) = &settings.signer {
@@ -478,8 +464,8 @@ fn session_key(settings: &ConnectionSettings) -> String {
     stored_session::key(&url, settings.client_id.trim())
 }
 
-/// Connects the core, as the stored session of these settings: with the URL typed, or with
-/// credentials a cloud preset signs.
+/// Connects the core, as the stored session of these settings: with the URLs typed (tried in
+/// order), or with credentials a cloud preset signs.
 fn start(
     c: &mut Connection,
     now: Now,
@@ -489,9 +475,13 @@ fn start(
 ) -> Result<(), String> {
     let key = session_key(settings);
     c.use_session(now, &key, sessions.record(&key).as_deref());
+    c.set_queue_qos0(settings.queue_qos0);
     match &settings.signer {
         Some(signer) => c.connect_signed(now, signer.clone(), opts),
-        None => c.connect(now, &settings.url, opts).map_err(|e| e.to_string()),
+        None => {
+            let urls = settings.broker_urls()?;
+            c.connect_failover(now, &urls, opts).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -500,12 +490,7 @@ fn save_settings(settings: &ConnectionSettings) {
     let _ = save(SETTINGS_KEY, &settings.to_saved());
 }
 
-fn subscribe(
-    driver: &Driver<Connection>,
-    dispatch: &UseReducerDispatcher<UiState>,
-    filter: String,
-    options: SubOptions,
-) {
+fn subscribe(driver: &Driver<Connection>, dispatch: &Callback<Action>, filter: String, options: SubOptions) {
     let result = driver.run(|c, now| c.subscribe(now, &filter, options));
-    dispatch.dispatch(Action::SubscribeError(result.err().map(|e| e.to_string())));
+    dispatch.emit(Action::SubscribeError(result.err().map(|e| e.to_string())));
 }

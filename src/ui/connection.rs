@@ -85,7 +85,10 @@ pub fn connection_form(p: &Props) -> Html {
                 Some(Signer::AwsIot(iot)) => aws_fields(p, iot),
                 Some(Signer::AzureIotHub(hub)) => azure_fields(p, hub),
                 None => html! {
+                    <>
                     { text_field(TextFieldProps::new("broker-url", "Broker URL", s.url.clone(), edit(|s, v| s.url = v.trim().to_string())).placeholder("ws://host:port/path")) }
+                    { text_field(TextFieldProps::new("fallback-urls", "Fallback broker URLs", s.fallback_urls.clone(), edit(|s, v| s.fallback_urls = v)).placeholder("tried in order when the broker cannot be reached")) }
+                    </>
                 },
             } }
             <div class="row">

@@ -75,6 +75,12 @@ impl Feed {
 
     /// Asks the views to repaint before the next frame; repeated calls in one frame coalesce.
     pub fn changed(self: &Rc<Self>) {
+        if self.listeners.borrow().is_empty() {
+            // A hidden connection's views are not mounted: no frame to ask for, and the
+            // views that mount later read the core afresh.
+            self.frame.set(self.frame.get() + 1);
+            return;
+        }
         if self.frame_pending.replace(true) {
             return;
         }

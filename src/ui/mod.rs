@@ -1,13 +1,16 @@
-//! Yew components (wasm32 only): glue that reads the connection core and dispatches actions to
-//! it. State has two owners, both made in `app`: the connection core (`model::connection`: the
-//! session, messages, topic tree, subscriptions, discovery, widgets and panels), run by the
-//! driver and reached through the shared `Feed`, whose views re-render at most once per animation
-//! frame; and a reducer (`UiState`, over `model::app`) for the status line, the settings form,
-//! the screen and errors. What the Monitor screen has selected and expanded
-//! (`monitor::MonitorState`) is kept by `app` as well.
+//! Yew components (wasm32 only): glue that reads the connection cores and dispatches actions to
+//! them. State has two owners, both made in `app`: per open connection, a connection core
+//! (`model::connection`: the session, messages, topic tree, subscriptions, discovery, widgets
+//! and panels), run by its driver and reached through its `Feed`, whose views re-render at most
+//! once per animation frame (`slots` holds them); and one reducer (`UiState`, over
+//! `model::deck`, one `model::app` state per connection) for the status line, the settings
+//! form, the screen and errors. The views show one connection at a time. What the Monitor
+//! screen has selected and expanded (`monitor::MonitorState`) is kept per connection too.
 //!
-//! - `app`           — the page: wires the driver, the reducer and the feed together.
-//! - `feed`          — the views' handle to the core and their per-frame refresh.
+//! - `app`           — the page: wires the connections, the reducer and the views together.
+//! - `slots`         — the open connections' running parts: driver, feed, Monitor selection.
+//! - `connections`   — the connection list: switch, open another, close one.
+//! - `feed`          — the views' handle to a core and their per-frame refresh.
 //! - `saved`         — saved connections: open, save, duplicate, delete, export and import.
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
@@ -24,6 +27,7 @@
 
 mod app;
 mod connection;
+mod connections;
 mod feed;
 mod fields;
 mod messages;
@@ -32,6 +36,7 @@ mod other_tabs;
 mod panel;
 mod publish;
 mod saved;
+mod slots;
 mod status;
 mod subscriptions;
 mod templates;

@@ -3,8 +3,6 @@
 //! file (never with passwords). The
 //! section's view, its wiring to the reducer and the core, and where the list is stored.
 
-use std::rc::Rc;
-
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -12,7 +10,7 @@ use super::fields::{select, text_field, SelectProps, TextFieldProps};
 use crate::model::app::{Action, AppState};
 use crate::model::connection::Connection;
 use crate::model::json::Json;
-use crate::model::profiles::Profiles;
+use crate::model::profiles::{Colour, Profiles};
 use crate::model::share::share_link;
 use crate::mqtt::QoS;
 use crate::web::driver::Driver;
@@ -52,7 +50,7 @@ pub fn profile_subscriptions(s: &AppState) -> Vec<(String, QoS)> {
 
 /// The section, wired: actions go to the reducer (`dispatch`), and the list is stored
 /// whenever it changes (an effect in `App`).
-pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Rc<Driver<Connection>>) -> Html {
+pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connection>) -> Html {
     let send = |action: Option<Action>| {
         let dispatch = dispatch.clone();
         Callback::from(move |_: ()| {
@@ -164,6 +162,8 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Rc<Driver<Conn
         message: s.profile_message.as_deref(),
         on_open,
         on_name: dispatch.reform(Action::ProfileName),
+        colour: s.profile_colour,
+        on_colour: dispatch.reform(|key: String| Action::ProfileColour(Colour::from_key(&key))),
         on_save,
         on_duplicate,
         on_delete: send(s.profile.clone().map(Action::DeleteProfile)),
@@ -189,6 +189,9 @@ pub struct Saved<'a> {
     /// `None`: a new connection.
     pub on_open: Callback<Option<String>>,
     pub on_name: Callback<String>,
+    /// The colour saved with the connection; `on_colour` gets its key ("" for none).
+    pub colour: Option<Colour>,
+    pub on_colour: Callback<String>,
     pub on_save: Callback<()>,
     pub on_duplicate: Callback<()>,
     pub on_delete: Callback<()>,
@@ -221,12 +224,16 @@ pub fn view(p: Saved) -> Html {
         })
     };
     let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    let mut colours = vec![(AttrValue::from(""), AttrValue::from("None"))];
+    colours.extend(Colour::ALL.map(|c| (AttrValue::from(c.key()), AttrValue::from(c.label()))));
+    let colour = p.colour.map_or("", Colour::key).to_owned();
     html! {
         <section class="panel saved" aria-label="Saved connections">
             <h2>{ "Saved connections" }</h2>
             <div class="row">
                 { select(SelectProps::new("saved-connection", "Saved connection", options, p.current.unwrap_or(NEW).to_owned(), on_pick)) }
                 { text_field(TextFieldProps::new("connection-name", "Connection name", p.draft.to_owned(), p.on_name.clone()).placeholder("Home broker")) }
+                { select(SelectProps::new("connection-colour", "Connection colour", colours, colour, p.on_colour.clone())) }
             </div>
             <div class="row">
                 <button type="button" onclick={click(&p.on_save)}>{ "Save connection" }</button>

@@ -20,8 +20,15 @@ struct Props {
 
 /// The bar as a plain function of the page's state: it has no state of its own (its counter
 /// and countdown are components that tick by themselves), and a component's machinery
-/// would only add bundle size.
-pub fn status_bar(status: &ConnStatus, url: &str, feed: &Rc<Feed>) -> Html {
+/// would only add bundle size. `accent`: the shown connection's colour (its key);
+/// `toggle`: the connection list's button.
+pub fn status_bar(
+    status: &ConnStatus,
+    url: &str,
+    feed: &Rc<Feed>,
+    accent: Option<&str>,
+    toggle: Html,
+) -> Html {
     let p = Props {
         status: status.clone(),
         url: AttrValue::from(url.to_owned()),
@@ -40,12 +47,15 @@ pub fn status_bar(status: &ConnStatus, url: &str, feed: &Rc<Feed>) -> Html {
         },
         other => html! { other.text() },
     };
+    // Each connection has its own feed: a new counter (and rate) when the shown one changes.
+    let key = Rc::as_ptr(&p.feed) as usize;
     html! {
-        <header class="statusbar">
+        <header class="statusbar" data-colour={accent.map(AttrValue::from)}>
             <span class="brand">{ "MQTT Deck" }</span>
             <span class="broker mono" title={p.url.clone()}>{ p.url.clone() }</span>
-            <Counter feed={p.feed.clone()} />
+            <Counter {key} feed={p.feed.clone()} />
             <span class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
+            { toggle }
         </header>
     }
 }

@@ -203,6 +203,21 @@ impl<C: Core> Driver<C> {
         result
     }
 
+    /// Stops for good: closes the socket and the timer and lets go of the sink. The sink
+    /// holds what holds the driver (the views' feed, the other-tabs listener), so without
+    /// this a closed connection's core and its messages would outlive it.
+    pub fn stop(&self) {
+        let mut inner = self.inner.borrow_mut();
+        inner.socket = None;
+        inner.timer = None;
+        inner.sink = Rc::new(|_| {});
+    }
+
+    /// Whether `other` drives the same core.
+    pub fn same(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// The core, for reading. Do not hold it across an `act`.
     pub fn core(&self) -> Ref<'_, C> {
         Ref::map(self.inner.borrow(), |i| &i.core)

@@ -49,7 +49,8 @@ extern "C" {
 #[derive(Default)]
 pub struct StoredSessions {
     records: RefCell<SortedMap<String, String>>,
-    driver: RefCell<Option<Driver<Connection>>>,
+    /// The cores whose session changed since the last write.
+    due: RefCell<Vec<Driver<Connection>>>,
     write_due: Cell<bool>,
     loaded: Cell<bool>,
     /// What waits for the records (a Connect clicked while they were being read).
@@ -85,18 +86,19 @@ impl StoredSessions {
         }
     }
 
-    /// The core whose record this keeps.
-    pub fn attach(&self, driver: Driver<Connection>) {
-        *self.driver.borrow_mut() = Some(driver);
-    }
-
     /// The stored record under `key`.
     pub fn record(&self, key: &str) -> Option<String> {
         self.records.borrow().get(key).cloned()
     }
 
-    /// The core's session changed: write its record soon, once for a burst of changes.
-    pub fn changed(self: &Rc<Self>) {
+    /// A core's session changed: write its record soon, once for a burst of changes.
+    pub fn changed(self: &Rc<Self>, driver: &Driver<Connection>) {
+        {
+            let mut due = self.due.borrow_mut();
+            if !due.iter().any(|d| d.same(driver)) {
+                due.push(driver.clone());
+            }
+        }
         if self.write_due.replace(true) {
             return;
         }
@@ -106,16 +108,16 @@ impl StoredSessions {
 
     fn write(&self) {
         self.write_due.set(false);
-        let Some((key, value)) = self.driver.borrow().as_ref().map(|d| d.core().session_record()) else {
-            return;
-        };
-        if key.is_empty() {
-            return;
+        for driver in self.due.take() {
+            let (key, value) = driver.core().session_record();
+            if key.is_empty() {
+                continue;
+            }
+            match &value {
+                Some(v) => self.records.borrow_mut().insert(key.clone(), v.clone()),
+                None => self.records.borrow_mut().remove(&key),
+            };
+            session_put(&key, value);
         }
-        match &value {
-            Some(v) => self.records.borrow_mut().insert(key.clone(), v.clone()),
-            None => self.records.borrow_mut().remove(&key),
-        };
-        session_put(&key, value);
     }
 }

@@ -18,6 +18,20 @@ impl Connection {
         self.start(now, url, opts)
     }
 
+    /// Connects to the first of `urls` that answers: an attempt that fails before the broker
+    /// accepted it moves the next reconnect to the next URL (round and round); a link that
+    /// worked and was lost tries the same broker again first.
+    pub fn connect_failover(&mut self, now: Now, urls: &[String], opts: Options) -> Result<(), UsageError> {
+        let Some(first) = urls.first() else {
+            return Err(UsageError::InvalidOptions("No broker URL to connect to".into()));
+        };
+        self.signer = None;
+        let first = first.clone();
+        let result = self.start(now, &first, opts);
+        self.urls = urls.to_vec();
+        result
+    }
+
     /// Connects with credentials that `signer` makes now, and makes anew before every
     /// reconnect (a signed URL or token carries its time and expires). The error names the
     /// field to fix.
@@ -38,6 +52,7 @@ impl Connection {
 
     fn start(&mut self, now: Now, url: &str, opts: Options) -> Result<(), UsageError> {
         self.url = url.to_string();
+        (self.urls, self.url_at, self.reached) = (Vec::new(), 0, false);
         let result = self.session.connect(now.mono, opts);
         self.drain(now);
         result

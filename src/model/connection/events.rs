@@ -56,6 +56,9 @@ impl Connection {
             Event::OpenTransport => {
                 // Signed credentials are made for this attempt: a reconnect an hour later
                 // must not offer a token that expired meanwhile.
+                if let Some(url) = self.urls.get(self.url_at) {
+                    self.url = url.clone();
+                }
                 if let Some(signed) = self.signer.as_ref().and_then(|s| s.sign(now.wall).ok()) {
                     self.url = signed.url;
                     if signed.password.is_some() {
@@ -119,6 +122,7 @@ impl Connection {
             Event::Connected {
                 client_id, version, ..
             } => {
+                self.reached = true;
                 // After a (re)connect the session restored what it knew; this adds anything new.
                 self.follow_panel(now);
                 self.repaint |= self.store.connection_came();
@@ -132,6 +136,10 @@ impl Connection {
                 error,
                 reconnect_in_ms,
             } => {
+                // A broker that was never reached this time: the next attempt tries the next.
+                if !std::mem::take(&mut self.reached) && !self.urls.is_empty() {
+                    self.url_at = (self.url_at + 1) % self.urls.len();
+                }
                 self.subs.link_lost();
                 self.echo.link_lost();
                 self.effects.push_back(Effect::Subscriptions);

@@ -56,6 +56,11 @@ pub struct Outgoing {
 pub struct Connection {
     session: Session,
     url: String,
+    /// Failover: the broker URLs tried in order (the first is the one `connect` named), the
+    /// one in use, and whether the current attempt reached its broker. Empty: no failover.
+    urls: Vec<String>,
+    url_at: usize,
+    reached: bool,
     /// Signs the URL or password anew for each attempt (cloud presets); `None` for the rest.
     signer: Option<Signer>,
     store: MessageStore,
@@ -84,6 +89,9 @@ impl Connection {
         Connection {
             session: Session::new(Options::default()),
             url: String::new(),
+            urls: Vec::new(),
+            url_at: 0,
+            reached: false,
             signer: None,
             store: MessageStore::new(DEFAULT_GLOBAL_CAP, DEFAULT_PER_TOPIC_CAP),
             panel,
