@@ -57,10 +57,12 @@ function section(r, pass) {
     row('app → mosquitto_sub', 2, r.fromApp[2]),
     '',
     `- Duration: ${(r.durationMs / 60000).toFixed(1)} min.`,
+    `- Broker restarts: SIGTERM, state saved, exited in ${r.stopMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ') || 'n/a'}${r.killed ? ` (${r.killed} KILLED after 60 s)` : ' (none killed)'}.`,
     `- Page errors: ${r.pageErrors.length}; publish form errors: ${r.appErrors.length}.`,
     `- Memory at the end, after a forced GC: wasm linear memory ${fmtMB(r.memory.wasm)}, JS heap ${fmtMB(r.memory.js)}.`,
     `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down;`,
-    `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app.`,
+    `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app,`,
+    `  and ${fmtInt(r.proxy.publishAfterPubrel)} QoS 2 PUBLISH packets with an id whose PUBREL it had already sent (Mosquitto's restore bug below; the app cannot tell those from new messages).`,
     `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${firstLine(h.CHROMIUM, ['--version'])}, ${firstLine('mosquitto', ['-h'])}.`,
     '',
     'QoS 1 duplicates are allowed (at least once); QoS 1 loss, QoS 2 loss and QoS 2 duplication',
@@ -97,6 +99,7 @@ try {
 const pass =
   [r.toApp, r.fromApp].every((c) => c[1].lost === 0 && c[2].lost === 0 && c[2].duplicated === 0) &&
   r.pageErrors.length === 0 &&
+  r.killed === 0 &&
   r.appErrors.length === 0;
 console.log(JSON.stringify(r, null, 2));
 const text = section(r, pass);

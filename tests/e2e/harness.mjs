@@ -83,17 +83,28 @@ export async function startBroker({ logTypes, persist = false } = {}) {
  */
 export async function restartBroker({ env = {} } = {}) {
   if (!broker) throw new Error('broker not started');
-  await run('bash', [BROKER_SH, 'stop', broker.dir]);
+  const t0 = Date.now();
+  // broker.sh waits up to 60 s for the broker to save its state and exit: outwait it.
+  const { stderr } = await run('bash', [BROKER_SH, 'stop', broker.dir], { timeout: 90_000 });
+  const stopMs = Date.now() - t0;
   await run('bash', [BROKER_SH, 'start', broker.dir, String(BASE)], { env: { ...broker.env, ...env } });
+  // Killed means it may have come back from an older saved state (and deliver again).
+  return { stopMs, killed: /killing it/.test(stderr) };
 }
 
 export async function stopBroker() {
   if (!broker) return;
   const { dir } = broker;
   broker = null;
-  await run('bash', [BROKER_SH, 'stop', dir]);
+  await run('bash', [BROKER_SH, 'stop', dir], { timeout: 90_000 });
   if (process.env.DECK_KEEP_BROKER_DIR === '1') console.error(`broker dir kept: ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The running broker's directory (config, log, pid file, persistence file). */
+export function brokerDir() {
+  if (!broker) throw new Error('broker not started');
+  return broker.dir;
 }
 
 /** The running broker's log text so far. */
