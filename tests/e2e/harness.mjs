@@ -60,11 +60,16 @@ let broker = null;
 /**
  * Starts scripts/broker.sh in a fresh temp dir. Returns { dir, logPath, ports, log() }.
  * logTypes: mosquitto log_type list (space separated); the script's default is quiet enough for floods.
+ * maxInflight: Mosquitto's max_inflight_messages (scripts/broker.sh's default otherwise).
  */
-export async function startBroker({ logTypes, persist = false } = {}) {
+export async function startBroker({ logTypes, persist = false, maxInflight } = {}) {
   if (broker) await stopBroker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-broker-'));
-  const env = { ...(logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : {}), ...(persist ? { DECK_BROKER_PERSIST: '1' } : {}) };
+  const env = {
+    ...(logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : {}),
+    ...(persist ? { DECK_BROKER_PERSIST: '1' } : {}),
+    ...(maxInflight ? { DECK_BROKER_MAX_INFLIGHT: String(maxInflight) } : {}),
+  };
   try {
     await run('bash', [BROKER_SH, 'start', dir, String(BASE)], { env });
   } catch (e) {
@@ -338,8 +343,8 @@ export async function newPage(browser, { timeout = 15_000 } = {}) {
  * One-call setup for a spec file's before(): broker, served dist and browser.
  * Returns { broker, browser, baseUrl }.
  */
-export async function setup({ logTypes, persist } = {}) {
-  const b = await startBroker({ logTypes, persist });
+export async function setup({ logTypes, persist, maxInflight } = {}) {
+  const b = await startBroker({ logTypes, persist, maxInflight });
   try {
     const baseUrl = await serveDist();
     const browser = await launchBrowser();
