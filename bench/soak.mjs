@@ -10,6 +10,7 @@
 //   DECK_SOAK_VERSION   the app's MQTT version, 5.0 (default) or 3.1.1 (runs at 3.1.1 never write)
 //   DECK_SOAK_RATE      messages a second the app publishes (default 100; the run lasts 2n/rate)
 //   DECK_SOAK_SEED      the fault generator's seed (default: from the clock; printed)
+//   DECK_SOAK_MAX_INFLIGHT  Mosquitto's max_inflight_messages (default 2n+1000: see below)
 //   DECK_SOAK_NO_WRITE=1  print only (runs at other sizes never write)
 //   DECK_SOAK_TRACE     a file for every MQTT packet through the fault proxy (about 6 MB for a full run)
 import fs from 'node:fs';
@@ -27,6 +28,13 @@ const restarts = Number(env.DECK_SOAK_RESTARTS || DEFAULTS.restarts);
 const rate = Number(env.DECK_SOAK_RATE || DEFAULTS.rate);
 const version = env.DECK_SOAK_VERSION || '5.0';
 const seed = env.DECK_SOAK_SEED ? Number(env.DECK_SOAK_SEED) : undefined;
+// Mosquitto 2.0.11 restores at most max_inflight_messages of a client's in-flight messages as in
+// flight and sends the rest again as new PUBLISHes, QoS 2 ones too whose PUBREL the app had already
+// answered, which the app must then deliver twice; and after a reconnect it lets more than that
+// limit be in flight (RELIABILITY.md, tests/e2e/restorequirk.mjs). A limit above anything a run
+// can have in flight toward the app keeps that broker bug out of the app's figures;
+// DECK_SOAK_MAX_INFLIGHT=1000 (the limit the other tests use) lets it in again.
+const maxInflight = Number(env.DECK_SOAK_MAX_INFLIGHT || Math.min(2 * n + 1000, 65000));
 const fullSize = n === DEFAULTS.n && faults === DEFAULTS.faults && restarts === DEFAULTS.restarts && rate === DEFAULTS.rate && version === '5.0';
 const write = fullSize && env.DECK_SOAK_NO_WRITE !== '1';
 const log = (m) => console.error(`soak: ${m}`);
@@ -44,7 +52,7 @@ function section(r, pass) {
     '## Soak',
     '',
     `${pass ? 'Passed' : '**Failed**'} on ${new Date().toISOString().slice(0, 10)}: ${fmtInt(r.n)} QoS 1 and ${fmtInt(r.n)} QoS 2`,
-    'messages each way between the app (headless Chromium) and Mosquitto with persistence, the app',
+    `messages each way between the app (headless Chromium) and Mosquitto with persistence (max_inflight_messages ${fmtInt(maxInflight)}), the app`,
     `with clean start off (${r.version === '5.0' ? 'MQTT 5, session expiry a day' : `MQTT ${r.version}`}), across ${r.cuts + r.stalls + r.freezes} faults of the link`,
     `(${r.cuts} cuts, ${r.stalls} stalls, ${r.freezes} freezes found by keep-alive; between faults the link`,
     `trickled one byte per WebSocket message or lagged at random) and ${r.restarts} broker restarts (seed ${r.seed}).`,
@@ -57,10 +65,12 @@ function section(r, pass) {
     row('app → mosquitto_sub', 2, r.fromApp[2]),
     '',
     `- Duration: ${(r.durationMs / 60000).toFixed(1)} min.`,
+    `- Broker restarts: SIGTERM, state saved, exited in ${r.stopMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ') || 'n/a'}${r.killed ? ` (${r.killed} KILLED after 60 s)` : ' (none killed)'}.`,
     `- Page errors: ${r.pageErrors.length}; publish form errors: ${r.appErrors.length}.`,
     `- Memory at the end, after a forced GC: wasm linear memory ${fmtMB(r.memory.wasm)}, JS heap ${fmtMB(r.memory.js)}.`,
     `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down;`,
-    `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app.`,
+    `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app,`,
+    `  and ${fmtInt(r.proxy.publishAfterPubrel)} QoS 2 PUBLISH packets with an id whose PUBREL it had already sent (Mosquitto's restore bug below; the app cannot tell those from new messages).`,
     `- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model?.trim() || 'unknown CPU'}, ${firstLine(h.CHROMIUM, ['--version'])}, ${firstLine('mosquitto', ['-h'])}.`,
     '',
     'QoS 1 duplicates are allowed (at least once); QoS 1 loss, QoS 2 loss and QoS 2 duplication',
@@ -86,7 +96,7 @@ function writeSection(text) {
   log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
-const env2 = await h.setup({ persist: true });
+const env2 = await h.setup({ persist: true, maxInflight });
 let r;
 try {
   log(`n=${fmtInt(n)} per QoS per direction at ${rate} a second, ${faults} faults (cuts, stalls, freezes), ${restarts} broker restarts`);
@@ -97,6 +107,7 @@ try {
 const pass =
   [r.toApp, r.fromApp].every((c) => c[1].lost === 0 && c[2].lost === 0 && c[2].duplicated === 0) &&
   r.pageErrors.length === 0 &&
+  r.killed === 0 &&
   r.appErrors.length === 0;
 console.log(JSON.stringify(r, null, 2));
 const text = section(r, pass);

@@ -5,8 +5,11 @@
 #   DECK_BENCH_N=20000 scripts/bench.sh     quick run while developing (prints only)
 #   DECK_BENCH_ONLY=profile scripts/bench.sh  where the full app's time goes in a burst (prints only)
 #   DECK_BENCH_ONLY=soak scripts/bench.sh     only the soak (scripts/soak.sh), which a full run ends with
+#   DECK_BENCH_ONLY=background scripts/bench.sh  only the background-tab check (tests/e2e/background.mjs,
+#                                           about 8 minutes), which a full run runs after the soak
 #
-# Environment: DECK_BENCH_BASE (broker ports BASE..BASE+2, default 18850), DECK_BENCH_SKIP_BUILD=1
+# Environment: DECK_BENCH_BASE (broker ports BASE..BASE+2, default 18850), DECK_BACKGROUND_BASE (the
+# background check's broker ports BASE..BASE+2 and Chromium's DevTools port BASE+5, default 18900), DECK_BENCH_SKIP_BUILD=1
 # (reuse dist/ and target/bench-dist/ as they are), and the DECK_BENCH_* knobs of bench/run.mjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,9 +35,10 @@ chmod 755 "$broker_dir"
 trap 'scripts/broker.sh stop "$broker_dir" >/dev/null 2>&1 || true; rm -rf "$broker_dir"' EXIT
 scripts/broker.sh start "$broker_dir" "$DECK_BENCH_BASE"
 
-# The soak is its own script with its own broker; the other sections go to bench/run.mjs.
+# The soak and the background check are their own scripts with their own brokers; the other
+# sections go to bench/run.mjs.
 only=${DECK_BENCH_ONLY:-}
-table_only=$(tr ',' '\n' <<<"$only" | grep -vx ' *soak *' | paste -sd, -) || true
+table_only=$(tr ',' '\n' <<<"$only" | grep -vx ' *\(soak\|background\) *' | paste -sd, -) || true
 if [ -z "$only" ] || [ -n "$table_only" ]; then
   echo "== running bench/run.mjs"
   DECK_BENCH_ONLY=$table_only DECK_BENCH_BROKER_DIR=$broker_dir node bench/run.mjs
@@ -42,4 +46,8 @@ fi
 if [ -z "$only" ] || [[ ",$only," == *,soak,* ]]; then
   echo "== running the soak (scripts/soak.sh)"
   DECK_BENCH_SKIP_BUILD=1 scripts/soak.sh
+fi
+if [ -z "$only" ] || [[ ",$only," == *,background,* ]]; then
+  echo "== running the background-tab check (tests/e2e/background.mjs, about 8 minutes)"
+  DECK_BROKER_BASE=${DECK_BACKGROUND_BASE:-18900} node tests/e2e/background.mjs
 fi

@@ -24,7 +24,8 @@
 //   proxy.queued()                 messages waiting (stalled or delayed) each way
 //   proxy.trace(write)             one line per MQTT packet passed on, to write(line)
 //   await proxy.nextLink()         resolves when the next link is up both ways (or rejects in time)
-//   proxy.stats                    links, messages, frames and bytes each way, the broker's resent PUBLISHes
+//   proxy.stats                    links, messages, frames and bytes each way, the broker's resent
+//                                  PUBLISHes, and its QoS 2 PUBLISHes of ids it had released
 //   proxy.close()
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
@@ -109,6 +110,7 @@ class Pipe {
   send(buf) {
     if (this.dest.readyState !== WebSocket.OPEN) return;
     if (this.proxy.tracer) this.proxy.tracer(this, buf);
+    this.proxy.watchReleased(this.down, buf);
     const stats = this.proxy.stats[this.down ? 'down' : 'up'];
     stats.messages += 1;
     stats.bytes += buf.length;
@@ -151,6 +153,12 @@ class FaultProxy extends EventEmitter {
       links: 0,
       // PUBLISH packets the broker sent again with DUP (after a reconnect), from its messages.
       resent: 0,
+      // QoS 2 PUBLISH packets the broker sent with a packet id whose PUBREL it had already sent
+      // and whose PUBCOMP had not come back: the id is not free, so this is no new message but
+      // one the app has (or may have) released, which it can only deliver again. Mosquitto 2.0
+      // does this after restoring more in-flight messages than max_inflight_messages (see
+      // restorequirk.mjs).
+      publishAfterPubrel: 0,
       up: { messages: 0, bytes: 0, frames: 0 },
       down: { messages: 0, bytes: 0, frames: 0 },
     };
@@ -355,6 +363,19 @@ class FaultProxy extends EventEmitter {
         else write(`${head} ${name}\n`);
       }
     };
+  }
+
+  /** Follows broker -> app QoS 2 ids from PUBREL to PUBCOMP across links (the stats above). */
+  watchReleased(down, buf) {
+    const released = (this.released ||= new Set());
+    for (const p of packets(buf)) {
+      if (down && p.type === 6) released.add(p.body.readUInt16BE(0));
+      else if (!down && p.type === 7) released.delete(p.body.readUInt16BE(0));
+      else if (down && p.type === 3 && ((p.flags >> 1) & 3) === 2) {
+        const id = p.body.readUInt16BE(2 + p.body.readUInt16BE(0));
+        if (released.has(id)) this.stats.publishAfterPubrel++;
+      }
+    }
   }
 
   /** Messages waiting in the proxy (stalled or delayed), app -> broker and broker -> app. */

@@ -60,11 +60,16 @@ let broker = null;
 /**
  * Starts scripts/broker.sh in a fresh temp dir. Returns { dir, logPath, ports, log() }.
  * logTypes: mosquitto log_type list (space separated); the script's default is quiet enough for floods.
+ * maxInflight: Mosquitto's max_inflight_messages (scripts/broker.sh's default otherwise).
  */
-export async function startBroker({ logTypes, persist = false } = {}) {
+export async function startBroker({ logTypes, persist = false, maxInflight } = {}) {
   if (broker) await stopBroker();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'deck-broker-'));
-  const env = { ...(logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : {}), ...(persist ? { DECK_BROKER_PERSIST: '1' } : {}) };
+  const env = {
+    ...(logTypes ? { DECK_BROKER_LOG_TYPES: logTypes } : {}),
+    ...(persist ? { DECK_BROKER_PERSIST: '1' } : {}),
+    ...(maxInflight ? { DECK_BROKER_MAX_INFLIGHT: String(maxInflight) } : {}),
+  };
   try {
     await run('bash', [BROKER_SH, 'start', dir, String(BASE)], { env });
   } catch (e) {
@@ -83,17 +88,28 @@ export async function startBroker({ logTypes, persist = false } = {}) {
  */
 export async function restartBroker({ env = {} } = {}) {
   if (!broker) throw new Error('broker not started');
-  await run('bash', [BROKER_SH, 'stop', broker.dir]);
+  const t0 = Date.now();
+  // broker.sh waits up to 60 s for the broker to save its state and exit: outwait it.
+  const { stderr } = await run('bash', [BROKER_SH, 'stop', broker.dir], { timeout: 90_000 });
+  const stopMs = Date.now() - t0;
   await run('bash', [BROKER_SH, 'start', broker.dir, String(BASE)], { env: { ...broker.env, ...env } });
+  // Killed means it may have come back from an older saved state (and deliver again).
+  return { stopMs, killed: /killing it/.test(stderr) };
 }
 
 export async function stopBroker() {
   if (!broker) return;
   const { dir } = broker;
   broker = null;
-  await run('bash', [BROKER_SH, 'stop', dir]);
+  await run('bash', [BROKER_SH, 'stop', dir], { timeout: 90_000 });
   if (process.env.DECK_KEEP_BROKER_DIR === '1') console.error(`broker dir kept: ${dir}`);
   else fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** The running broker's directory (config, log, pid file, persistence file). */
+export function brokerDir() {
+  if (!broker) throw new Error('broker not started');
+  return broker.dir;
 }
 
 /** The running broker's log text so far. */
@@ -327,8 +343,8 @@ export async function newPage(browser, { timeout = 15_000 } = {}) {
  * One-call setup for a spec file's before(): broker, served dist and browser.
  * Returns { broker, browser, baseUrl }.
  */
-export async function setup({ logTypes, persist } = {}) {
-  const b = await startBroker({ logTypes, persist });
+export async function setup({ logTypes, persist, maxInflight } = {}) {
+  const b = await startBroker({ logTypes, persist, maxInflight });
   try {
     const baseUrl = await serveDist();
     const browser = await launchBrowser();

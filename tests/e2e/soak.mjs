@@ -122,7 +122,7 @@ export async function runSoak(
     proxy.trace((line) => out.write(line));
     cleanups.push(() => new Promise((r) => out.end(r)));
   }
-  const counts = { cuts: 0, stalls: 0, freezes: 0, restarts: 0 };
+  const counts = { cuts: 0, stalls: 0, freezes: 0, restarts: 0, stopMs: [], killed: 0 };
   try {
     // mosquitto_sub keeps its session (-c) and reconnects by itself across broker restarts.
     const sub = h.mosquittoSub(['-c', '-i', `${run}-sub`, '-q', '2', '-v', '-t', `${run}-out1`, '-t', `${run}-out2`], {
@@ -212,7 +212,10 @@ export async function runSoak(
         await batchDone;
         await client.endAsync();
         log(`restart ${counts.restarts + 1} of the broker at ${progress}/${total}`);
-        await h.restartBroker();
+        const stop = await h.restartBroker();
+        log(`the broker saved its state and stopped in ${stop.stopMs} ms${stop.killed ? ' (KILLED after 60 s)' : ''}`);
+        counts.stopMs.push(stop.stopMs);
+        if (stop.killed) counts.killed++;
         client = await mqtt.connectAsync(`mqtt://127.0.0.1:${h.PORTS.mqtt}`, { clientId: `${run}-pub`, reconnectPeriod: 0 });
         open();
         counts.restarts++;
