@@ -21,8 +21,17 @@ export function shortenNames(wasm, js) {
 
   if (imports) {
     const entries = readImports(imports.body);
+    // Every import repeats its module's name; the glue's module becomes `_` where the glue
+    // names it once, as the key of its import object.
+    const modules = new Set(entries.map((e) => e.module).filter((m) => m.endsWith('_bg.js')));
+    for (const m of modules) {
+      const key = new RegExp(`(["'])${escape(m).replace(/[.]/g, '\\.')}\\1:`, 'g');
+      if (modules.size > 1 || (js.match(key)?.length ?? 0) !== 1 || keyUse('_').test(js)) continue;
+      js = js.replace(key, '_:');
+      for (const e of entries) if (e.module === m) e.module = '_';
+    }
     for (const e of entries) {
-      if (!e.module.endsWith('_bg.js') || !onlyAs(js, e.name, keyUse(e.name))) continue;
+      if (!(e.module === '_' || e.module.endsWith('_bg.js')) || !onlyAs(js, e.name, keyUse(e.name))) continue;
       const short = fresh();
       js = js.replace(keyUse(e.name), `$1${short}:`);
       e.name = short;
