@@ -7,7 +7,7 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
-use super::changes::Changes;
+use super::changes::changes;
 use super::chart::chart;
 use super::{export, MonitorState, RawPublish};
 use crate::model::json_path::{extract_number, numeric_paths};
@@ -237,7 +237,7 @@ pub fn topic_detail(p: &Props) -> Html {
                 <div class="chart-slot">{ chart(&p.state, &p.on_change, &p.feed) }</div>
                 if let Some(old) = previous {
                     <h3>{ "Changes since previous message" }</h3>
-                    <Changes {old} new={m.payload.clone()} />
+                    { changes(&p.state, old, m.payload.clone()) }
                 }
                 <h3>{ format!("History ({} of at most {})", history.len(), store.per_topic_cap()) }</h3>
                 <ul class="history" aria-label="Topic history">

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
+use crate::model::diff::Diff;
 use crate::model::export::{to_csv, to_json, ExportRecord};
 use crate::model::messages::StoredMessage;
 use crate::model::tree::{NodeId, TreeFilter};
@@ -40,6 +41,8 @@ pub struct MonitorState {
     pub charted: Vec<(String, Option<String>)>,
     /// Seconds of history the chart shows; 0 shows all stored points.
     pub chart_window_s: u32,
+    /// The two payloads last compared under "Changes" and their diff.
+    pub last_diff: Option<(Bytes, Bytes, Rc<Diff>)>,
 }
 
 /// Shared and changed in place: a render must never be skipped because it "looks equal".
