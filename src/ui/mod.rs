@@ -3,8 +3,8 @@
 //! session, messages, topic tree, subscriptions, discovery, widgets and panels), run by the
 //! driver and reached through the shared `Feed`, whose views re-render at most once per animation
 //! frame; and a reducer (`UiState`, over `model::app`) for the status line, the settings form,
-//! the screen and errors. What the Monitor screen has selected and expanded
-//! (`monitor::MonitorState`) is kept by `app` as well.
+//! the screen and errors. What the Monitor screen has selected and expanded, and what its views
+//! cache (the tree's rows, the last diff) (`monitor::MonitorState`), is kept by `app` as well.
 //!
 //! - `app`           — the page: wires the driver, the reducer and the feed together.
 //! - `feed`          — the views' handle to the core and their per-frame refresh.
