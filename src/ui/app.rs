@@ -18,7 +18,7 @@ use super::saved::{self, load_profiles, profile_subscriptions, PROFILES_KEY};
 use super::slots::Slots;
 use super::status::status_bar;
 use super::subscriptions::Subscriptions;
-use super::theme::ThemeChoice;
+use super::theme::theme_choice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
 use crate::model::cloud::Signer;
@@ -411,7 +411,7 @@ pub fn app() -> Html {
                         }) }
                         <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
                             {on_subscribe} {on_unsubscribe} />
-                        <ThemeChoice />
+                        { theme_choice() }
                     </div>
                     <div class={side(View::Publish)}>
                         <PublishForm {key} feed={feed.clone()} {group} />

@@ -5,7 +5,8 @@
 //! once per animation frame (`slots` holds them); and one reducer (`UiState`, over
 //! `model::deck`, one `model::app` state per connection) for the status line, the settings
 //! form, the screen and errors. The views show one connection at a time. What the Monitor
-//! screen has selected and expanded (`monitor::MonitorState`) is kept per connection too.
+//! screen has selected and expanded, and what its views cache (the tree's rows, the last diff)
+//! (`monitor::MonitorState`), is kept per connection too.
 //!
 //! - `app`           — the page: wires the connections, the reducer and the views together.
 //! - `slots`         — the open connections' running parts: driver, feed, Monitor selection.

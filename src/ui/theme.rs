@@ -5,25 +5,22 @@
 use yew::prelude::*;
 
 use super::fields::{select, SelectProps};
-use crate::web::page::{load, save};
+use crate::web::page::save;
 
 const KEY: &str = "mqtt-deck.theme";
 
-#[function_component(ThemeChoice)]
+/// A plain function, not a component: the root element's `data-theme` is the state, set
+/// before the first paint and on every change, so the control reads it back on each render.
 pub fn theme_choice() -> Html {
-    let theme = use_state(|| match load(KEY).as_deref() {
+    let theme = match root().and_then(|r| r.get_attribute("data-theme")).as_deref() {
         Some(t @ ("light" | "dark")) => t.to_string(),
         _ => "auto".to_string(),
-    });
-    let on_change = {
-        let theme = theme.clone();
-        Callback::from(move |choice: String| {
-            apply(&choice);
-            // Blocked storage only means the choice lasts until the page is closed.
-            let _ = save(KEY, &choice);
-            theme.set(choice);
-        })
     };
+    let on_change = Callback::from(move |choice: String| {
+        apply(&choice);
+        // Blocked storage only means the choice lasts until the page is closed.
+        let _ = save(KEY, &choice);
+    });
     let options = vec![
         ("auto".into(), "Auto".into()),
         ("light".into(), "Light".into()),
@@ -31,16 +28,19 @@ pub fn theme_choice() -> Html {
     ];
     html! {
         <section class="panel theme" aria-label="Appearance">
-            { select(SelectProps::new("theme", "Theme", options, (*theme).clone(), on_change)) }
+            { select(SelectProps::new("theme", "Theme", options, theme, on_change)) }
         </section>
     }
 }
 
-fn apply(theme: &str) {
-    let root = web_sys::window()
+fn root() -> Option<web_sys::Element> {
+    web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.document_element());
-    if let Some(root) = root {
+        .and_then(|d| d.document_element())
+}
+
+fn apply(theme: &str) {
+    if let Some(root) = root() {
         let _ = match theme {
             "light" | "dark" => root.set_attribute("data-theme", theme),
             _ => root.remove_attribute("data-theme"),

@@ -1,7 +1,8 @@
 // Trunk post-build hook. Every build (debug, release, `trunk serve`): adds the hashes of the
 // page's inline scripts to its Content-Security-Policy (csp.mjs). Release builds also:
-// - minify the wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file) and
-//   update its integrity hash in index.html, so the browser's subresource check still passes;
+// - give the wasm's imports and exports short names in it and its glue (names.mjs), minify the
+//   wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file), and update both
+//   files' integrity hashes in index.html, so the browser's subresource check still passes;
 // - write a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
 //   standard gzip smaller than zlib's best level (BENCHMARKS.md). Hosts that serve precompressed files
 //   (nginx `gzip_static on`, Caddy `precompressed gzip`) send these; others compress on the fly.
@@ -17,6 +18,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { minify } from 'terser';
 import { withScriptHashes } from './csp.mjs';
+import { shortenNames } from './names.mjs';
 import { SW, serviceWorker } from './shell.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -29,15 +31,28 @@ if (!release) {
   await writeFile(htmlPath, withScriptHashes(html));
   process.exit(0);
 }
-// sw.js last: its version is a hash of every other file as served.
-for (const name of (await readdir(staging)).filter((f) => f.endsWith('.js') && f !== SW)) {
-  const file = path.join(staging, name);
-  const { code } = await minify(await readFile(file, 'utf8'), { module: true, compress: true, mangle: true });
-  await writeFile(file, code);
-  const integrity = 'sha384-' + createHash('sha384').update(code).digest('base64');
-  // The tag that names this file carries its hash; the attribute may or may not be quoted.
+// The tag that names a file carries its hash; the attribute may or may not be quoted.
+const setIntegrity = (name, bytes) => {
+  const integrity = 'sha384-' + createHash('sha384').update(bytes).digest('base64');
   html = html.replace(new RegExp(`(<link[^>]*${name.replace('.', '\\.')}[^>]*>)`, 'g'), (tag) =>
     tag.replace(/integrity=("?)sha384-[A-Za-z0-9+/=]+\1/, `integrity=$1${integrity}$1`));
+};
+const files = await readdir(staging);
+// sw.js last: its version is a hash of every other file as served.
+for (const name of files.filter((f) => f.endsWith('.js') && f !== SW)) {
+  const file = path.join(staging, name);
+  let js = await readFile(file, 'utf8');
+  // The wasm-bindgen glue and its wasm: short names for what they call each other by.
+  const wasmName = name.replace(/\.js$/, '_bg.wasm');
+  if (files.includes(wasmName)) {
+    const short = shortenNames(await readFile(path.join(staging, wasmName)), js);
+    await writeFile(path.join(staging, wasmName), short.wasm);
+    setIntegrity(wasmName, short.wasm);
+    js = short.js;
+  }
+  const { code } = await minify(js, { module: true, compress: true, mangle: true });
+  await writeFile(file, code);
+  setIntegrity(name, code);
 }
 // Last change to the page, so the hashes are of the scripts as served (the .gz twins follow).
 await writeFile(htmlPath, withScriptHashes(html));

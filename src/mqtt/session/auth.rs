@@ -88,7 +88,9 @@ impl Session {
         let password = self.opts.password.as_deref().unwrap_or("");
         ScramClient::new(auth.mechanism, user, password, &nonce).map_err(|e| match e {
             ScramError::Input(s) => UsageError::InvalidOptions(s).into(),
-            other => Error::Protocol(ProtocolError::Auth(format!("{other:?}"))),
+            // Starting checks only our own input; the other kinds come from the server's
+            // messages. Not `{:?}`: that brings `Debug` and string escaping into the bundle.
+            _ => Error::Protocol(ProtocolError::Auth("the exchange could not start".into())),
         })
     }
 

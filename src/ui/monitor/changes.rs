@@ -1,21 +1,32 @@
 //! The change from the previous message on a topic: per JSON key, or per line.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bytes::Bytes;
 use yew::prelude::*;
 
+use super::MonitorState;
 use crate::model::diff::{diff, DiffKind, DiffMode};
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub old: bytes::Bytes,
-    pub new: bytes::Bytes,
-}
 
 /// Rows beyond this are summarised; a diff is for reading, not for scrolling.
 const MAX_ROWS: usize = 200;
 
-#[function_component(Changes)]
-pub fn changes(p: &Props) -> Html {
-    let d = use_memo((p.old.clone(), p.new.clone()), |(old, new)| diff(old, new));
+/// A plain function, not a component: the Monitor's state keeps the last diff, so the topic
+/// detail's repaints (every frame in which messages arrived) do not diff the same two
+/// payloads again.
+pub fn changes(state: &RefCell<MonitorState>, old: Bytes, new: Bytes) -> Html {
+    let d = {
+        let mut st = state.borrow_mut();
+        match &st.last_diff {
+            Some((o, n, d)) if *o == old && *n == new => d.clone(),
+            _ => {
+                let d = Rc::new(diff(&old, &new));
+                st.last_diff = Some((old, new, d.clone()));
+                d
+            }
+        }
+    };
     if d.is_same() {
         return html! { <p class="note">{ "Same payload as the previous message." }</p> };
     }

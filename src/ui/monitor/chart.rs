@@ -18,15 +18,6 @@ const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 180.0;
 const COLOURS: [&str; 6] = ["#4b4bc8", "#1a7f37", "#c62828", "#b35900", "#0a7d8c", "#8250df"];
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: Rc<RefCell<MonitorState>>,
-    pub on_change: Callback<()>,
-    pub feed: Rc<Feed>,
-    /// Changes every frame in which messages arrived.
-    pub frame: u64,
-}
-
 struct Series {
     topic: String,
     path: Option<String>,
@@ -64,16 +55,18 @@ fn collect(store: &MessageStore, charted: &[(String, Option<String>)], window_s:
         .collect()
 }
 
-#[function_component(Chart)]
-pub fn chart(p: &Props) -> Html {
+/// The chart of the charted topics, or nothing while none is. A plain function, not a
+/// component: it keeps no state, and renders whenever the topic detail does (every frame in
+/// which messages arrived), which a component would too.
+pub fn chart(state: &Rc<RefCell<MonitorState>>, on_change: &Callback<()>, feed: &Feed) -> Html {
     let (charted, window_s) = {
-        let st = p.state.borrow();
+        let st = state.borrow();
         (st.charted.clone(), st.chart_window_s)
     };
     if charted.is_empty() {
         return html! {};
     }
-    let series = collect(&p.feed.store(), &charted, window_s);
+    let series = collect(&feed.store(), &charted, window_s);
     let all = series.iter().flat_map(|s| s.points.iter());
     let (mut t0, mut t1, mut v0, mut v1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
     for &(t, v) in all {
@@ -96,7 +89,7 @@ pub fn chart(p: &Props) -> Html {
     };
     let y = |v: f64| HEIGHT - (v - v0) / (v1 - v0) * HEIGHT;
     let on_window = {
-        let (state, on_change) = (p.state.clone(), p.on_change.clone());
+        let (state, on_change) = (state.clone(), on_change.clone());
         Callback::from(move |v: String| {
             state.borrow_mut().chart_window_s = v.parse().unwrap_or(0);
             on_change.emit(());
@@ -149,7 +142,7 @@ pub fn chart(p: &Props) -> Html {
                 </div>
             }
             <ul class="legend">
-                { for series.iter().enumerate().map(|(i, s)| legend_item(i, s, &p.state, &p.on_change)) }
+                { for series.iter().enumerate().map(|(i, s)| legend_item(i, s, state, on_change)) }
             </ul>
         </section>
     }

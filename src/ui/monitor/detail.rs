@@ -7,8 +7,8 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
-use super::changes::Changes;
-use super::chart::Chart;
+use super::changes::changes;
+use super::chart::chart;
 use super::{export, MonitorState, RawPublish};
 use crate::model::json_path::{extract_number, numeric_paths};
 use crate::model::json_view::{base64, detect, not_json_reason, pretty, Budget, TokenKind, ViewKind};
@@ -231,15 +231,13 @@ pub fn topic_detail(p: &Props) -> Html {
                 if let Some(props) = m.props.as_deref() {
                     { properties(props, &m.payload) }
                 }
-                // In an element of its own: Yew loses its place when a component that renders
+                // In an element of its own: Yew loses its place when something that renders
                 // nothing (no chart yet) sits between siblings that come and go, and panicked on
                 // going from a topic showing changes to one showing properties.
-                <div class="chart-slot">
-                    <Chart state={p.state.clone()} on_change={p.on_change.clone()} feed={p.feed.clone()} frame={p.feed.frame()} />
-                </div>
+                <div class="chart-slot">{ chart(&p.state, &p.on_change, &p.feed) }</div>
                 if let Some(old) = previous {
                     <h3>{ "Changes since previous message" }</h3>
-                    <Changes {old} new={m.payload.clone()} />
+                    { changes(&p.state, old, m.payload.clone()) }
                 }
                 <h3>{ format!("History ({} of at most {})", history.len(), store.per_topic_cap()) }</h3>
                 <ul class="history" aria-label="Topic history">

@@ -18,6 +18,7 @@ use std::rc::Rc;
 use bytes::Bytes;
 use yew::prelude::*;
 
+use crate::model::diff::Diff;
 use crate::model::export::{to_csv, to_json, ExportRecord};
 use crate::model::messages::StoredMessage;
 use crate::model::tree::{NodeId, TreeFilter};
@@ -26,7 +27,7 @@ use crate::ui::feed::{use_feed, Feed};
 use crate::ui::fields::{text_field, TextFieldProps};
 use crate::web::page::download;
 use detail::TopicDetail;
-use tree::TopicTreeView;
+use tree::{topic_tree_view, Rows};
 
 /// What the user chose on the Monitor screen; kept by the app so it survives tab changes.
 #[derive(Debug, Default)]
@@ -40,6 +41,10 @@ pub struct MonitorState {
     pub charted: Vec<(String, Option<String>)>,
     /// Seconds of history the chart shows; 0 shows all stored points.
     pub chart_window_s: u32,
+    /// The two payloads last compared under "Changes" and their diff.
+    pub last_diff: Option<(Bytes, Bytes, Rc<Diff>)>,
+    /// The topic tree's visible rows, flattened when the tree, expansion or filter moved.
+    pub tree_rows: Rc<RefCell<Rows>>,
 }
 
 /// Shared and changed in place: a render must never be skipped because it "looks equal".
@@ -126,7 +131,7 @@ pub fn monitor(p: &Props) -> Html {
                 <button type="button" onclick={export_all(false)}>{ "Export all JSON" }</button>
                 <button type="button" onclick={export_all(true)}>{ "Export all CSV" }</button>
             </div>
-            <TopicTreeView feed={p.feed.clone()} state={p.state.clone()} on_change={on_change.clone()} />
+            { topic_tree_view(&p.feed, &p.state, &on_change) }
             <TopicDetail feed={p.feed.clone()} state={p.state.clone()} on_publish={p.on_publish.clone()} {on_change} />
         </div>
     }

@@ -19,28 +19,24 @@ use crate::web::page::narrow;
 const ROW_HEIGHT: u32 = 34;
 const ROOMY_ROW_HEIGHT: u32 = 44;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub feed: Rc<Feed>,
-    pub state: Rc<RefCell<MonitorState>>,
-    /// Tells the monitor that the selection, expansion or filter changed.
-    pub on_change: Callback<()>,
-}
-
 /// Cached rows: re-flattened only when the tree's shape, the expansion or the filter moved.
-#[derive(Default)]
-struct Rows {
+/// The Monitor's state holds them, shared with the list's row renderer.
+#[derive(Debug, Default)]
+pub struct Rows {
     key: (u64, u64, TreeFilter),
     ids: Vec<NodeId>,
 }
 
-#[function_component(TopicTreeView)]
-pub fn topic_tree_view(p: &Props) -> Html {
-    let rows = use_mut_ref(Rows::default);
-    let store = p.feed.store();
+/// A plain function, not a component: its one piece of state, the rows, lives in the
+/// Monitor's state; it renders with the Monitor (every frame in which messages arrived), as
+/// the component did. `on_change` tells the Monitor that the selection, expansion or filter
+/// changed.
+pub fn topic_tree_view(feed: &Rc<Feed>, state: &Rc<RefCell<MonitorState>>, on_change: &Callback<()>) -> Html {
+    let rows = state.borrow().tree_rows.clone();
+    let store = feed.store();
     let tree = store.tree();
     {
-        let st = p.state.borrow();
+        let st = state.borrow();
         let key = (tree.structure_version(), st.expansion_version, st.filter.clone());
         let mut r = rows.borrow_mut();
         if r.key != key || (r.ids.is_empty() && !tree.is_empty()) {
@@ -49,22 +45,21 @@ pub fn topic_tree_view(p: &Props) -> Html {
         }
     }
     let set_filter = |f: fn(&mut TreeFilter, String)| {
-        let (state, on_change) = (p.state.clone(), p.on_change.clone());
+        let (state, on_change) = (state.clone(), on_change.clone());
         Callback::from(move |v: String| {
             f(&mut state.borrow_mut().filter, v);
             on_change.emit(());
         })
     };
     let render = {
-        let (feed, state, rows, on_change) =
-            (p.feed.clone(), p.state.clone(), rows.clone(), p.on_change.clone());
+        let (feed, state, rows, on_change) = (feed.clone(), state.clone(), rows.clone(), on_change.clone());
         Callback::from(move |i: usize| {
             let id = rows.borrow().ids.get(i).copied();
             id.map_or_else(|| html! {}, |id| tree_row(&feed, &state, &on_change, id))
         })
     };
     let len = rows.borrow().ids.len();
-    let filter = p.state.borrow().filter.clone();
+    let filter = state.borrow().filter.clone();
     // Decided here, with the row height, so the stylesheet's rows and the list's arithmetic agree.
     let roomy = narrow();
     let row_height = if roomy { ROOMY_ROW_HEIGHT } else { ROW_HEIGHT };
@@ -82,7 +77,7 @@ pub fn topic_tree_view(p: &Props) -> Html {
                 <p class="empty">{ "Topics appear here as messages arrive." }</p>
             }
             <VirtualList label="Topics" class={classes!("tree-scroll", roomy.then_some("roomy"))} {len} {row_height} {render}
-                version={p.feed.frame()} />
+                version={feed.frame()} />
         </section>
     }
 }
