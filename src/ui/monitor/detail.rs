@@ -32,69 +32,86 @@ enum PayloadView {
     Base64,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub feed: Rc<Feed>,
-    pub state: Rc<RefCell<MonitorState>>,
-    pub on_publish: Callback<RawPublish, Result<(), String>>,
-    pub on_change: Callback<()>,
+/// The payload views: the select's value, its label, and the view.
+const VIEWS: [(&str, &str, PayloadView); 5] = [
+    ("auto", "Auto", PayloadView::Auto),
+    ("text", "Text", PayloadView::Text),
+    ("json", "JSON", PayloadView::Json),
+    ("hex", "Hex", PayloadView::Hex),
+    ("base64", "Base64", PayloadView::Base64),
+];
+
+/// What the detail pane shows besides the topic; kept in `MonitorState` (a plain view function
+/// is far smaller in the bundle than a component with its own state hooks).
+#[derive(Debug, Default)]
+pub struct DetailState {
+    /// Index into `VIEWS`.
+    view: usize,
+    /// The topics a "Clear retained" waits to be confirmed for.
+    confirm: Option<Vec<String>>,
+    notice: Option<String>,
+    path_choice: Option<String>,
 }
 
-#[function_component(TopicDetail)]
-pub fn topic_detail(p: &Props) -> Html {
-    let view = use_state(|| PayloadView::Auto);
-    let confirm = use_state(|| None::<Vec<String>>);
-    let notice = use_state(|| None::<String>);
-    let path_choice = use_state(|| None::<String>);
-    let store = p.feed.store();
+/// A callback that changes the detail's state, then repaints the Monitor.
+fn set<T: 'static>(
+    state: &Rc<RefCell<MonitorState>>,
+    on_change: &Callback<()>,
+    f: impl Fn(&mut DetailState, T) + 'static,
+) -> Callback<T> {
+    let (state, on_change) = (state.clone(), on_change.clone());
+    Callback::from(move |v: T| {
+        f(&mut state.borrow_mut().detail, v);
+        on_change.emit(());
+    })
+}
+
+pub fn topic_detail(
+    feed: &Rc<Feed>,
+    state: &Rc<RefCell<MonitorState>>,
+    on_publish: &Callback<RawPublish, Result<(), String>>,
+    on_change: &Callback<()>,
+) -> Html {
+    let store = feed.store();
     let tree = store.tree();
-    let Some(id) = p.state.borrow().selected else {
+    let Some(id) = state.borrow().selected else {
         // Until a topic is chosen, the pane shows all traffic as it arrives.
         return html! {
             <div class="detail-all">
                 <p class="note">{ "Select a topic in the tree to see its payload, history, changes and chart." }</p>
-                <MessageList feed={p.feed.clone()} />
+                <MessageList feed={feed.clone()} />
             </div>
         };
     };
     let Some(node) = tree.node(id) else {
         return html! {};
     };
+    let (view, confirm, notice, path_choice) = {
+        let st = state.borrow();
+        let d = &st.detail;
+        (d.view, d.confirm.clone(), d.notice.clone(), d.path_choice.clone())
+    };
     let path = tree.path(id);
     let history: Vec<&StoredMessage> = store.topic_history(id).collect();
     let latest = history.first().copied();
     let retained = tree.retained_below(id);
 
-    let on_view = {
-        let view = view.clone();
-        Callback::from(move |v: String| {
-            view.set(match v.as_str() {
-                "text" => PayloadView::Text,
-                "json" => PayloadView::Json,
-                "hex" => PayloadView::Hex,
-                "base64" => PayloadView::Base64,
-                _ => PayloadView::Auto,
-            })
+    let on_view = set(state, on_change, |d, v: String| {
+        d.view = VIEWS.iter().position(|(k, ..)| *k == v).unwrap_or(0)
+    });
+    let ask_clear = {
+        let retained = retained.clone();
+        set(state, on_change, move |d, _: MouseEvent| {
+            d.confirm = Some(retained.clone())
         })
     };
-    let ask_clear = {
-        let (confirm, retained) = (confirm.clone(), retained.clone());
-        Callback::from(move |_| confirm.set(Some(retained.clone())))
-    };
-    let cancel_clear = {
-        let confirm = confirm.clone();
-        Callback::from(move |_| confirm.set(None))
-    };
+    let cancel_clear = set(state, on_change, |d, _: MouseEvent| d.confirm = None);
     let do_clear = {
-        let (confirm, notice, on_publish, feed) = (
-            confirm.clone(),
-            notice.clone(),
-            p.on_publish.clone(),
-            p.feed.clone(),
-        );
+        let (state, on_change, on_publish, feed) =
+            (state.clone(), on_change.clone(), on_publish.clone(), feed.clone());
+        // Not through `set`: publishing must not run while the state is borrowed.
         Callback::from(move |_| {
-            let topics = (*confirm).clone().unwrap_or_default();
-            confirm.set(None);
+            let topics = state.borrow_mut().detail.confirm.take().unwrap_or_default();
             let mut failed = None;
             for topic in &topics {
                 let msg = RawPublish {
@@ -108,28 +125,27 @@ pub fn topic_detail(p: &Props) -> Html {
                     Err(e) => failed = Some(e),
                 }
             }
-            notice.set(Some(match failed {
+            state.borrow_mut().detail.notice = Some(match failed {
                 Some(e) => format!("Could not clear retained messages: {e}"),
                 None => format!("Cleared {} retained topic(s)", topics.len()),
-            }));
+            });
             feed.changed();
+            on_change.emit(());
         })
     };
-    let charted = p
-        .state
+    let charted = state
         .borrow()
         .charted
         .iter()
         .any(|(t, _)| node.topic.as_deref() == Some(t.as_str()));
     let paths = latest.map(|m| numeric_paths(&m.payload)).unwrap_or_default();
     let plain_number = latest.is_some_and(|m| extract_number(&m.payload, None).is_some());
-    let chosen_path = (*path_choice)
-        .clone()
+    let chosen_path = path_choice
         .filter(|c| paths.contains(c))
         .or_else(|| paths.first().cloned());
     let chartable = plain_number || chosen_path.is_some();
     let toggle_chart = {
-        let (state, on_change, topic) = (p.state.clone(), p.on_change.clone(), node.topic.clone());
+        let (state, on_change, topic) = (state.clone(), on_change.clone(), node.topic.clone());
         let path = if plain_number { None } else { chosen_path.clone() };
         Callback::from(move |_| {
             let Some(topic) = topic.clone() else { return };
@@ -143,10 +159,7 @@ pub fn topic_detail(p: &Props) -> Html {
             on_change.emit(());
         })
     };
-    let on_path = {
-        let path_choice = path_choice.clone();
-        Callback::from(move |v: String| path_choice.set(Some(v)))
-    };
+    let on_path = set(state, on_change, |d, v: String| d.path_choice = Some(v));
     let copy = {
         let payload = latest
             .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
@@ -154,36 +167,23 @@ pub fn topic_detail(p: &Props) -> Html {
         Callback::from(move |_| copy_text(&payload))
     };
     let export_topic = |csv: bool| {
-        let (feed, notice) = (p.feed.clone(), notice.clone());
-        Callback::from(move |_| {
+        let feed = feed.clone();
+        set(state, on_change, move |d, _: MouseEvent| {
             let store = feed.store();
             let mut records: Vec<&StoredMessage> = store.topic_history(id).collect();
             records.reverse();
             if let Err(e) = export(&store.tree().path(id), records, csv) {
-                notice.set(Some(e));
+                d.notice = Some(e);
             }
         })
     };
     let previous = latest
         .and_then(|m| store.previous_on_topic(m.seq))
         .map(|m| m.payload.clone());
-    let view_value = match *view {
-        PayloadView::Auto => "auto",
-        PayloadView::Text => "text",
-        PayloadView::Json => "json",
-        PayloadView::Hex => "hex",
-        PayloadView::Base64 => "base64",
-    };
-    let views = [
-        ("auto", "Auto"),
-        ("text", "Text"),
-        ("json", "JSON"),
-        ("hex", "Hex"),
-        ("base64", "Base64"),
-    ]
-    .iter()
-    .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
-    .collect::<Vec<_>>();
+    let views = VIEWS
+        .iter()
+        .map(|(v, t, _)| (AttrValue::Static(v), AttrValue::Static(t)))
+        .collect::<Vec<_>>();
     html! {
         <section class="panel detail" aria-label="Topic detail">
             <div class="panel-head">
@@ -211,7 +211,7 @@ pub fn topic_detail(p: &Props) -> Html {
                     </button>
                 }
             </div>
-            if let Some(topics) = &*confirm {
+            if let Some(topics) = &confirm {
                 <div class="confirm" role="alertdialog" aria-label="Confirm clear retained">
                     <p>{ format!("Publish an empty retained message to {} topic(s)? The broker forgets their retained values.", topics.len()) }</p>
                     <ul class="mono">{ for topics.iter().take(10).map(|t| html! { <li>{ t }</li> }) }</ul>
@@ -219,25 +219,25 @@ pub fn topic_detail(p: &Props) -> Html {
                     <button type="button" onclick={cancel_clear}>{ "Cancel" }</button>
                 </div>
             }
-            if let Some(n) = &*notice {
-                <p class="note" aria-live="polite">{ n.clone() }</p>
+            if let Some(n) = notice {
+                <p class="note" aria-live="polite">{ n }</p>
             }
             if let Some(m) = latest {
                 <div class="row">
-                    { select(SelectProps::new("payload-view", "Payload view", views, view_value, on_view)) }
+                    { select(SelectProps::new("payload-view", "Payload view", views, VIEWS[view].0, on_view)) }
                     <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
                 </div>
-                { payload_view(&m.payload, *view) }
+                { payload_view(&m.payload, VIEWS[view].2) }
                 if let Some(props) = m.props.as_deref() {
                     { properties(props, &m.payload) }
                 }
                 // In an element of its own: Yew loses its place when something that renders
                 // nothing (no chart yet) sits between siblings that come and go, and panicked on
                 // going from a topic showing changes to one showing properties.
-                <div class="chart-slot">{ chart(&p.state, &p.on_change, &p.feed) }</div>
+                <div class="chart-slot">{ chart(state, on_change, feed) }</div>
                 if let Some(old) = previous {
                     <h3>{ "Changes since previous message" }</h3>
-                    { changes(&p.state, old, m.payload.clone()) }
+                    { changes(state, old, m.payload.clone()) }
                 }
                 <h3>{ format!("History ({} of at most {})", history.len(), store.per_topic_cap()) }</h3>
                 <ul class="history" aria-label="Topic history">

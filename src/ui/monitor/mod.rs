@@ -26,7 +26,7 @@ use crate::mqtt::QoS;
 use crate::ui::feed::{use_feed, Feed};
 use crate::ui::fields::{text_field, TextFieldProps};
 use crate::web::page::download;
-use detail::TopicDetail;
+use detail::{topic_detail, DetailState};
 use tree::{topic_tree_view, Rows};
 
 /// What the user chose on the Monitor screen; kept by the app so it survives tab changes.
@@ -45,6 +45,8 @@ pub struct MonitorState {
     pub last_diff: Option<(Bytes, Bytes, Rc<Diff>)>,
     /// The topic tree's visible rows, flattened when the tree, expansion or filter moved.
     pub tree_rows: Rc<RefCell<Rows>>,
+    /// The topic detail's view, pending confirmation, notice and chosen value path.
+    detail: DetailState,
 }
 
 /// Shared and changed in place: a render must never be skipped because it "looks equal".
@@ -132,7 +134,7 @@ pub fn monitor(p: &Props) -> Html {
                 <button type="button" onclick={export_all(true)}>{ "Export all CSV" }</button>
             </div>
             { topic_tree_view(&p.feed, &p.state, &on_change) }
-            <TopicDetail feed={p.feed.clone()} state={p.state.clone()} on_publish={p.on_publish.clone()} {on_change} />
+            { topic_detail(&p.feed, &p.state, &p.on_publish, &on_change) }
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! The "add widget" form: name, kind, state topic and value, command topic and payload.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -9,22 +10,52 @@ use crate::model::panel::{
     Availability, CommandBinding, Extractor, StateBinding, Template, WidgetDef, WidgetKind, KIND_NAMES,
 };
 use crate::ui::feed::Feed;
-use crate::ui::fields::{checkbox, select, setter, text_field, CheckboxProps, SelectProps, TextFieldProps};
+use crate::ui::fields::{checkbox, select, text_field, CheckboxProps, SelectProps, TextFieldProps};
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub feed: Rc<Feed>,
-    pub panel_id: AttrValue,
-    pub on_error: Callback<String>,
-    /// A widget to edit instead of adding a new one.
-    #[prop_or_default]
-    pub existing: Option<WidgetDef>,
-    /// Keeps element ids unique when an edit form and the add form are both open.
-    #[prop_or("w".into())]
-    pub id_prefix: AttrValue,
-    /// Called after a successful save (to close the editor).
-    #[prop_or_default]
-    pub on_done: Callback<()>,
+/// The Panel screen's widget forms: the add form, and the edit form of one widget (by id).
+/// The screen keeps them: plain view functions cost far less bundle than components.
+pub struct Forms {
+    add: Draft,
+    pub editing: Option<(String, Draft)>,
+}
+
+/// A form's fields and the reason its last save was refused.
+pub struct Draft {
+    form: Form,
+    error: Option<String>,
+}
+
+impl Draft {
+    fn new(form: Form) -> Draft {
+        Draft { form, error: None }
+    }
+}
+
+impl Default for Forms {
+    fn default() -> Self {
+        Forms {
+            add: Draft::new(Form {
+                kind: "switch".into(),
+                ..Form::default()
+            }),
+            editing: None,
+        }
+    }
+}
+
+impl Forms {
+    /// Opens the edit form of `def`, filled from it.
+    pub fn edit(&mut self, def: &WidgetDef) {
+        self.editing = Some((def.id.clone(), Draft::new(Form::from_def(def))));
+    }
+
+    fn draft(&mut self, edit: bool) -> Option<&mut Draft> {
+        if edit {
+            self.editing.as_mut().map(|(_, d)| d)
+        } else {
+            Some(&mut self.add)
+        }
+    }
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -119,30 +150,48 @@ impl Form {
     }
 }
 
-#[function_component(WidgetEditor)]
-pub fn widget_editor(p: &Props) -> Html {
-    let form = {
-        let existing = p.existing.clone();
-        use_state(move || match &existing {
-            Some(def) => Form::from_def(def),
-            None => Form {
-                kind: "switch".into(),
-                ..Form::default()
-            },
-        })
+/// A callback that changes one field of the form, then repaints the screen.
+fn field<V: 'static>(
+    forms: &Rc<RefCell<Forms>>,
+    edit: bool,
+    repaint: &UseForceUpdateHandle,
+    f: fn(&mut Form, V),
+) -> Callback<V> {
+    let (forms, repaint) = (forms.clone(), repaint.clone());
+    Callback::from(move |v: V| {
+        if let Some(d) = forms.borrow_mut().draft(edit) {
+            f(&mut d.form, v);
+        }
+        repaint.force_update();
+    })
+}
+
+/// The add form, or with `existing` the edit form of that widget.
+pub fn widget_editor(
+    feed: &Rc<Feed>,
+    panel_id: &str,
+    forms: &Rc<RefCell<Forms>>,
+    existing: Option<&WidgetDef>,
+    repaint: &UseForceUpdateHandle,
+) -> Html {
+    let edit = existing.is_some();
+    let Some((form, error)) = forms
+        .borrow_mut()
+        .draft(edit)
+        .map(|d| (d.form.clone(), d.error.clone()))
+    else {
+        return html! {};
     };
-    let error = use_state(|| None::<String>);
-    let set = |f: fn(&mut Form, String)| setter(&form, f);
+    let set = |f: fn(&mut Form, String)| field(forms, edit, repaint, f);
     let onsubmit = {
-        let (form, error, feed, panel) = (
-            form.clone(),
-            error.clone(),
-            p.feed.clone(),
-            p.panel_id.to_string(),
-        );
-        let (existing, on_done) = (p.existing.clone(), p.on_done.clone());
+        let (forms, feed, panel, repaint) =
+            (forms.clone(), feed.clone(), panel_id.to_string(), repaint.clone());
+        let existing = existing.cloned();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            let Some(form) = forms.borrow_mut().draft(edit).map(|d| d.form.clone()) else {
+                return;
+            };
             let saved = match &existing {
                 Some(old) => form.apply_to(old).and_then(|def| {
                     feed.edit(PanelEdit::UpdateWidget {
@@ -161,22 +210,27 @@ pub fn widget_editor(p: &Props) -> Html {
                     .map_err(|e| e.to_string())
                 }),
             };
+            let mut f = forms.borrow_mut();
             match saved {
+                Ok(()) if edit => f.editing = None,
                 Ok(()) => {
-                    error.set(None);
-                    if existing.is_none() {
-                        form.set(Form {
-                            kind: form.kind.clone(),
-                            ..Form::default()
-                        });
-                    }
-                    on_done.emit(());
+                    f.add = Draft::new(Form {
+                        kind: form.kind,
+                        ..Form::default()
+                    })
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    if let Some(d) = f.draft(edit) {
+                        d.error = Some(e);
+                    }
+                }
             }
+            drop(f);
+            repaint.force_update();
         })
     };
-    let editing = p.existing.is_some();
+    let prefix = if edit { "edit" } else { "w" };
+    let editing = edit;
     let kinds: Vec<(AttrValue, AttrValue)> = KIND_NAMES
         .iter()
         .map(|k| (AttrValue::from(*k), AttrValue::from(*k)))
@@ -185,20 +239,20 @@ pub fn widget_editor(p: &Props) -> Html {
         <form class="editor" aria-label={if editing { "Edit widget" } else { "Add widget" }} {onsubmit}>
             <h3>{ if editing { format!("Edit {}", form.name) } else { "Add widget".to_string() } }</h3>
             <div class="row">
-                { text_field(TextFieldProps::new(format!("{}-name", p.id_prefix), "Widget name", form.name.clone(), set(|f, v| f.name = v))) }
-                { select(SelectProps::new(format!("{}-kind", p.id_prefix), "Widget kind", kinds, form.kind.clone(), set(|f, v| f.kind = v))) }
-                { text_field(TextFieldProps::new(format!("{}-unit", p.id_prefix), "Unit", form.unit.clone(), set(|f, v| f.unit = v))) }
+                { text_field(TextFieldProps::new(format!("{}-name", prefix), "Widget name", form.name.clone(), set(|f, v| f.name = v))) }
+                { select(SelectProps::new(format!("{}-kind", prefix), "Widget kind", kinds, form.kind.clone(), set(|f, v| f.kind = v))) }
+                { text_field(TextFieldProps::new(format!("{}-unit", prefix), "Unit", form.unit.clone(), set(|f, v| f.unit = v))) }
             </div>
             <div class="row">
-                { text_field(TextFieldProps::new(format!("{}-state", p.id_prefix), "State topic", form.state_topic.clone(), set(|f, v| f.state_topic = v)).placeholder("home/lamp/state")) }
-                { text_field(TextFieldProps::new(format!("{}-value", p.id_prefix), "Value", form.value.clone(), set(|f, v| f.value = v)).placeholder("{{ value_json.state }}")) }
+                { text_field(TextFieldProps::new(format!("{}-state", prefix), "State topic", form.state_topic.clone(), set(|f, v| f.state_topic = v)).placeholder("home/lamp/state")) }
+                { text_field(TextFieldProps::new(format!("{}-value", prefix), "Value", form.value.clone(), set(|f, v| f.value = v)).placeholder("{{ value_json.state }}")) }
             </div>
             <div class="row">
-                { text_field(TextFieldProps::new(format!("{}-command", p.id_prefix), "Command topic", form.command_topic.clone(), set(|f, v| f.command_topic = v)).placeholder("home/lamp/set")) }
-                { text_field(TextFieldProps::new(format!("{}-payload", p.id_prefix), "Command payload", form.payload.clone(), set(|f, v| f.payload = v)).placeholder("{{ value }}")) }
-                { checkbox(CheckboxProps::new(format!("{}-retain", p.id_prefix), "Retain commands", form.retain, setter(&form, |f, v| f.retain = v))) }
+                { text_field(TextFieldProps::new(format!("{}-command", prefix), "Command topic", form.command_topic.clone(), set(|f, v| f.command_topic = v)).placeholder("home/lamp/set")) }
+                { text_field(TextFieldProps::new(format!("{}-payload", prefix), "Command payload", form.payload.clone(), set(|f, v| f.payload = v)).placeholder("{{ value }}")) }
+                { checkbox(CheckboxProps::new(format!("{}-retain", prefix), "Retain commands", form.retain, field(forms, edit, repaint, |f, v| f.retain = v))) }
             </div>
-            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            if let Some(e) = error { <p class="error" role="alert">{ e }</p> }
             <button type="submit">{ if editing { "Save widget" } else { "Add widget" } }</button>
         </form>
     }

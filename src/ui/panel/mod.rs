@@ -2,7 +2,7 @@
 //! (ready to pin), and editing, import, export and sharing of panels (`PanelScreen`, here).
 //!
 //! - `card`       — one widget as a tile card with one obvious control.
-//! - `editor`     — the "add widget" form.
+//! - `editor`     — the "add widget" and "edit widget" forms (their state kept by the screen).
 //! - `live_input` — an input showing a live value that never overwrites what the user types.
 
 mod card;
@@ -22,7 +22,7 @@ use crate::model::connection::{Edited, PanelEdit};
 use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::download;
 use card::{widget_card, Props as CardProps};
-use editor::WidgetEditor;
+use editor::{widget_editor, Forms};
 use live_input::LiveInput;
 
 #[derive(Properties, PartialEq)]
@@ -41,6 +41,17 @@ enum Shown {
     Discovered,
 }
 
+/// The screen's own state, besides the panels and the widget forms.
+#[derive(Default)]
+struct Screen {
+    /// What to tell the user (an error, or the outcome of pinning or importing).
+    error: Option<String>,
+    shown: Option<Shown>,
+    /// The panel last looked at: pins from Discovered go there.
+    last_panel: Option<String>,
+    import_text: String,
+}
+
 #[function_component(PanelScreen)]
 pub fn panel_screen(p: &Props) -> Html {
     use_feed(&p.feed);
@@ -56,17 +67,21 @@ pub fn panel_screen(p: &Props) -> Html {
             tick_while_pending(&feed, &slot, &repaint);
         })
     };
-    let error = use_state(|| p.feed.core().panels_load_error().map(str::to_string));
-    let shown = use_state(|| None::<Shown>);
-    // The panel last looked at: pins from Discovered go there.
-    let last_panel = use_state(|| None::<String>);
-    let import_text = use_state(String::new);
-    // The widget whose edit form is open, by id.
-    let editing = use_state(|| None::<String>);
-    let on_error = {
-        let error = error.clone();
-        Callback::from(move |e: String| error.set(Some(e)))
+    // One cell for the screen's own state (a hook per field costs bundle size); changes repaint.
+    let screen = use_mut_ref(|| Screen {
+        error: p.feed.core().panels_load_error().map(str::to_string),
+        ..Screen::default()
+    });
+    // The add form and the open edit form.
+    let forms = use_mut_ref(Forms::default);
+    let change = |f: fn(&mut Screen, String)| {
+        let (screen, repaint) = (screen.clone(), repaint.clone());
+        Callback::from(move |v: String| {
+            f(&mut screen.borrow_mut(), v);
+            repaint.force_update();
+        })
     };
+    let on_error = change(|s, e| s.error = Some(e));
     let panels: Vec<(String, String)> = p
         .feed
         .core()
@@ -75,7 +90,11 @@ pub fn panel_screen(p: &Props) -> Html {
         .iter()
         .map(|x| (x.id.clone(), x.name.clone()))
         .collect();
-    let current = match &*shown {
+    let (shown, last_panel, error) = {
+        let s = screen.borrow();
+        (s.shown.clone(), s.last_panel.clone(), s.error.clone())
+    };
+    let current = match &shown {
         Some(Shown::Panel(id)) if panels.iter().any(|(p, _)| p == id) => Shown::Panel(id.clone()),
         Some(Shown::Discovered) => Shown::Discovered,
         _ => panels
@@ -83,22 +102,26 @@ pub fn panel_screen(p: &Props) -> Html {
             .map_or(Shown::Discovered, |(id, _)| Shown::Panel(id.clone())),
     };
     let show = |s: Shown| {
-        let (shown, last_panel) = (shown.clone(), last_panel.clone());
+        let (screen, repaint) = (screen.clone(), repaint.clone());
         Callback::from(move |_| {
+            let mut st = screen.borrow_mut();
             if let Shown::Panel(id) = &s {
-                last_panel.set(Some(id.clone()));
+                st.last_panel = Some(id.clone());
             }
-            shown.set(Some(s.clone()))
+            st.shown = Some(s.clone());
+            drop(st);
+            repaint.force_update();
         })
     };
     let new_panel = {
-        let (feed, shown) = (p.feed.clone(), shown.clone());
+        let (feed, screen, repaint) = (p.feed.clone(), screen.clone(), repaint.clone());
         Callback::from(move |_| {
             let n = feed.core().panels().panels().len() + 1;
             if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel {
                 name: format!("Panel {n}"),
             }) {
-                shown.set(Some(Shown::Panel(id)));
+                screen.borrow_mut().shown = Some(Shown::Panel(id));
+                repaint.force_update();
             }
         })
     };
@@ -108,13 +131,13 @@ pub fn panel_screen(p: &Props) -> Html {
     });
     let body = match &current {
         Shown::Discovered => {
-            let target = match &*shown {
-                Some(Shown::Panel(id)) => Some(id.clone()),
-                _ => (*last_panel).clone(),
+            let target = match shown {
+                Some(Shown::Panel(id)) => Some(id),
+                _ => last_panel,
             };
             discovered(&p.feed, &on_error, &on_sent, &repaint, target)
         }
-        Shown::Panel(id) => user_panel(&p.feed, id, &on_error, &on_sent, &repaint, &import_text, &editing),
+        Shown::Panel(id) => user_panel(&p.feed, id, &on_error, &on_sent, &repaint, &screen, &forms),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
@@ -124,9 +147,9 @@ pub fn panel_screen(p: &Props) -> Html {
                     onclick={show(Shown::Discovered)}>{ "Discovered" }</button>
                 <button type="button" onclick={new_panel}>{ "New panel" }</button>
             </div>
-            if let Some(e) = &*error {
-                <p class="error" role="alert">{ e.clone() }
-                    <button type="button" onclick={{ let error = error.clone(); move |_| error.set(None) }}>{ "Dismiss" }</button></p>
+            if let Some(e) = error {
+                <p class="error" role="alert">{ e }
+                    <button type="button" onclick={{ let d = change(|s, _| s.error = None); move |_| d.emit(String::new()) }}>{ "Dismiss" }</button></p>
             }
             { body }
         </section>
@@ -225,8 +248,8 @@ fn user_panel(
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
-    import_text: &UseStateHandle<String>,
-    editing: &UseStateHandle<Option<String>>,
+    screen: &Rc<RefCell<Screen>>,
+    forms: &Rc<RefCell<Forms>>,
 ) -> Html {
     let core = feed.core();
     let panels = core.panels();
@@ -254,24 +277,20 @@ fn user_panel(
         })
     };
     let on_import_text = {
-        let import_text = import_text.clone();
+        let (screen, repaint) = (screen.clone(), repaint.clone());
         Callback::from(move |e: InputEvent| {
-            import_text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+            screen.borrow_mut().import_text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            repaint.force_update();
         })
     };
     let import = {
-        let (feed, text, on_error, repaint) = (
-            feed.clone(),
-            import_text.clone(),
-            on_error.clone(),
-            repaint.clone(),
-        );
+        let (feed, screen, on_error, repaint) =
+            (feed.clone(), screen.clone(), on_error.clone(), repaint.clone());
         Callback::from(move |_| {
-            match feed.edit(PanelEdit::Import {
-                json: (*text).clone(),
-            }) {
+            let json = screen.borrow().import_text.clone();
+            match feed.edit(PanelEdit::Import { json }) {
                 Ok(Edited::Imported(ids)) => {
-                    text.set(String::new());
+                    screen.borrow_mut().import_text.clear();
                     on_error.emit(format!("Imported {} panel(s)", ids.len()));
                     repaint.force_update();
                 }
@@ -314,6 +333,11 @@ fn user_panel(
         })
     };
     let remove_panel = action(PanelEdit::RemovePanel { panel: pid.clone() });
+    let edited = forms
+        .borrow()
+        .editing
+        .as_ref()
+        .and_then(|(id, _)| panel.widgets.iter().find(|w| &w.id == id));
     html! {
         <>
             <div class="cards">
@@ -330,7 +354,7 @@ fn user_panel(
                                 <button type="button" class="small" aria-label={format!("Move {} later", w.name)} disabled={i + 1 == count}
                                     onclick={action(moved(i + 1))}>{ "▶" }</button>
                                 <button type="button" class="small" aria-label={format!("Edit {}", w.name)}
-                                    onclick={{ let (editing, id) = (editing.clone(), w.id.clone()); move |_| editing.set(Some(id.clone())) }}>{ "Edit" }</button>
+                                    onclick={{ let (forms, def, repaint) = (forms.clone(), w.clone(), repaint.clone()); move |_| { forms.borrow_mut().edit(&def); repaint.force_update(); } }}>{ "Edit" }</button>
                                 <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
                                     onclick={action(PanelEdit::RemoveWidget { panel: pid.clone(), widget: wid.clone() })}>{ "Remove" }</button>
                             </div>
@@ -339,10 +363,8 @@ fn user_panel(
                     }
                 }) }
             </div>
-            if let Some(def) = (**editing).as_ref().and_then(|id| panel.widgets.iter().find(|w| &w.id == id)) {
-                <WidgetEditor key={def.id.clone()} feed={feed.clone()} panel_id={pid.clone()} on_error={on_error.clone()}
-                    existing={def.clone()} id_prefix="edit"
-                    on_done={{ let (editing, repaint) = (editing.clone(), repaint.clone()); Callback::from(move |_| { editing.set(None); repaint.force_update(); }) }} />
+            if let Some(def) = edited {
+                { widget_editor(feed, &pid, forms, Some(def), repaint) }
             }
             if count == 0 {
                 <p class="empty">{ "This panel is empty: pin devices from Discovered, or add a widget below." }</p>
@@ -357,14 +379,14 @@ fn user_panel(
                             value={panel.share_topic.clone().unwrap_or_default()} on_commit={on_share_topic} /></div>
                     <button type="button" onclick={share} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
                 </div>
-                <WidgetEditor feed={feed.clone()} panel_id={pid.clone()} on_error={on_error.clone()} />
+                { widget_editor(feed, &pid, forms, None, repaint) }
                 <div class="row">
                     <button type="button" onclick={export}>{ "Export panel" }</button>
                     <button type="button" onclick={remove_panel}>{ "Delete panel" }</button>
                 </div>
                 <div class="field">
                     <label for="panel-import">{ "Panel JSON to import" }</label>
-                    <textarea id="panel-import" rows="3" value={(**import_text).clone()} oninput={on_import_text} />
+                    <textarea id="panel-import" rows="3" value={screen.borrow().import_text.clone()} oninput={on_import_text} />
                 </div>
                 <button type="button" onclick={import}>{ "Import" }</button>
             </details>
