@@ -76,31 +76,13 @@ pub fn publish_form(p: &Props) -> Html {
         ("hex".into(), "Hex".into()),
     ];
     let problem = req.json_problem();
-    // Alt+1 … Alt+9 send the open connection's first nine templates. By the key's position
-    // (`code`), not its character: Alt+digit types other characters on some layouts.
-    let onkeydown = {
-        let (templates, group, send) = (templates.clone(), p.group.clone(), send.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            let digit = e
-                .code()
-                .strip_prefix("Digit")
-                .and_then(|d| d.parse::<usize>().ok());
-            let Some(n) = digit.filter(|n| *n > 0 && e.alt_key() && !e.ctrl_key() && !e.meta_key()) else {
-                return;
-            };
-            if let Some(t) = templates.0.in_group(&group).nth(n - 1) {
-                e.prevent_default();
-                send.emit(t.draft.clone());
-            }
-        })
-    };
     // Why the last send was refused stays until the form changes (the field says the rest).
     {
         let error = error.clone();
         use_effect_with((*req).clone(), move |_| error.set(None));
     }
     html! {
-        <div class="publish-side" {onkeydown}>
+        <div class="publish-side">
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }

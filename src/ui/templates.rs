@@ -153,8 +153,7 @@ fn change(templates: &TemplatesState, edit: Edit) -> Callback<MouseEvent> {
 /// the open connection's, so that names stay unique on the page.
 #[inline(never)]
 fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
-    // The open connection's first nine are sent with Alt+1 … Alt+9 (see `publish`).
-    let rows = v.templates.0.in_group(group).enumerate().map(|(i, t)| {
+    let rows = v.templates.0.in_group(group).map(|t| {
         let send = act(&v.on_use, &t.draft, Use::Send);
         let edit = act(&v.on_use, &t.draft, Use::Edit(t.name.clone()));
         let delete = change(
@@ -165,15 +164,13 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
             },
         );
         let n = &t.name;
-        // Said to screen readers and shown on hover.
-        let keys = (of.is_empty() && i < 9).then(|| AttrValue::from(format!("Alt+{}", i + 1)));
         html! {
             <li key={n.clone()}>
                 <span class="template-name">{ n.clone() }</span>
                 <span class="mono">{ t.draft.topic.clone() }</span>
-                { button("Send", format!("Send template {n}{of}"), send, keys) }
-                { button("Edit", format!("Edit template {n}{of}"), edit, None) }
-                { button("Delete", format!("Delete template {n}{of}"), delete, None) }
+                { button("Send", format!("Send template {n}{of}"), send) }
+                { button("Edit", format!("Edit template {n}{of}"), edit) }
+                { button("Delete", format!("Delete template {n}{of}"), delete) }
             </li>
         }
     });
@@ -196,8 +193,8 @@ pub fn history_list(h: &History, on_use: &Callback<(Draft, Use)>) -> Html {
             <li key={e.seq}>
                 <span class="mono">{ topic.clone() }</span>
                 <span class={if failed { "outcome error" } else { "outcome" }}>{ e.outcome.text() }</span>
-                { button("Resend", format!("Resend message {n} to {topic}"), resend, None) }
-                { button("Save as template", format!("Save message {n} to {topic} as a template"), keep, None) }
+                { button("Resend", format!("Resend message {n} to {topic}"), resend) }
+                { button("Save as template", format!("Save message {n} to {topic} as a template"), keep) }
             </li>
         }
     });
@@ -213,11 +210,8 @@ pub fn history_list(h: &History, on_use: &Callback<(Draft, Use)>) -> Html {
 }
 
 /// A list row's button: a short word to see, and a name that says which row it acts on. One
-/// function for all of them keeps the markup's code in the bundle once. `keys`: its keyboard
-/// shortcut, said to screen readers and shown on hover.
+/// function for all of them keeps the markup's code in the bundle once.
 #[inline(never)]
-fn button(text: &'static str, name: String, onclick: Callback<MouseEvent>, keys: Option<AttrValue>) -> Html {
-    html! {
-        <button type="button" {onclick} aria-label={name} aria-keyshortcuts={keys.clone()} title={keys}>{ text }</button>
-    }
+fn button(text: &'static str, name: String, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button type="button" {onclick} aria-label={name}>{ text }</button> }
 }
