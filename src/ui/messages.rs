@@ -163,7 +163,7 @@ pub fn message_row(m: &StoredMessage) -> Html {
             <div class="meta">
                 { span(direction.0, direction.1.to_owned()) }{ " " }
                 <span class="topic mono" title={m.topic.clone()}>{ &m.topic }</span>{ " " }
-                { span("qos", format!("QoS {}", m.qos as u8)) }{ " " }
+                { span("qos", ["QoS 0", "QoS 1", "QoS 2"][m.qos as usize].to_owned()) }{ " " }
                 if m.retain { { span("badge retained", "Retained".to_owned()) }{ " " } }
                 <time>{ clock(m.time_ms) }</time>{ " " }
                 if p.truncated { { span("note", format!("{} bytes", p.size)) }{ " " } }
@@ -181,9 +181,9 @@ pub fn message_row(m: &StoredMessage) -> Html {
     }
 }
 
-/// A `span` of one class with its text.
+/// A `span` of one class with its text (the templates' and history's rows use it too).
 #[inline(never)]
-fn span(class: &'static str, text: String) -> Html {
+pub(super) fn span(class: &'static str, text: String) -> Html {
     html! { <span {class}>{ text }</span> }
 }
 

@@ -5,6 +5,9 @@
 
 use yew::prelude::*;
 
+use super::fields::{text_field, TextFieldProps};
+use super::messages::span;
+
 use crate::model::history::{History, Outcome};
 use crate::model::templates::{Draft, Templates};
 use crate::web::page::{load, save};
@@ -100,20 +103,14 @@ pub fn templates_section(v: TemplatesView) -> Html {
     };
     let on_name = {
         let name = v.name.clone();
-        Callback::from(move |e: InputEvent| {
-            name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
-        })
+        Callback::from(move |text: String| name.set(text))
     };
     let others = v.templates.0.other_groups(v.group);
     html! {
         <section class="panel templates" aria-label="Publish templates">
             <h2>{ "Templates" }</h2>
             <div class="row">
-                <div class="field">
-                    <label for="template-name">{ "Template name" }</label>
-                    <input id="template-name" value={(**v.name).clone()} oninput={on_name}
-                        placeholder="Porch light on" spellcheck="false" />
-                </div>
+                { text_field(TextFieldProps::new("template-name", "Template name", (**v.name).clone(), on_name).placeholder("Porch light on")) }
                 <button type="button" onclick={on_save}>{ "Save template" }</button>
             </div>
             if let Some(m) = message {
@@ -166,8 +163,8 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
         let n = &t.name;
         html! {
             <li key={n.clone()}>
-                <span class="template-name">{ n.clone() }</span>
-                <span class="mono">{ t.draft.topic.clone() }</span>
+                { span("template-name", n.clone()) }
+                { span("mono", t.draft.topic.clone()) }
                 { button("Send", format!("Send template {n}{of}"), send) }
                 { button("Edit", format!("Edit template {n}{of}"), edit) }
                 { button("Delete", format!("Delete template {n}{of}"), delete) }
@@ -191,8 +188,8 @@ pub fn history_list(h: &History, on_use: &Callback<(Draft, Use)>) -> Html {
         let failed = matches!(e.outcome, Outcome::Failed { .. });
         html! {
             <li key={e.seq}>
-                <span class="mono">{ topic.clone() }</span>
-                <span class={if failed { "outcome error" } else { "outcome" }}>{ e.outcome.text() }</span>
+                { span("mono", topic.clone()) }
+                { span(if failed { "outcome error" } else { "outcome" }, e.outcome.text()) }
                 { button("Resend", format!("Resend message {n} to {topic}"), resend) }
                 { button("Save as template", format!("Save message {n} to {topic} as a template"), keep) }
             </li>
