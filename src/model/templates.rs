@@ -216,21 +216,31 @@ impl Templates {
 fn template_json(t: &Template) -> Json {
     let d = &t.draft;
     let mut o = Object::new();
-    o.push("name", t.name.as_str().into());
-    o.push("group", t.group.as_str().into());
-    o.push("topic", d.topic.as_str().into());
-    o.push("payload", d.payload.as_str().into());
+    push_texts(
+        &mut o,
+        [
+            ("name", &t.name),
+            ("group", &t.group),
+            ("topic", &d.topic),
+            ("payload", &d.payload),
+        ],
+    );
     o.push("payload_format", d.format.key().into());
     o.push("qos", Json::Number(Num::from(u64::from(d.qos as u8))));
     o.push("retain", d.retain.into());
     let p = &d.props;
     if *p != PropsForm::default() {
         let mut props = Object::new();
-        props.push("content_type", p.content_type.as_str().into());
+        push_texts(
+            &mut props,
+            [
+                ("content_type", &p.content_type),
+                ("expiry", &p.expiry),
+                ("response_topic", &p.response_topic),
+                ("correlation", &p.correlation),
+            ],
+        );
         props.push("utf8", p.utf8.into());
-        props.push("expiry", p.expiry.as_str().into());
-        props.push("response_topic", p.response_topic.as_str().into());
-        props.push("correlation", p.correlation.as_str().into());
         props.push("correlation_hex", p.correlation_hex.into());
         let user = p
             .user
@@ -243,84 +253,101 @@ fn template_json(t: &Template) -> Json {
     Json::Object(o)
 }
 
-/// A text field; absent reads as empty.
-fn text(v: &Json, key: &str) -> Result<String, String> {
-    match v.get(key) {
-        None => Ok(String::new()),
-        Some(s) => s
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("\"{key}\" should be text")),
+/// Text fields, in order: one loop rather than one call site per field.
+fn push_texts(o: &mut Object, fields: [(&'static str, &String); 4]) {
+    for (key, value) in fields {
+        o.push(key, value.as_str().into());
     }
 }
 
-/// A true / false field; absent reads as false.
-fn flag(v: &Json, key: &str) -> Result<bool, String> {
-    match v.get(key) {
-        None => Ok(false),
-        Some(b) => b
-            .as_bool()
-            .ok_or_else(|| format!("\"{key}\" should be true or false")),
+/// Text and true / false fields read into place; absent reads as empty or false. One
+/// function for every record field keeps the reading code in the bundle once.
+fn read_fields(
+    v: &Json,
+    texts: &mut [(&str, &mut String)],
+    flags: &mut [(&str, &mut bool)],
+) -> Result<(), String> {
+    for (key, out) in texts {
+        if let Some(s) = v.get(key) {
+            **out = s
+                .as_str()
+                .ok_or_else(|| format!("\"{key}\" should be text"))?
+                .to_owned();
+        }
     }
+    for (key, out) in flags {
+        if let Some(b) = v.get(key) {
+            **out = b
+                .as_bool()
+                .ok_or_else(|| format!("\"{key}\" should be true or false"))?;
+        }
+    }
+    Ok(())
 }
 
 fn read_template(v: &Json) -> Result<Template, String> {
-    let name = text(v, "name")?;
-    let name = name.trim();
+    let mut t = Template {
+        name: String::new(),
+        group: String::new(),
+        draft: Draft::default(),
+    };
+    let d = &mut t.draft;
+    read_fields(
+        v,
+        &mut [
+            ("name", &mut t.name),
+            ("group", &mut t.group),
+            ("topic", &mut d.topic),
+            ("payload", &mut d.payload),
+        ],
+        &mut [("retain", &mut d.retain)],
+    )?;
+    let name = t.name.trim();
     if name.is_empty() || name.char_indices().nth(MAX_NAME).is_some() {
         return Err(format!("\"name\" should be text of 1 to {MAX_NAME} characters"));
     }
-    let format = match v.get("payload_format") {
-        None => Format::Text,
-        Some(f) => f
+    t.name = name.to_owned();
+    if let Some(f) = v.get("payload_format") {
+        d.format = f
             .as_str()
             .and_then(Format::from_key)
-            .ok_or("\"payload_format\" should be \"text\", \"json\" or \"hex\"")?,
-    };
-    let qos = v
+            .ok_or("\"payload_format\" should be \"text\", \"json\" or \"hex\"")?;
+    }
+    d.qos = v
         .get("qos")
         .map_or(Some(0), Json::as_u64)
         .and_then(|q| u8::try_from(q).ok())
         .and_then(QoS::from_u8)
         .ok_or("\"qos\" should be 0, 1 or 2")?;
-    let props = match v.get("props") {
-        None => PropsForm::default(),
-        Some(p) => read_props(p).map_err(|e| format!("props: {e}"))?,
-    };
-    Ok(Template {
-        name: name.to_owned(),
-        group: text(v, "group")?,
-        draft: Draft {
-            topic: text(v, "topic")?,
-            payload: text(v, "payload")?,
-            format,
-            qos,
-            retain: flag(v, "retain")?,
-            props,
-        },
-    })
+    if let Some(p) = v.get("props") {
+        read_props(p, &mut d.props).map_err(|e| format!("props: {e}"))?;
+    }
+    Ok(t)
 }
 
-fn read_props(p: &Json) -> Result<PropsForm, String> {
-    let mut user = Vec::new();
+fn read_props(p: &Json, out: &mut PropsForm) -> Result<(), String> {
     if let Some(rows) = p.get("user") {
         for row in rows.as_array().ok_or("\"user\" should be a list")? {
             match row.as_array().map(Vec::as_slice) {
                 Some([k, v]) => match (k.as_str(), v.as_str()) {
-                    (Some(k), Some(v)) => user.push((k.to_owned(), v.to_owned())),
+                    (Some(k), Some(v)) => out.user.push((k.to_owned(), v.to_owned())),
                     _ => return Err("a user property should be two texts".into()),
                 },
                 _ => return Err("a user property should be a [key, value] pair".into()),
             }
         }
     }
-    Ok(PropsForm {
-        content_type: text(p, "content_type")?,
-        utf8: flag(p, "utf8")?,
-        expiry: text(p, "expiry")?,
-        response_topic: text(p, "response_topic")?,
-        correlation: text(p, "correlation")?,
-        correlation_hex: flag(p, "correlation_hex")?,
-        user,
-    })
+    read_fields(
+        p,
+        &mut [
+            ("content_type", &mut out.content_type),
+            ("expiry", &mut out.expiry),
+            ("response_topic", &mut out.response_topic),
+            ("correlation", &mut out.correlation),
+        ],
+        &mut [
+            ("utf8", &mut out.utf8),
+            ("correlation_hex", &mut out.correlation_hex),
+        ],
+    )
 }

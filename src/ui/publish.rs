@@ -14,7 +14,7 @@ use super::fields::{
     checkbox, flag, key_value_rows, qos_options, select, setter, text_field, CheckboxProps,
     KeyValueRowsProps, SelectProps, TextFieldProps,
 };
-use super::templates::{history_list, load_templates, templates_section, TemplatesView};
+use super::templates::{history_list, load_templates, templates_section, TemplatesView, Use};
 use crate::model::templates::{Draft, Format};
 use crate::mqtt::QoS;
 
@@ -49,18 +49,22 @@ pub fn publish_form(p: &Props) -> Html {
             send.emit((*req).clone());
         })
     };
-    // Loads a template or a history entry into the form, and optionally asks for a name.
-    let fill = {
-        let (req, name) = (req.clone(), name.clone());
-        Callback::from(move |(draft, ask_name): (Draft, bool)| {
-            if ask_name {
-                // The topic as a first name, and the field focused for a better one.
-                name.set(draft.topic.clone());
-                let field = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("template-name"));
-                if let Some(input) = field {
-                    let _ = input.unchecked_into::<HtmlInputElement>().focus();
+    // A template or a history entry: sent, or loaded into the form (with a name to keep it).
+    let on_use = {
+        let (req, name, send) = (req.clone(), name.clone(), send.clone());
+        Callback::from(move |(draft, how): (Draft, Use)| {
+            match how {
+                Use::Send => return send.emit(draft),
+                Use::Edit(n) => name.set(n),
+                Use::Keep => {
+                    // The topic as a first name, and the field focused for a better one.
+                    name.set(draft.topic.clone());
+                    let field = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("template-name"));
+                    if let Some(input) = field {
+                        let _ = input.unchecked_into::<HtmlInputElement>().focus();
+                    }
                 }
             }
             req.set(draft);
@@ -72,31 +76,13 @@ pub fn publish_form(p: &Props) -> Html {
         ("hex".into(), "Hex".into()),
     ];
     let problem = req.json_problem();
-    // Alt+1 … Alt+9 send the open connection's first nine templates. By the key's position
-    // (`code`), not its character: Alt+digit types other characters on some layouts.
-    let onkeydown = {
-        let (templates, group, send) = (templates.clone(), p.group.clone(), send.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            let digit = e
-                .code()
-                .strip_prefix("Digit")
-                .and_then(|d| d.parse::<usize>().ok());
-            let Some(n) = digit.filter(|n| *n > 0 && e.alt_key() && !e.ctrl_key() && !e.meta_key()) else {
-                return;
-            };
-            if let Some(t) = templates.0.in_group(&group).nth(n - 1) {
-                e.prevent_default();
-                send.emit(t.draft.clone());
-            }
-        })
-    };
     // Why the last send was refused stays until the form changes (the field says the rest).
     {
         let error = error.clone();
         use_effect_with((*req).clone(), move |_| error.set(None));
     }
     html! {
-        <div class="publish-side" {onkeydown}>
+        <div class="publish-side">
         <form class="panel publish" aria-label="Publish" {onsubmit}>
             <h2>{ "Publish" }</h2>
             { text_field(TextFieldProps::new("pub-topic", "Topic", req.topic.clone(), set(|r, v| r.topic = v)).placeholder("home/lamp/set")) }
@@ -117,10 +103,9 @@ pub fn publish_form(p: &Props) -> Html {
             draft: &req,
             templates: &templates,
             name: &name,
-            on_send: send.clone(),
-            on_fill: fill.clone(),
+            on_use: on_use.clone(),
         }) }
-        { history_list(p.feed.core().history(), &send, &fill) }
+        { history_list(p.feed.core().history(), &on_use) }
         </div>
     }
 }

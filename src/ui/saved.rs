@@ -48,17 +48,21 @@ pub fn profile_subscriptions(s: &AppState) -> Vec<(String, QoS)> {
         .unwrap_or_default()
 }
 
+/// A button of the section, as data: one callback does them all (one closure in the bundle
+/// rather than one per button).
+#[derive(Clone, Copy)]
+pub enum Op {
+    Save,
+    Duplicate,
+    Delete,
+    /// Copies a link that opens the saved connection (see `model::share`).
+    CopyLink,
+    Export,
+}
+
 /// The section, wired: actions go to the reducer (`dispatch`), and the list is stored
 /// whenever it changes (an effect in `App`).
 pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connection>) -> Html {
-    let send = |action: Option<Action>| {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: ()| {
-            if let Some(a) = action.clone() {
-                dispatch.emit(a)
-            }
-        })
-    };
     let on_open = {
         let (dispatch, driver, active) = (dispatch.clone(), driver.clone(), s.status.is_active());
         Callback::from(move |name: Option<String>| {
@@ -84,56 +88,48 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
             })
         })
     };
-    let on_save = {
-        let (dispatch, driver, name) = (dispatch.clone(), driver.clone(), s.profile_name.clone());
-        Callback::from(move |_: ()| {
-            let subscriptions = driver
-                .core()
-                .user_subscriptions()
-                .iter()
-                .map(|e| (e.filter.clone(), e.qos))
-                .collect();
-            dispatch.emit(Action::SaveProfile {
-                name: name.clone(),
-                subscriptions,
-                now_ms: wall_ms(),
-            })
-        })
-    };
-    let on_duplicate = {
-        let (dispatch, current) = (dispatch.clone(), s.profile.clone());
-        Callback::from(move |_: ()| {
-            if let Some(name) = current.clone() {
-                dispatch.emit(Action::DuplicateProfile {
+    let on_op = {
+        let (dispatch, driver) = (dispatch.clone(), driver.clone());
+        let (name, current, profiles) = (s.profile_name.clone(), s.profile.clone(), s.profiles.clone());
+        Callback::from(move |op: Op| {
+            let profile = current.as_deref().and_then(|n| profiles.get(n));
+            let action = match (op, current.clone()) {
+                (Op::Save, _) => {
+                    let subscriptions = driver
+                        .core()
+                        .user_subscriptions()
+                        .iter()
+                        .map(|e| (e.filter.clone(), e.qos))
+                        .collect();
+                    Action::SaveProfile {
+                        name: name.clone(),
+                        subscriptions,
+                        now_ms: wall_ms(),
+                    }
+                }
+                (Op::Duplicate, Some(name)) => Action::DuplicateProfile {
                     name,
                     now_ms: wall_ms(),
-                })
-            }
-        })
-    };
-    let on_copy_link = {
-        let (dispatch, profile) = (
-            dispatch.clone(),
-            s.profile.as_deref().and_then(|n| s.profiles.get(n)).cloned(),
-        );
-        Callback::from(move |_: ()| {
-            if let Some(p) = &profile {
-                let link = share_link(&page_url(), p);
-                copy_text(&link);
-                // Shown as well: the clipboard may be refused, and the user sees what is shared.
-                dispatch.emit(Action::ProfileMessage(format!(
-                    "Link copied (without password): {link}"
-                )));
-            }
-        })
-    };
-    let on_export = {
-        let (profiles, dispatch) = (s.profiles.clone(), dispatch.clone());
-        Callback::from(move |_: ()| {
-            let text = profiles.for_export().to_saved();
-            if let Err(e) = download("mqtt-deck-connections.json", "application/json", &text) {
-                dispatch.emit(Action::ProfileMessage(e));
-            }
+                },
+                (Op::Delete, Some(name)) => Action::DeleteProfile(name),
+                (Op::CopyLink, _) => {
+                    let Some(p) = profile else { return };
+                    let link = share_link(&page_url(), p);
+                    copy_text(&link);
+                    // Shown as well: the clipboard may be refused, and the user sees what is
+                    // shared.
+                    Action::ProfileMessage(format!("Link copied (without password): {link}"))
+                }
+                (Op::Export, _) => {
+                    let text = profiles.for_export().to_saved();
+                    match download("mqtt-deck-connections.json", "application/json", &text) {
+                        Ok(()) => return,
+                        Err(e) => Action::ProfileMessage(e),
+                    }
+                }
+                _ => return,
+            };
+            dispatch.emit(action)
         })
     };
     let on_import = {
@@ -164,11 +160,7 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
         on_name: dispatch.reform(Action::ProfileName),
         colour: s.profile_colour,
         on_colour: dispatch.reform(|key: String| Action::ProfileColour(Colour::from_key(&key))),
-        on_save,
-        on_duplicate,
-        on_delete: send(s.profile.clone().map(Action::DeleteProfile)),
-        on_copy_link,
-        on_export,
+        on_op,
         on_import,
     })
 }
@@ -192,12 +184,8 @@ pub struct Saved<'a> {
     /// The colour saved with the connection; `on_colour` gets its key ("" for none).
     pub colour: Option<Colour>,
     pub on_colour: Callback<String>,
-    pub on_save: Callback<()>,
-    pub on_duplicate: Callback<()>,
-    pub on_delete: Callback<()>,
-    /// Copies a link that opens the saved connection (see `model::share`).
-    pub on_copy_link: Callback<()>,
-    pub on_export: Callback<()>,
+    /// The section's buttons.
+    pub on_op: Callback<Op>,
     pub on_import: Callback<web_sys::File>,
 }
 
@@ -223,7 +211,7 @@ pub fn view(p: Saved) -> Html {
             input.set_value("");
         })
     };
-    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    let click = |op: Op| p.on_op.reform(move |_: MouseEvent| op);
     let mut colours = vec![(AttrValue::from(""), AttrValue::from("None"))];
     colours.extend(Colour::ALL.map(|c| (AttrValue::from(c.key()), AttrValue::from(c.label()))));
     let colour = p.colour.map_or("", Colour::key).to_owned();
@@ -236,15 +224,15 @@ pub fn view(p: Saved) -> Html {
                 { select(SelectProps::new("connection-colour", "Connection colour", colours, colour, p.on_colour.clone())) }
             </div>
             <div class="row">
-                <button type="button" onclick={click(&p.on_save)}>{ "Save connection" }</button>
+                <button type="button" onclick={click(Op::Save)}>{ "Save connection" }</button>
                 if p.current.is_some() {
-                    <button type="button" onclick={click(&p.on_duplicate)}>{ "Duplicate connection" }</button>
-                    <button type="button" onclick={click(&p.on_delete)}>{ "Delete saved connection" }</button>
-                    <button type="button" onclick={click(&p.on_copy_link)}>{ "Copy link to saved connection" }</button>
+                    <button type="button" onclick={click(Op::Duplicate)}>{ "Duplicate connection" }</button>
+                    <button type="button" onclick={click(Op::Delete)}>{ "Delete saved connection" }</button>
+                    <button type="button" onclick={click(Op::CopyLink)}>{ "Copy link to saved connection" }</button>
                 }
             </div>
             <div class="row">
-                <button type="button" onclick={click(&p.on_export)}
+                <button type="button" onclick={click(Op::Export)}
                     disabled={p.profiles.list().is_empty()}>{ "Export saved connections" }</button>
                 <div class="field file">
                     <label for="import-connections">{ "Import saved connections" }</label>

@@ -5,6 +5,9 @@
 
 use yew::prelude::*;
 
+use super::fields::{text_field, TextFieldProps};
+use super::messages::span;
+
 use crate::model::history::{History, Outcome};
 use crate::model::templates::{Draft, Templates};
 use crate::web::page::{load, save};
@@ -65,9 +68,26 @@ pub struct TemplatesView<'a> {
     pub templates: &'a TemplatesState,
     /// The text of the "Template name" field.
     pub name: &'a UseStateHandle<String>,
-    pub on_send: Callback<Draft>,
-    /// Loads a draft into the form (`true`: and asks for a template name).
-    pub on_fill: Callback<(Draft, bool)>,
+    /// Sends a draft or loads it into the form (see [`Use`]).
+    pub on_use: Callback<(Draft, Use)>,
+}
+
+/// What a row's button does with its draft. One callback for all of them: one closure type
+/// in the bundle instead of one per button.
+#[derive(Clone)]
+pub enum Use {
+    Send,
+    /// Into the form, with the template's name in the name field.
+    Edit(String),
+    /// Into the form, asking for a name to keep it as a template.
+    Keep,
+}
+
+/// A row button's click: `how` with a copy of `draft`.
+#[inline(never)]
+fn act(on_use: &Callback<(Draft, Use)>, draft: &Draft, how: Use) -> Callback<MouseEvent> {
+    let (on_use, draft) = (on_use.clone(), draft.clone());
+    Callback::from(move |_: MouseEvent| on_use.emit((draft.clone(), how.clone())))
 }
 
 #[inline(never)]
@@ -83,20 +103,14 @@ pub fn templates_section(v: TemplatesView) -> Html {
     };
     let on_name = {
         let name = v.name.clone();
-        Callback::from(move |e: InputEvent| {
-            name.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())
-        })
+        Callback::from(move |text: String| name.set(text))
     };
     let others = v.templates.0.other_groups(v.group);
     html! {
         <section class="panel templates" aria-label="Publish templates">
             <h2>{ "Templates" }</h2>
             <div class="row">
-                <div class="field">
-                    <label for="template-name">{ "Template name" }</label>
-                    <input id="template-name" value={(**v.name).clone()} oninput={on_name}
-                        placeholder="Porch light on" spellcheck="false" />
-                </div>
+                { text_field(TextFieldProps::new("template-name", "Template name", (**v.name).clone(), on_name).placeholder("Porch light on")) }
                 <button type="button" onclick={on_save}>{ "Save template" }</button>
             </div>
             if let Some(m) = message {
@@ -136,20 +150,9 @@ fn change(templates: &TemplatesState, edit: Edit) -> Callback<MouseEvent> {
 /// the open connection's, so that names stay unique on the page.
 #[inline(never)]
 fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
-    // The open connection's first nine are sent with Alt+1 … Alt+9 (see `publish`).
-    let rows = v.templates.0.in_group(group).enumerate().map(|(i, t)| {
-        let send = {
-            let (on_send, draft) = (v.on_send.clone(), t.draft.clone());
-            Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
-        };
-        let edit = {
-            let (on_fill, draft, name, n) =
-                (v.on_fill.clone(), t.draft.clone(), v.name.clone(), t.name.clone());
-            Callback::from(move |_: MouseEvent| {
-                name.set(n.clone());
-                on_fill.emit((draft.clone(), false))
-            })
-        };
+    let rows = v.templates.0.in_group(group).map(|t| {
+        let send = act(&v.on_use, &t.draft, Use::Send);
+        let edit = act(&v.on_use, &t.draft, Use::Edit(t.name.clone()));
         let delete = change(
             v.templates,
             Edit::Delete {
@@ -158,14 +161,11 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
             },
         );
         let n = &t.name;
-        // Said to screen readers and shown on hover.
-        let keys = (of.is_empty() && i < 9).then(|| AttrValue::from(format!("Alt+{}", i + 1)));
         html! {
             <li key={n.clone()}>
-                <span class="template-name">{ n.clone() }</span>
-                <span class="mono">{ t.draft.topic.clone() }</span>
-                <button type="button" onclick={send} aria-label={format!("Send template {n}{of}")}
-                    aria-keyshortcuts={keys.clone()} title={keys}>{ "Send" }</button>
+                { span("template-name", n.clone()) }
+                { span("mono", t.draft.topic.clone()) }
+                { button("Send", format!("Send template {n}{of}"), send) }
                 { button("Edit", format!("Edit template {n}{of}"), edit) }
                 { button("Delete", format!("Delete template {n}{of}"), delete) }
             </li>
@@ -179,23 +179,17 @@ fn group_list(v: &TemplatesView, group: &str, of: &str) -> Html {
 /// The last messages sent, newest first, each with its outcome, "Resend" and "Save as
 /// template". Names carry the entry's number: the same topic is often sent many times.
 #[inline(never)]
-pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(Draft, bool)>) -> Html {
+pub fn history_list(h: &History, on_use: &Callback<(Draft, Use)>) -> Html {
     let rows = h.newest_first().map(|e| {
         let n = e.seq + 1;
         let topic = &e.draft.topic;
-        let resend = {
-            let (on_send, draft) = (on_send.clone(), e.draft.clone());
-            Callback::from(move |_: MouseEvent| on_send.emit(draft.clone()))
-        };
-        let keep = {
-            let (on_fill, draft) = (on_fill.clone(), e.draft.clone());
-            Callback::from(move |_: MouseEvent| on_fill.emit((draft.clone(), true)))
-        };
+        let resend = act(on_use, &e.draft, Use::Send);
+        let keep = act(on_use, &e.draft, Use::Keep);
         let failed = matches!(e.outcome, Outcome::Failed { .. });
         html! {
             <li key={e.seq}>
-                <span class="mono">{ topic.clone() }</span>
-                <span class={classes!("outcome", failed.then_some("error"))}>{ e.outcome.text() }</span>
+                { span("mono", topic.clone()) }
+                { span(if failed { "outcome error" } else { "outcome" }, e.outcome.text()) }
                 { button("Resend", format!("Resend message {n} to {topic}"), resend) }
                 { button("Save as template", format!("Save message {n} to {topic} as a template"), keep) }
             </li>
