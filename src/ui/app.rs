@@ -338,17 +338,25 @@ pub fn app() -> Html {
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
         let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
-        let class = classes!(
-            "tab",
-            (!v.is_main()).then_some("phone-only"),
-            (s.view == v).then_some("current")
-        );
+        // Built by hand: a computed `classes!` pulls in Yew's class list and its code.
+        let class = match (v.is_main(), s.view == v) {
+            (true, false) => "tab",
+            (true, true) => "tab current",
+            (false, false) => "tab phone-only",
+            (false, true) => "tab phone-only current",
+        };
         html! {
             <button type="button" role="tab" {class} aria-selected={flag(selected)}
                 onclick={dispatch.reform(move |_| Action::Show(v))}>{ v.label() }</button>
         }
     });
-    let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
+    let side = |v: View| {
+        if s.view == v {
+            "column-part current"
+        } else {
+            "column-part"
+        }
+    };
     // Keyed by connection: the views listen to one feed, so another connection mounts afresh.
     let key = id as usize;
     let main = match s.main_view {
@@ -398,7 +406,7 @@ pub fn app() -> Html {
                 { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
-            <main class={classes!("layout", list.is_some().then_some("with-list"), format!("view-{}", s.view.label().to_ascii_lowercase()))}>
+            <main class={format!("layout{} view-{}", if list.is_some() { " with-list" } else { "" }, s.view.label().to_ascii_lowercase())}>
                 { for list }
                 <div class="column">
                     <div class={side(View::Connection)}>

@@ -43,11 +43,6 @@ impl TextFieldProps {
         self.placeholder = text.into();
         self
     }
-
-    pub fn autocomplete(mut self, what: &'static str) -> Self {
-        self.autocomplete = Some(AttrValue::Static(what));
-        self
-    }
 }
 
 pub fn text_field(p: TextFieldProps) -> Html {
