@@ -338,7 +338,7 @@ pub fn app() -> Html {
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
         let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
-        // Built by hand: a computed `classes!` pulls in Yew's class list and its code.
+        // `Class`, not `class`: see `fields` on computed classes.
         let class = match (v.is_main(), s.view == v) {
             (true, false) => "tab",
             (true, true) => "tab current",
@@ -346,7 +346,7 @@ pub fn app() -> Html {
             (false, true) => "tab phone-only current",
         };
         html! {
-            <button type="button" role="tab" {class} aria-selected={flag(selected)}
+            <button type="button" role="tab" Class={class} aria-selected={flag(selected)}
                 onclick={dispatch.reform(move |_| Action::Show(v))}>{ v.label() }</button>
         }
     });
@@ -406,10 +406,10 @@ pub fn app() -> Html {
                 { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
-            <main class={format!("layout{} view-{}", if list.is_some() { " with-list" } else { "" }, s.view.label().to_ascii_lowercase())}>
+            <main Class={format!("layout{} view-{}", if list.is_some() { " with-list" } else { "" }, s.view.label().to_ascii_lowercase())}>
                 { for list }
                 <div class="column">
-                    <div class={side(View::Connection)}>
+                    <div Class={side(View::Connection)}>
                         { saved }
                         { connection_form(&ConnectionProps {
                             settings: s.settings.clone(),
@@ -421,7 +421,7 @@ pub fn app() -> Html {
                             {on_subscribe} {on_unsubscribe} />
                         { theme_choice() }
                     </div>
-                    <div class={side(View::Publish)}>
+                    <div Class={side(View::Publish)}>
                         <PublishForm {key} feed={feed.clone()} {group} />
                     </div>
                 </div>

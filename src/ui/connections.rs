@@ -65,7 +65,7 @@ pub fn section(
             let total = r.feed.store().received_total();
             (total, r.meter.borrow_mut().sample(now, total))
         });
-        // Class strings built by hand: a computed `classes!` pulls in Yew's class list.
+        // Set as `Class`, not `class`: see `fields` on computed classes.
         let state_class = match row.state {
             SlotState::Connected => "conn-state ok",
             SlotState::Connecting | SlotState::Reconnecting => "conn-state busy",
@@ -91,10 +91,10 @@ pub fn section(
         };
         // An attribute, not a style: the page's policy allows no inline style.
         html! {
-            <li class={if row.active { "conn current" } else { "conn" }} data-colour={row.colour.map(|c| c.key())}>
+            <li Class={if row.active { "conn current" } else { "conn" }} data-colour={row.colour.map(|c| c.key())}>
                 <button type="button" class="conn-switch" aria-current={row.active.then_some("true")}
                     aria-label={format!("Switch to {}", row.name)} onclick={switch}>{ row.name.clone() }</button>
-                <span class={state_class}>
+                <span Class={state_class}>
                     { format!("{} · {total} received, {}/s", row.state.label(), fixed(rate, 0)) }</span>
                 if many {
                     <button type="button" class="conn-close" aria-label={format!("Close {}", row.name)}

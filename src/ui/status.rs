@@ -96,7 +96,7 @@ fn live(p: &LiveProps) -> Html {
                 <span class="unit">{ "received" }</span>{ " " }
                 <span class="rate" aria-label="Messages per second">{ format!("{}/s", fixed(rate, 0)) }</span>
             </span>
-            <span class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
+            <span Class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
         </>
     }
 }

@@ -92,7 +92,7 @@ fn entry(e: &SubEntry, on_unsubscribe: &Callback<String>) -> Html {
     html! {
         <li key={e.filter.clone()}>
             <code class="mono">{ &e.filter }</code>{ " " }
-            <span class={class}>{ text }</span>{ " " }
+            <span Class={class}>{ text }</span>{ " " }
             <button type="button" aria-label={format!("Unsubscribe {}", e.filter)} {onclick}>{ "Unsubscribe" }</button>
         </li>
     }

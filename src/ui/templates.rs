@@ -195,7 +195,7 @@ pub fn history_list(h: &History, on_send: &Callback<Draft>, on_fill: &Callback<(
         html! {
             <li key={e.seq}>
                 <span class="mono">{ topic.clone() }</span>
-                <span class={classes!("outcome", failed.then_some("error"))}>{ e.outcome.text() }</span>
+                <span Class={if failed { "outcome error" } else { "outcome" }}>{ e.outcome.text() }</span>
                 { button("Resend", format!("Resend message {n} to {topic}"), resend) }
                 { button("Save as template", format!("Save message {n} to {topic} as a template"), keep) }
             </li>
