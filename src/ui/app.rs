@@ -339,24 +339,14 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
         // `Class`, not `class`: see `fields` on computed classes.
-        let class = match (v.is_main(), s.view == v) {
-            (true, false) => "tab",
-            (true, true) => "tab current",
-            (false, false) => "tab phone-only",
-            (false, true) => "tab phone-only current",
-        };
+        let class = ["tab phone-only", "tab phone-only current", "tab", "tab current"]
+            [usize::from(v.is_main()) * 2 + usize::from(s.view == v)];
         html! {
             <button type="button" role="tab" Class={class} aria-selected={flag(selected)}
                 onclick={dispatch.reform(move |_| Action::Show(v))}>{ v.label() }</button>
         }
     });
-    let side = |v: View| {
-        if s.view == v {
-            "column-part current"
-        } else {
-            "column-part"
-        }
-    };
+    let side = |v: View| ["column-part", "column-part current"][usize::from(s.view == v)];
     // Keyed by connection: the views listen to one feed, so another connection mounts afresh.
     let key = id as usize;
     let main = match s.main_view {
