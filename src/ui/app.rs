@@ -338,17 +338,15 @@ pub fn app() -> Html {
     let tabs = View::ALL.iter().map(|&v| {
         let dispatch = dispatch.clone();
         let selected = s.view == v || (!phone && v.is_main() && s.main_view == v && !s.view.is_main());
-        let class = classes!(
-            "tab",
-            (!v.is_main()).then_some("phone-only"),
-            (s.view == v).then_some("current")
-        );
+        // `Class`, not `class`: see `fields` on computed classes.
+        let class = ["tab phone-only", "tab phone-only current", "tab", "tab current"]
+            [usize::from(v.is_main()) * 2 + usize::from(s.view == v)];
         html! {
-            <button type="button" role="tab" {class} aria-selected={flag(selected)}
+            <button type="button" role="tab" Class={class} aria-selected={flag(selected)}
                 onclick={dispatch.reform(move |_| Action::Show(v))}>{ v.label() }</button>
         }
     });
-    let side = |v: View| classes!("column-part", (s.view == v).then_some("current"));
+    let side = |v: View| ["column-part", "column-part current"][usize::from(s.view == v)];
     // Keyed by connection: the views listen to one feed, so another connection mounts afresh.
     let key = id as usize;
     let main = match s.main_view {
@@ -398,10 +396,10 @@ pub fn app() -> Html {
                 { conflict(id, &on_new_client_id) }
             }
             <nav class="tabs" role="tablist" aria-label="Screens">{ for tabs }</nav>
-            <main class={classes!("layout", list.is_some().then_some("with-list"), format!("view-{}", s.view.label().to_ascii_lowercase()))}>
+            <main Class={format!("layout{} view-{}", if list.is_some() { " with-list" } else { "" }, s.view.label().to_ascii_lowercase())}>
                 { for list }
                 <div class="column">
-                    <div class={side(View::Connection)}>
+                    <div Class={side(View::Connection)}>
                         { saved }
                         { connection_form(&ConnectionProps {
                             settings: s.settings.clone(),
@@ -413,7 +411,7 @@ pub fn app() -> Html {
                             {on_subscribe} {on_unsubscribe} />
                         { theme_choice() }
                     </div>
-                    <div class={side(View::Publish)}>
+                    <div Class={side(View::Publish)}>
                         <PublishForm {key} feed={feed.clone()} {group} />
                     </div>
                 </div>

@@ -42,6 +42,42 @@ fn editor<V: 'static>(p: &Props, f: fn(&mut ConnectionSettings, V)) -> Callback<
     })
 }
 
+/// One text field of the form: id (also its accessible name's key), label, text, how an edit
+/// applies to the settings, input type and placeholder. The form lists these as data and
+/// `texts` renders them in one place: a call of `text_field` per field, each with its own
+/// callback built inline, weighed on the bundle.
+struct Text(
+    &'static str,
+    &'static str,
+    String,
+    fn(&mut ConnectionSettings, String),
+    &'static str,
+    &'static str,
+);
+
+/// Renders `list` in order, each field wired through `editor`.
+fn texts(p: &Props, list: Vec<Text>) -> Html {
+    list.into_iter()
+        .map(|Text(id, label, value, edit, kind, hint)| {
+            let mut props = TextFieldProps::new(id, label, value, editor(p, edit));
+            props.kind = AttrValue::Static(kind);
+            props.placeholder = AttrValue::Static(hint);
+            // The browser's password manager fills these two.
+            props.autocomplete = match id {
+                "username" => Some(AttrValue::Static("username")),
+                "password" => Some(AttrValue::Static("current-password")),
+                _ => None,
+            };
+            text_field(props)
+        })
+        .collect()
+}
+
+/// Input types for `Text`.
+const TEXT: &str = "text";
+const NUMBER: &str = "number";
+const SECRET: &str = "password";
+
 pub fn connection_form(p: &Props) -> Html {
     let edit = |f: fn(&mut ConnectionSettings, String)| editor(p, f);
     let toggle = |f: fn(&mut ConnectionSettings, bool)| editor(p, f);
@@ -85,27 +121,29 @@ pub fn connection_form(p: &Props) -> Html {
                 Some(Signer::AwsIot(iot)) => aws_fields(p, iot),
                 Some(Signer::AzureIotHub(hub)) => azure_fields(p, hub),
                 None => html! {
-                    <>
-                    { text_field(TextFieldProps::new("broker-url", "Broker URL", s.url.clone(), edit(|s, v| s.url = v.trim().to_string())).placeholder("ws://host:port/path")) }
-                    { text_field(TextFieldProps::new("fallback-urls", "Fallback broker URLs", s.fallback_urls.clone(), edit(|s, v| s.fallback_urls = v)).placeholder("tried in order when the broker cannot be reached")) }
-                    </>
+                    texts(p, vec![
+                        Text("broker-url", "Broker URL", s.url.clone(), |s, v| s.url = v.trim().to_string(), TEXT, "ws://host:port/path"),
+                        Text("fallback-urls", "Fallback broker URLs", s.fallback_urls.clone(), |s, v| s.fallback_urls = v, TEXT, "tried in order when the broker cannot be reached"),
+                    ])
                 },
             } }
             <div class="row">
                 if !matches!(s.signer, Some(Signer::AzureIotHub(_))) {
-                    { text_field(TextFieldProps::new("client-id", "Client ID", s.client_id.clone(), edit(|s, v| s.client_id = v))) }
+                    { texts(p, vec![Text("client-id", "Client ID", s.client_id.clone(), |s, v| s.client_id = v, TEXT, "")]) }
                 }
                 { select(SelectProps::new("mqtt-version", "MQTT version", versions, version_label(s.version), edit(|s, v| s.version = parse_version(&v).unwrap_or(Version::V5)))) }
             </div>
             if s.signer.is_none() {
                 <div class="row">
-                    { text_field(TextFieldProps::new("username", "Username", s.username.clone(), edit(|s, v| s.username = v)).autocomplete("username")) }
-                    { text_field(TextFieldProps::new("password", "Password", s.password.clone(), edit(|s, v| s.password = v)).kind("password").autocomplete("current-password")) }
+                    { texts(p, vec![
+                        Text("username", "Username", s.username.clone(), |s, v| s.username = v, TEXT, ""),
+                        Text("password", "Password", s.password.clone(), |s, v| s.password = v, SECRET, ""),
+                    ]) }
                     { select(SelectProps::new("auth-method", "Authentication", methods, s.auth.map_or(PASSWORD, ScramMechanism::name), edit(|s, v| s.auth = ScramMechanism::from_name(&v))).aria_label("Authentication method")) }
                 </div>
             }
             <div class="row">
-                { text_field(TextFieldProps::new("keep-alive", "Keep alive", s.keep_alive.to_string(), edit(|s, v| s.keep_alive = v.trim().parse().unwrap_or(s.keep_alive))).kind("number")) }
+                { texts(p, vec![Text("keep-alive", "Keep alive", s.keep_alive.to_string(), |s, v| s.keep_alive = v.trim().parse().unwrap_or(s.keep_alive), NUMBER, "")]) }
                 { checkbox(CheckboxProps::new("clean-start", "Clean start", s.clean_start, toggle(|s, v| s.clean_start = v))) }
                 { checkbox(CheckboxProps::new("remember-password", "Remember password", s.remember_password, toggle(|s, v| s.remember_password = v))) }
                 { checkbox(CheckboxProps::new("queue-qos0", "Queue QoS 0 messages while offline", s.queue_qos0, toggle(|s, v| s.queue_qos0 = v))) }
@@ -142,48 +180,42 @@ fn current_preset(s: &ConnectionSettings) -> Option<&'static Preset> {
         .find(|p| p.kind == kind && (kind != Kind::Plain || p.url == s.url))
 }
 
-/// Edits the AWS signer's fields (a no-op if the form has another).
-fn aws(p: &Props, f: fn(&mut IotCore, String)) -> Callback<String> {
-    let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-    Callback::from(move |v: String| {
-        let mut s = settings.clone();
-        if let Some(Signer::AwsIot(iot)) = &mut s.signer {
-            f(iot, v);
-        }
-        on_change.emit(s);
-    })
-}
-
+/// The AWS signer's fields; each edit is a no-op if the form has another signer.
 fn aws_fields(p: &Props, iot: &IotCore) -> Html {
+    fn on(s: &mut ConnectionSettings) -> Option<&mut IotCore> {
+        match &mut s.signer {
+            Some(Signer::AwsIot(iot)) => Some(iot),
+            _ => None,
+        }
+    }
     html! {
         <>
-            { text_field(TextFieldProps::new("aws-endpoint", "AWS IoT endpoint", iot.endpoint.clone(), aws(p, |i, v| i.endpoint = v.trim().into())).placeholder("xxxxxxxx-ats.iot.eu-west-1.amazonaws.com")) }
+            { texts(p, vec![Text("aws-endpoint", "AWS IoT endpoint", iot.endpoint.clone(), |s, v| if let Some(i) = on(s) { i.endpoint = v.trim().into() }, TEXT, "xxxxxxxx-ats.iot.eu-west-1.amazonaws.com")]) }
             <div class="row">
-                { text_field(TextFieldProps::new("aws-region", "AWS region", iot.region.clone(), aws(p, |i, v| i.region = v.trim().into())).placeholder("from the endpoint")) }
-                { text_field(TextFieldProps::new("aws-access-key", "Access key ID", iot.access_key_id.clone(), aws(p, |i, v| i.access_key_id = v.trim().into()))) }
+                { texts(p, vec![
+                    Text("aws-region", "AWS region", iot.region.clone(), |s, v| if let Some(i) = on(s) { i.region = v.trim().into() }, TEXT, "from the endpoint"),
+                    Text("aws-access-key", "Access key ID", iot.access_key_id.clone(), |s, v| if let Some(i) = on(s) { i.access_key_id = v.trim().into() }, TEXT, ""),
+                ]) }
             </div>
             <div class="row">
-                { text_field(TextFieldProps::new("aws-secret-key", "Secret access key", iot.secret_access_key.clone(), aws(p, |i, v| i.secret_access_key = v.trim().into())).kind("password")) }
-                { text_field(TextFieldProps::new("aws-session-token", "Session token", iot.session_token.clone(), aws(p, |i, v| i.session_token = v.trim().into())).kind("password").placeholder("temporary credentials only")) }
+                { texts(p, vec![
+                    Text("aws-secret-key", "Secret access key", iot.secret_access_key.clone(), |s, v| if let Some(i) = on(s) { i.secret_access_key = v.trim().into() }, SECRET, ""),
+                    Text("aws-session-token", "Session token", iot.session_token.clone(), |s, v| if let Some(i) = on(s) { i.session_token = v.trim().into() }, SECRET, "temporary credentials only"),
+                ]) }
             </div>
             <p class="hint">{ "Keys stay in this browser only if Remember password is ticked, and never go into exports." }</p>
         </>
     }
 }
 
-/// Edits the Azure signer's fields (a no-op if the form has another).
-fn azure(p: &Props, f: fn(&mut IotHub, String)) -> Callback<String> {
-    let (settings, on_change) = (p.settings.clone(), p.on_change.clone());
-    Callback::from(move |v: String| {
-        let mut s = settings.clone();
-        if let Some(Signer::AzureIotHub(hub)) = &mut s.signer {
-            f(hub, v);
-        }
-        on_change.emit(s);
-    })
-}
-
+/// The Azure signer's fields; each edit is a no-op if the form has another signer.
 fn azure_fields(p: &Props, hub: &IotHub) -> Html {
+    fn on(s: &mut ConnectionSettings) -> Option<&mut IotHub> {
+        match &mut s.signer {
+            Some(Signer::AzureIotHub(hub)) => Some(hub),
+            _ => None,
+        }
+    }
     let seconds = if hub.token_seconds == 0 {
         String::new()
     } else {
@@ -192,12 +224,16 @@ fn azure_fields(p: &Props, hub: &IotHub) -> Html {
     html! {
         <>
             <div class="row">
-                { text_field(TextFieldProps::new("azure-hub", "IoT hub name", hub.hub.clone(), azure(p, |h, v| h.hub = v.trim().into())).placeholder("myhub")) }
-                { text_field(TextFieldProps::new("azure-device", "Device ID", hub.device_id.clone(), azure(p, |h, v| h.device_id = v.trim().into()))) }
+                { texts(p, vec![
+                    Text("azure-hub", "IoT hub name", hub.hub.clone(), |s, v| if let Some(h) = on(s) { h.hub = v.trim().into() }, TEXT, "myhub"),
+                    Text("azure-device", "Device ID", hub.device_id.clone(), |s, v| if let Some(h) = on(s) { h.device_id = v.trim().into() }, TEXT, ""),
+                ]) }
             </div>
             <div class="row">
-                { text_field(TextFieldProps::new("azure-device-key", "Device key", hub.device_key.clone(), azure(p, |h, v| h.device_key = v.trim().into())).kind("password")) }
-                { text_field(TextFieldProps::new("azure-token-seconds", "Token lifetime (seconds)", seconds, azure(p, |h, v| h.token_seconds = v.trim().parse().unwrap_or(0))).kind("number").placeholder("3600")) }
+                { texts(p, vec![
+                    Text("azure-device-key", "Device key", hub.device_key.clone(), |s, v| if let Some(h) = on(s) { h.device_key = v.trim().into() }, SECRET, ""),
+                    Text("azure-token-seconds", "Token lifetime (seconds)", seconds, |s, v| if let Some(h) = on(s) { h.token_seconds = v.trim().parse().unwrap_or(0) }, NUMBER, "3600"),
+                ]) }
             </div>
             <p class="hint">{ "The key stays in this browser only if Remember password is ticked, and never goes into exports." }</p>
         </>
@@ -230,23 +266,29 @@ fn advanced(p: &Props) -> Html {
         <details class="advanced">
             <summary>{ "Advanced" }</summary>
             <div class="row">
-                { text_field(TextFieldProps::new("session-expiry", "Session expiry (seconds)", opt_text(a.session_expiry), edit(|s, v| s.advanced.session_expiry = opt_parse(&v, s.advanced.session_expiry))).kind("number").placeholder("0 with clean start, else 86400")) }
-                { text_field(TextFieldProps::new("receive-maximum", "Receive maximum", opt_text(a.receive_maximum), edit(|s, v| s.advanced.receive_maximum = opt_parse(&v, s.advanced.receive_maximum))).kind("number").placeholder("65535")) }
-                { text_field(TextFieldProps::new("max-packet-size", "Maximum packet size (bytes)", opt_text(a.max_packet_size), edit(|s, v| s.advanced.max_packet_size = opt_parse(&v, s.advanced.max_packet_size))).kind("number").placeholder("16777216")) }
+                { texts(p, vec![
+                    Text("session-expiry", "Session expiry (seconds)", opt_text(a.session_expiry), |s, v| s.advanced.session_expiry = opt_parse(&v, s.advanced.session_expiry), NUMBER, "0 with clean start, else 86400"),
+                    Text("receive-maximum", "Receive maximum", opt_text(a.receive_maximum), |s, v| s.advanced.receive_maximum = opt_parse(&v, s.advanced.receive_maximum), NUMBER, "65535"),
+                    Text("max-packet-size", "Maximum packet size (bytes)", opt_text(a.max_packet_size), |s, v| s.advanced.max_packet_size = opt_parse(&v, s.advanced.max_packet_size), NUMBER, "16777216"),
+                ]) }
             </div>
             { checkbox(CheckboxProps::new("request-response-info", "Request response information", a.request_response_info, toggle(|s, v| s.advanced.request_response_info = v))) }
             { key_value_rows(KeyValueRowsProps { id: "conn-up", label: "Connect user property", rows: a.user_properties.clone(), on_change: on_user }) }
             <h3>{ "Will message" }</h3>
             <div class="row">
-                { text_field(TextFieldProps::new("will-topic", "Will topic", w.topic.clone(), edit(|s, v| s.advanced.will.topic = v)).placeholder("no will when empty")) }
-                { text_field(TextFieldProps::new("will-payload", "Will payload", w.payload.clone(), edit(|s, v| s.advanced.will.payload = v))) }
+                { texts(p, vec![
+                    Text("will-topic", "Will topic", w.topic.clone(), |s, v| s.advanced.will.topic = v, TEXT, "no will when empty"),
+                    Text("will-payload", "Will payload", w.payload.clone(), |s, v| s.advanced.will.payload = v, TEXT, ""),
+                ]) }
             </div>
             <div class="row">
                 { select(SelectProps::new("will-qos", "QoS", qos_options(), (w.qos as u8).to_string(), edit(|s, v| s.advanced.will.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Will QoS")) }
                 { checkbox(CheckboxProps::new("will-retain", "Retain will", w.retain, toggle(|s, v| s.advanced.will.retain = v))) }
-                { text_field(TextFieldProps::new("will-delay", "Will delay (seconds)", w.delay.to_string(), edit(|s, v| s.advanced.will.delay = v.trim().parse().unwrap_or(s.advanced.will.delay))).kind("number")) }
-                { text_field(TextFieldProps::new("will-expiry", "Will expiry (seconds)", opt_text(w.expiry), edit(|s, v| s.advanced.will.expiry = opt_parse(&v, s.advanced.will.expiry))).kind("number")) }
-                { text_field(TextFieldProps::new("will-content-type", "Will content type", w.content_type.clone(), edit(|s, v| s.advanced.will.content_type = v))) }
+                { texts(p, vec![
+                    Text("will-delay", "Will delay (seconds)", w.delay.to_string(), |s, v| s.advanced.will.delay = v.trim().parse().unwrap_or(s.advanced.will.delay), NUMBER, ""),
+                    Text("will-expiry", "Will expiry (seconds)", opt_text(w.expiry), |s, v| s.advanced.will.expiry = opt_parse(&v, s.advanced.will.expiry), NUMBER, ""),
+                    Text("will-content-type", "Will content type", w.content_type.clone(), |s, v| s.advanced.will.content_type = v, TEXT, ""),
+                ]) }
             </div>
         </details>
     }

@@ -65,11 +65,12 @@ pub fn section(
             let total = r.feed.store().received_total();
             (total, r.meter.borrow_mut().sample(now, total))
         });
+        // Set as `Class`, not `class`: see `fields` on computed classes.
         let state_class = match row.state {
-            SlotState::Connected => "ok",
-            SlotState::Connecting | SlotState::Reconnecting => "busy",
-            SlotState::Failed => "bad",
-            SlotState::Idle => "",
+            SlotState::Connected => "conn-state ok",
+            SlotState::Connecting | SlotState::Reconnecting => "conn-state busy",
+            SlotState::Failed => "conn-state bad",
+            SlotState::Idle => "conn-state",
         };
         let switch = {
             let to_deck = to_deck.clone();
@@ -90,10 +91,10 @@ pub fn section(
         };
         // An attribute, not a style: the page's policy allows no inline style.
         html! {
-            <li class={classes!("conn", row.active.then_some("current"))} data-colour={row.colour.map(|c| c.key())}>
+            <li Class={if row.active { "conn current" } else { "conn" }} data-colour={row.colour.map(|c| c.key())}>
                 <button type="button" class="conn-switch" aria-current={row.active.then_some("true")}
                     aria-label={format!("Switch to {}", row.name)} onclick={switch}>{ row.name.clone() }</button>
-                <span class={classes!("conn-state", state_class)}>
+                <span Class={state_class}>
                     { format!("{} · {total} received, {}/s", row.state.label(), fixed(rate, 0)) }</span>
                 if many {
                     <button type="button" class="conn-close" aria-label={format!("Close {}", row.name)}

@@ -173,7 +173,7 @@ pub fn message_row(m: &StoredMessage) -> Html {
                     { " " }{ properties_badge(props, &m.payload) }
                 }
             </div>
-            <div {class}>
+            <div Class={class}>
                 if badge { { span("badge", "hex".to_owned()) }{ " " } }
                 { text }
             </div>
@@ -184,7 +184,7 @@ pub fn message_row(m: &StoredMessage) -> Html {
 /// A `span` of one class with its text (the templates' and history's rows use it too).
 #[inline(never)]
 pub(super) fn span(class: &'static str, text: String) -> Html {
-    html! { <span {class}>{ text }</span> }
+    html! { <span Class={class}>{ text }</span> }
 }
 
 /// The message's MQTT 5 properties on the row's one line: a count, with all of them in the

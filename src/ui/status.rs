@@ -12,15 +12,9 @@ use crate::model::app::ConnStatus;
 use crate::model::number::fixed;
 use crate::web::page::now_ms;
 
-struct Props {
-    status: ConnStatus,
-    url: AttrValue,
-    feed: Rc<Feed>,
-}
-
-/// The bar as a plain function of the page's state: it has no state of its own (its counter
-/// and countdown are components that tick by themselves), and a component's machinery
-/// would only add bundle size. `accent`: the shown connection's colour (its key);
+/// The bar as a plain function of the page's state: it has no state of its own (its counter,
+/// the state and the countdown are one component that ticks by itself), and a component's
+/// machinery would only add bundle size. `accent`: the shown connection's colour (its key);
 /// `toggle`: the connection list's button.
 pub fn status_bar(
     status: &ConnStatus,
@@ -29,70 +23,37 @@ pub fn status_bar(
     accent: Option<&str>,
     toggle: Html,
 ) -> Html {
-    let p = Props {
-        status: status.clone(),
-        url: AttrValue::from(url.to_owned()),
-        feed: feed.clone(),
-    };
-    let class = match p.status {
-        ConnStatus::Connected { .. } => "state ok",
-        ConnStatus::Connecting | ConnStatus::Reconnecting { .. } => "state busy",
-        ConnStatus::Disconnected { reason: Some(_) } => "state bad",
-        _ => "state",
-    };
-    // The countdown sits inside the sentence; being a timer, its ticks are not announced.
-    let text = match &p.status {
-        ConnStatus::Reconnecting { reason, .. } => html! {
-            <>{ "Reconnecting " }<Countdown status={p.status.clone()} />{ format!(" ({reason})") }</>
-        },
-        other => html! { other.text() },
-    };
+    let url = AttrValue::from(url.to_owned());
     // Each connection has its own feed: a new counter (and rate) when the shown one changes.
-    let key = Rc::as_ptr(&p.feed) as usize;
+    let key = Rc::as_ptr(feed) as usize;
     html! {
         <header class="statusbar" data-colour={accent.map(AttrValue::from)}>
             <span class="brand">{ "MQTT Deck" }</span>
-            <span class="broker mono" title={p.url.clone()}>{ p.url.clone() }</span>
-            <Counter {key} feed={p.feed.clone()} />
-            <span class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
+            <span class="broker mono" title={url.clone()}>{ url }</span>
+            <Live {key} feed={feed.clone()} status={status.clone()} />
             { toggle }
         </header>
     }
 }
 
 #[derive(Properties, PartialEq)]
-struct CountdownProps {
+struct LiveProps {
+    feed: Rc<Feed>,
     status: ConnStatus,
 }
 
-/// Seconds until the next reconnect attempt, ticking. A timer is a live region that is silent
-/// (`aria-live="off"`, said explicitly because it sits inside the status region), so the
-/// seconds are there to read without being announced at every tick.
-#[function_component(Countdown)]
-fn countdown(p: &CountdownProps) -> Html {
+/// Total received and messages per second over the last two seconds, then the connection's
+/// state with the reconnect countdown. One component for both (each costs bundle size): it
+/// repaints with the feed, and every 250 ms while a countdown runs.
+#[function_component(Live)]
+fn live(p: &LiveProps) -> Html {
+    use_feed(&p.feed);
     let tick = use_force_update();
     let reconnecting = matches!(p.status, ConnStatus::Reconnecting { .. });
     use_effect_with(reconnecting, move |&reconnecting| {
         let interval = reconnecting.then(|| Interval::new(250, move || tick.force_update()));
         move || drop(interval)
     });
-    match p.status.countdown(now_ms()) {
-        Some(left) => html! {
-            <span class="countdown" role="timer" aria-live="off" aria-label="Next reconnect attempt">{ left }</span>
-        },
-        None => html! {},
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct CounterProps {
-    feed: Rc<Feed>,
-}
-
-/// Total received and messages per second over the last two seconds.
-#[function_component(Counter)]
-fn counter(p: &CounterProps) -> Html {
-    use_feed(&p.feed);
     let samples = use_mut_ref(VecDeque::<(u64, u64)>::new);
     let total = p.feed.store().received_total();
     let now = now_ms();
@@ -107,13 +68,35 @@ fn counter(p: &CounterProps) -> Html {
             _ => 0.0,
         }
     };
+    let class = match p.status {
+        ConnStatus::Connected { .. } => "state ok",
+        ConnStatus::Connecting | ConnStatus::Reconnecting { .. } => "state busy",
+        ConnStatus::Disconnected { reason: Some(_) } => "state bad",
+        _ => "state",
+    };
+    // The countdown sits inside the sentence. A timer is a live region that is silent
+    // (`aria-live="off"`, said explicitly because it sits inside the status region), so the
+    // seconds are there to read without being announced at every tick.
+    let text = match &p.status {
+        ConnStatus::Reconnecting { reason, .. } => html! {
+            <>{ "Reconnecting " }
+            if let Some(left) = p.status.countdown(now) {
+                <span class="countdown" role="timer" aria-live="off" aria-label="Next reconnect attempt">{ left }</span>
+            }
+            { format!(" ({reason})") }</>
+        },
+        other => html! { other.text() },
+    };
     // Not an <output>: that is a live region, and a count read out at every frame would
     // drown the connection status for screen-reader users.
     html! {
-        <span class="counter">
-            <span class="total" id="messages-received" aria-label="Messages received">{ total }</span>{ " " }
-            <span class="unit">{ "received" }</span>{ " " }
-            <span class="rate" aria-label="Messages per second">{ format!("{}/s", fixed(rate, 0)) }</span>
-        </span>
+        <>
+            <span class="counter">
+                <span class="total" id="messages-received" aria-label="Messages received">{ total }</span>{ " " }
+                <span class="unit">{ "received" }</span>{ " " }
+                <span class="rate" aria-label="Messages per second">{ format!("{}/s", fixed(rate, 0)) }</span>
+            </span>
+            <span Class={class} role="status" aria-live="polite" id="connection-status">{ text }</span>
+        </>
     }
 }

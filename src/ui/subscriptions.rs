@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-use super::fields::{checkbox, qos_options, select, text_field, CheckboxProps, SelectProps, TextFieldProps};
+use super::fields::{
+    checkbox, qos_options, select, setter, text_field, CheckboxProps, SelectProps, TextFieldProps,
+};
 use crate::model::subscriptions::{SubEntry, SubState};
 use crate::mqtt::{QoS, SubOptions};
 
@@ -14,49 +16,34 @@ pub struct Props {
     pub on_unsubscribe: Callback<String>,
 }
 
+/// The subscribe form's fields: one state, so one hook and one kind of setter for all.
+#[derive(Clone, Default)]
+struct Form {
+    filter: String,
+    qos: QoS,
+    options: SubOptions,
+    id_text: String,
+}
+
 #[function_component(Subscriptions)]
 pub fn subscriptions(p: &Props) -> Html {
-    let filter = use_state(String::new);
-    let qos = use_state(|| QoS::AtMostOnce);
-    let options = use_state(SubOptions::default);
-    let id_text = use_state(String::new);
+    let form = use_state(Form::default);
     let onsubmit = {
-        let (filter, qos, on_subscribe) = (filter.clone(), qos.clone(), p.on_subscribe.clone());
-        let (options, id_text) = (options.clone(), id_text.clone());
+        let (form, on_subscribe) = (form.clone(), p.on_subscribe.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             // Anything but a number becomes 0, which the session refuses with the valid range.
-            let id = match id_text.trim() {
+            let id = match form.id_text.trim() {
                 "" => None,
                 s => Some(s.parse().unwrap_or(0)),
             };
             let opts = SubOptions {
-                qos: *qos,
+                qos: form.qos,
                 id,
-                ..*options
+                ..form.options
             };
-            on_subscribe.emit((filter.trim().to_string(), opts));
+            on_subscribe.emit((form.filter.trim().to_string(), opts));
         })
-    };
-    let option = |edit: fn(&mut SubOptions, bool)| {
-        let options = options.clone();
-        Callback::from(move |v: bool| {
-            let mut o = *options;
-            edit(&mut o, v);
-            options.set(o);
-        })
-    };
-    let on_retain_handling = {
-        let options = options.clone();
-        Callback::from(move |v: String| {
-            let mut o = *options;
-            o.retain_handling = v.parse().unwrap_or(0);
-            options.set(o);
-        })
-    };
-    let on_id = {
-        let id_text = id_text.clone();
-        Callback::from(move |v: String| id_text.set(v))
     };
     let handling = [
         ("0", "Send on subscribe"),
@@ -66,27 +53,20 @@ pub fn subscriptions(p: &Props) -> Html {
     .iter()
     .map(|(v, t)| (AttrValue::from(*v), AttrValue::from(*t)))
     .collect::<Vec<_>>();
-    let on_filter = {
-        let filter = filter.clone();
-        Callback::from(move |v: String| filter.set(v))
-    };
-    let on_qos = {
-        let qos = qos.clone();
-        Callback::from(move |v: String| qos.set(v.parse().ok().and_then(QoS::from_u8).unwrap_or_default()))
-    };
+    let options = &form.options;
     html! {
         <section class="panel subscriptions">
             <h2>{ "Subscriptions" }</h2>
             <form class="row" aria-label="Subscribe" {onsubmit}>
-                { text_field(TextFieldProps::new("sub-filter", "Topic filter", (*filter).clone(), on_filter).placeholder("home/+/temperature")) }
-                { select(SelectProps::new("sub-qos", "QoS", qos_options(), (*qos as u8).to_string(), on_qos).aria_label("Subscribe QoS")) }
+                { text_field(TextFieldProps::new("sub-filter", "Topic filter", form.filter.clone(), setter(&form, |f: &mut Form, v: String| f.filter = v)).placeholder("home/+/temperature")) }
+                { select(SelectProps::new("sub-qos", "QoS", qos_options(), (form.qos as u8).to_string(), setter(&form, |f: &mut Form, v: String| f.qos = v.parse().ok().and_then(QoS::from_u8).unwrap_or_default())).aria_label("Subscribe QoS")) }
                 <button type="submit">{ "Subscribe" }</button>
                 <details class="advanced">
                     <summary>{ "MQTT 5 options" }</summary>
-                    { checkbox(CheckboxProps::new("sub-no-local", "No Local (not my own messages)", options.no_local, option(|o, v| o.no_local = v))) }
-                    { checkbox(CheckboxProps::new("sub-rap", "Retain As Published", options.retain_as_published, option(|o, v| o.retain_as_published = v))) }
-                    { select(SelectProps::new("sub-retain-handling", "Retained messages", handling, options.retain_handling.to_string(), on_retain_handling).aria_label("Retain handling")) }
-                    { text_field(TextFieldProps::new("sub-id", "Subscription identifier", (*id_text).clone(), on_id)) }
+                    { checkbox(CheckboxProps::new("sub-no-local", "No Local (not my own messages)", options.no_local, setter(&form, |f: &mut Form, v| f.options.no_local = v))) }
+                    { checkbox(CheckboxProps::new("sub-rap", "Retain As Published", options.retain_as_published, setter(&form, |f: &mut Form, v| f.options.retain_as_published = v))) }
+                    { select(SelectProps::new("sub-retain-handling", "Retained messages", handling, options.retain_handling.to_string(), setter(&form, |f: &mut Form, v: String| f.options.retain_handling = v.parse().unwrap_or(0))).aria_label("Retain handling")) }
+                    { text_field(TextFieldProps::new("sub-id", "Subscription identifier", form.id_text.clone(), setter(&form, |f: &mut Form, v: String| f.id_text = v))) }
                 </details>
             </form>
             if let Some(error) = &p.error {
@@ -112,7 +92,7 @@ fn entry(e: &SubEntry, on_unsubscribe: &Callback<String>) -> Html {
     html! {
         <li key={e.filter.clone()}>
             <code class="mono">{ &e.filter }</code>{ " " }
-            <span class={class}>{ text }</span>{ " " }
+            <span Class={class}>{ text }</span>{ " " }
             <button type="button" aria-label={format!("Unsubscribe {}", e.filter)} {onclick}>{ "Unsubscribe" }</button>
         </li>
     }

@@ -15,7 +15,7 @@ pub struct Props {
     pub row_height: u32,
     /// CSS class of the scrolling box (its height comes from the stylesheet).
     #[prop_or_default]
-    pub class: Classes,
+    pub class: AttrValue,
     /// Renders row `i` (0 = first) as an `<li>`.
     pub render: Callback<usize, Html>,
     /// Told the scroll offset in rows when the user scrolls (0 = at the top).
@@ -64,7 +64,7 @@ pub fn virtual_list(p: &Props) -> Html {
     let visible = (*viewport as usize).div_ceil(h) + 2 * OVERSCAN;
     let last = (first + visible).min(p.len);
     html! {
-        <div class={classes!("vscroll", p.class.clone())} ref={scroller} {onscroll}>
+        <div Class={format!("vscroll {}", p.class)} ref={scroller} {onscroll}>
             { spacer(first * h) }
             <ul class="vrows" aria-label={p.label.clone()}>
                 { for (first..last).map(|i| p.render.emit(i)) }

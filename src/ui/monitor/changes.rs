@@ -51,7 +51,7 @@ pub fn changes(state: &RefCell<MonitorState>, old: Bytes, new: Bytes) -> Html {
                         (Some(o), None) => format!(": {o}"),
                         (None, None) => String::new(),
                     };
-                    html! { <li class={class}>{ format!("{sign} {}{detail}", r.key_or_line) }</li> }
+                    html! { <li Class={class}>{ format!("{sign} {}{detail}", r.key_or_line) }</li> }
                 }) }
             </ul>
             if let Some(why) = &d.truncated { <p class="note">{ why.clone() }</p> }

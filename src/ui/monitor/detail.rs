@@ -279,7 +279,7 @@ fn payload_view(payload: &Bytes, view: PayloadView) -> Html {
                     TokenKind::Invalid => "j-bad",
                     _ => "",
                 };
-                html! { <span class={class}>{ text }</span> }
+                html! { <span Class={class}>{ text }</span> }
             });
             (html! { <>{ for spans }</> }, note)
         }

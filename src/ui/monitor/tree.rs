@@ -76,7 +76,7 @@ pub fn topic_tree_view(feed: &Rc<Feed>, state: &Rc<RefCell<MonitorState>>, on_ch
             if tree.is_empty() {
                 <p class="empty">{ "Topics appear here as messages arrive." }</p>
             }
-            <VirtualList label="Topics" class={classes!("tree-scroll", roomy.then_some("roomy"))} {len} {row_height} {render}
+            <VirtualList label="Topics" class={if roomy { "tree-scroll roomy" } else { "tree-scroll" }} {len} {row_height} {render}
                 version={feed.frame()} />
         </section>
     }
@@ -141,7 +141,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
         format!("{} / {}", node.own_count, node.subtree_count)
     };
     html! {
-        <li class={classes!("tree-row", selected.then_some("selected"))} key={id}>
+        <li Class={if selected { "tree-row selected" } else { "tree-row" }} key={id}>
             if node.depth > 0 {
                 <svg class="indent" width={(u32::from(node.depth) * 14).to_string()} height="1" aria-hidden="true" />
             }

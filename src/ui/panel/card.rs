@@ -54,7 +54,7 @@ pub fn widget_card(p: Props) -> Html {
         .unwrap_or_else(|| "—".into());
     let control = control(&w, &name, available, &send, &value_text, &unit);
     html! {
-        <article class={classes!("card", (!available).then_some("offline"), w.pending().then_some("pending"))}
+        <article Class={match (available, w.pending()) { (true, false) => "card", (true, true) => "card pending", (false, false) => "card offline", (false, true) => "card offline pending" }}
             aria-label={name.clone()}>
             <header>
                 <h3>{ &name }</h3>
@@ -184,7 +184,7 @@ fn switch(label: &str, on: Option<bool>, disabled: bool, send: &Callback<WidgetI
     let send = send.clone();
     let checked = on.unwrap_or(false);
     html! {
-        <button type="button" role="switch" class={classes!("switch", checked.then_some("on"))} aria-checked={flag(checked)}
+        <button type="button" role="switch" Class={if checked { "switch on" } else { "switch" }} aria-checked={flag(checked)}
             aria-label={label.to_string()} {disabled} onclick={move |_| send.emit(WidgetInput::Set(!checked))}
             title={name}>
             <span class="knob" />{ match on { Some(true) => "On", Some(false) => "Off", None => "Unknown" } }
