@@ -19,6 +19,7 @@ use yew::prelude::*;
 use crate::ui::fields::flag;
 
 use crate::model::connection::{Edited, PanelEdit};
+use crate::model::panel::WidgetDef;
 use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::download;
 use card::{widget_card, Props as CardProps};
@@ -52,6 +53,96 @@ struct Screen {
     import_text: String,
 }
 
+/// What the screen's controls ask for. One callback carries them all: a closure per button,
+/// each with its own clones and error handling, costs far more bundle than one `match`.
+#[derive(Clone)]
+enum Act {
+    Show(Shown),
+    NewPanel,
+    /// Tell the user something, or (`None`) dismiss it.
+    Say(Option<String>),
+    Edit(PanelEdit),
+    EditWidget(WidgetDef),
+    Export(String),
+    Share(String),
+    ImportText(String),
+    Import,
+    Pin {
+        widget: String,
+        name: String,
+        target: Option<String>,
+    },
+}
+
+/// A click that asks for `a`.
+fn on<E: 'static>(act: &Callback<Act>, a: Act) -> Callback<E> {
+    let act = act.clone();
+    Callback::from(move |_| act.emit(a.clone()))
+}
+
+/// Does what a control asked for; the caller repaints after.
+fn run(feed: &Feed, screen: &RefCell<Screen>, forms: &RefCell<Forms>, act: Act) {
+    let say = |m: String| screen.borrow_mut().error = Some(m);
+    match act {
+        Act::Show(s) => {
+            let mut st = screen.borrow_mut();
+            if let Shown::Panel(id) = &s {
+                st.last_panel = Some(id.clone());
+            }
+            st.shown = Some(s);
+        }
+        Act::NewPanel => {
+            let n = feed.core().panels().panels().len() + 1;
+            if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel {
+                name: format!("Panel {n}"),
+            }) {
+                screen.borrow_mut().shown = Some(Shown::Panel(id));
+            }
+        }
+        Act::Say(m) => screen.borrow_mut().error = m,
+        Act::Edit(edit) => {
+            if let Err(e) = feed.edit(edit) {
+                say(e.to_string());
+            }
+        }
+        Act::EditWidget(def) => forms.borrow_mut().edit(&def),
+        Act::Export(pid) => {
+            let result = feed.core().panels().export_panel(&pid).map_err(|e| e.to_string());
+            if let Err(e) =
+                result.and_then(|json| download("mqtt-deck-panel.json", "application/json", &json))
+            {
+                say(e);
+            }
+        }
+        Act::Share(pid) => {
+            if let Err(e) = feed.run(|c, now| c.share_panel(now, &pid)) {
+                say(e.to_string());
+            }
+        }
+        Act::ImportText(t) => screen.borrow_mut().import_text = t,
+        Act::Import => {
+            let json = screen.borrow().import_text.clone();
+            match feed.edit(PanelEdit::Import { json }) {
+                Ok(Edited::Imported(ids)) => {
+                    screen.borrow_mut().import_text.clear();
+                    say(format!("Imported {} panel(s)", ids.len()));
+                }
+                Ok(_) => {}
+                Err(e) => say(format!("Import rejected, nothing changed: {e}")),
+            }
+        }
+        Act::Pin { widget, name, target } => match feed.edit(PanelEdit::Pin { widget, target }) {
+            Ok(Edited::Pinned {
+                panel_name,
+                already: true,
+            }) => say(format!("{name} is already on {panel_name}")),
+            Ok(Edited::Pinned { panel_name, .. }) => say(format!("Pinned {name} to {panel_name}")),
+            Ok(_) => {}
+            Err(e) => say(format!("Could not pin {name}: {e}")),
+        },
+    }
+}
+
 #[function_component(PanelScreen)]
 pub fn panel_screen(p: &Props) -> Html {
     use_feed(&p.feed);
@@ -74,14 +165,14 @@ pub fn panel_screen(p: &Props) -> Html {
     });
     // The add form and the open edit form.
     let forms = use_mut_ref(Forms::default);
-    let change = |f: fn(&mut Screen, String)| {
-        let (screen, repaint) = (screen.clone(), repaint.clone());
-        Callback::from(move |v: String| {
-            f(&mut screen.borrow_mut(), v);
+    let act = {
+        let (feed, screen, forms, repaint) = (p.feed.clone(), screen.clone(), forms.clone(), repaint.clone());
+        Callback::from(move |a: Act| {
+            run(&feed, &screen, &forms, a);
             repaint.force_update();
         })
     };
-    let on_error = change(|s, e| s.error = Some(e));
+    let on_error = act.reform(|e| Act::Say(Some(e)));
     let panels: Vec<(String, String)> = p
         .feed
         .core()
@@ -101,33 +192,9 @@ pub fn panel_screen(p: &Props) -> Html {
             .first()
             .map_or(Shown::Discovered, |(id, _)| Shown::Panel(id.clone())),
     };
-    let show = |s: Shown| {
-        let (screen, repaint) = (screen.clone(), repaint.clone());
-        Callback::from(move |_| {
-            let mut st = screen.borrow_mut();
-            if let Shown::Panel(id) = &s {
-                st.last_panel = Some(id.clone());
-            }
-            st.shown = Some(s.clone());
-            drop(st);
-            repaint.force_update();
-        })
-    };
-    let new_panel = {
-        let (feed, screen, repaint) = (p.feed.clone(), screen.clone(), repaint.clone());
-        Callback::from(move |_| {
-            let n = feed.core().panels().panels().len() + 1;
-            if let Ok(Edited::AddedPanel(id)) = feed.edit(PanelEdit::AddPanel {
-                name: format!("Panel {n}"),
-            }) {
-                screen.borrow_mut().shown = Some(Shown::Panel(id));
-                repaint.force_update();
-            }
-        })
-    };
     let tabs = panels.iter().map(|(id, name)| {
         let pressed = current == Shown::Panel(id.clone());
-        html! { <button type="button" aria-pressed={flag(pressed)} onclick={show(Shown::Panel(id.clone()))}>{ name }</button> }
+        html! { <button type="button" aria-pressed={flag(pressed)} onclick={on(&act, Act::Show(Shown::Panel(id.clone())))}>{ name }</button> }
     });
     let body = match &current {
         Shown::Discovered => {
@@ -135,21 +202,21 @@ pub fn panel_screen(p: &Props) -> Html {
                 Some(Shown::Panel(id)) => Some(id),
                 _ => last_panel,
             };
-            discovered(&p.feed, &on_error, &on_sent, &repaint, target)
+            discovered(&p.feed, &act, &on_error, &on_sent, target)
         }
-        Shown::Panel(id) => user_panel(&p.feed, id, &on_error, &on_sent, &repaint, &screen, &forms),
+        Shown::Panel(id) => user_panel(&p.feed, id, &act, &on_error, &on_sent, &repaint, &screen, &forms),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
             <div class="row panel-tabs">
                 { for tabs }
                 <button type="button" aria-pressed={flag(current == Shown::Discovered)}
-                    onclick={show(Shown::Discovered)}>{ "Discovered" }</button>
-                <button type="button" onclick={new_panel}>{ "New panel" }</button>
+                    onclick={on(&act, Act::Show(Shown::Discovered))}>{ "Discovered" }</button>
+                <button type="button" onclick={on(&act, Act::NewPanel)}>{ "New panel" }</button>
             </div>
             if let Some(e) = error {
                 <p class="error" role="alert">{ e }
-                    <button type="button" onclick={{ let d = change(|s, _| s.error = None); move |_| d.emit(String::new()) }}>{ "Dismiss" }</button></p>
+                    <button type="button" onclick={on(&act, Act::Say(None))}>{ "Dismiss" }</button></p>
             }
             { body }
         </section>
@@ -174,36 +241,15 @@ fn tick_while_pending(feed: &Rc<Feed>, slot: &Rc<RefCell<Option<Timeout>>>, repa
 
 fn discovered(
     feed: &Rc<Feed>,
+    act: &Callback<Act>,
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
-    repaint: &UseForceUpdateHandle,
     target: Option<String>,
 ) -> Html {
     let core = feed.core();
     let discovery = core.discovery();
     let devices = discovery.devices();
     let skipped: Vec<_> = discovery.skipped().cloned().collect();
-    let pin = |id: String, name: String| {
-        let (feed, on_error, repaint, target) =
-            (feed.clone(), on_error.clone(), repaint.clone(), target.clone());
-        Callback::from(move |_| {
-            match feed.edit(PanelEdit::Pin {
-                widget: id.clone(),
-                target: target.clone(),
-            }) {
-                Ok(Edited::Pinned {
-                    panel_name,
-                    already: true,
-                }) => on_error.emit(format!("{name} is already on {panel_name}")),
-                Ok(Edited::Pinned { panel_name, .. }) => {
-                    on_error.emit(format!("Pinned {name} to {panel_name}"))
-                }
-                Ok(_) => return,
-                Err(e) => on_error.emit(format!("Could not pin {name}: {e}")),
-            }
-            repaint.force_update();
-        })
-    };
     html! {
         <>
             if devices.is_empty() {
@@ -223,7 +269,7 @@ fn discovered(
                                 feed: feed.clone(), id: w.id.clone().into(), on_error: on_error.clone(), on_sent: on_sent.clone(),
                                 children: html! {
                                     <button type="button" class="small" aria-label={format!("Pin {}", w.name)}
-                                        onclick={pin(w.id.clone(), w.name.clone())}>{ "Pin to panel" }</button>
+                                        onclick={on(act, Act::Pin { widget: w.id.clone(), name: w.name.clone(), target: target.clone() })}>{ "Pin to panel" }</button>
                                 },
                             }) }
                         }) }
@@ -242,9 +288,11 @@ fn discovered(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn user_panel(
     feed: &Rc<Feed>,
     id: &str,
+    act: &Callback<Act>,
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
@@ -257,82 +305,29 @@ fn user_panel(
         return html! {};
     };
     let count = panel.widgets.len();
-    let action = |edit: PanelEdit| {
-        let (feed, on_error, repaint) = (feed.clone(), on_error.clone(), repaint.clone());
-        Callback::from(move |_| match feed.edit(edit.clone()) {
-            Ok(_) => repaint.force_update(),
-            Err(e) => on_error.emit(e.to_string()),
-        })
-    };
     let pid = id.to_string();
-    let export = {
-        let (feed, pid, on_error) = (feed.clone(), pid.clone(), on_error.clone());
-        Callback::from(move |_| {
-            let result = feed.core().panels().export_panel(&pid).map_err(|e| e.to_string());
-            if let Err(e) =
-                result.and_then(|json| download("mqtt-deck-panel.json", "application/json", &json))
-            {
-                on_error.emit(e);
-            }
-        })
-    };
-    let on_import_text = {
-        let (screen, repaint) = (screen.clone(), repaint.clone());
-        Callback::from(move |e: InputEvent| {
-            screen.borrow_mut().import_text = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-            repaint.force_update();
-        })
-    };
-    let import = {
-        let (feed, screen, on_error, repaint) =
-            (feed.clone(), screen.clone(), on_error.clone(), repaint.clone());
-        Callback::from(move |_| {
-            let json = screen.borrow().import_text.clone();
-            match feed.edit(PanelEdit::Import { json }) {
-                Ok(Edited::Imported(ids)) => {
-                    screen.borrow_mut().import_text.clear();
-                    on_error.emit(format!("Imported {} panel(s)", ids.len()));
-                    repaint.force_update();
-                }
-                Ok(_) => {}
-                Err(e) => on_error.emit(format!("Import rejected, nothing changed: {e}")),
-            }
-        })
-    };
-    let share = {
-        let (feed, pid, on_error) = (feed.clone(), pid.clone(), on_error.clone());
-        Callback::from(move |_| {
-            if let Err(e) = feed.run(|c, now| c.share_panel(now, &pid)) {
-                on_error.emit(e.to_string());
-            }
-        })
-    };
+    let edit = |e: PanelEdit| on(act, Act::Edit(e));
+    let on_import_text =
+        act.reform(|e: InputEvent| Act::ImportText(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
     let on_share_topic = {
-        let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
-        Callback::from(move |v: String| {
+        let pid = pid.clone();
+        act.reform(move |v: String| {
             let topic = Some(v.trim()).filter(|t| !t.is_empty()).map(str::to_string);
-            if let Err(e) = feed.edit(PanelEdit::SetShareTopic {
+            Act::Edit(PanelEdit::SetShareTopic {
                 panel: pid.clone(),
                 topic,
-            }) {
-                on_error.emit(e.to_string());
-            }
-            repaint.force_update();
+            })
         })
     };
     let on_rename = {
-        let (feed, pid, on_error, repaint) = (feed.clone(), pid.clone(), on_error.clone(), repaint.clone());
-        Callback::from(move |v: String| {
-            if let Err(e) = feed.edit(PanelEdit::RenamePanel {
+        let pid = pid.clone();
+        act.reform(move |v: String| {
+            Act::Edit(PanelEdit::RenamePanel {
                 panel: pid.clone(),
                 name: v.trim().to_string(),
-            }) {
-                on_error.emit(e.to_string());
-            }
-            repaint.force_update();
+            })
         })
     };
-    let remove_panel = action(PanelEdit::RemovePanel { panel: pid.clone() });
     let edited = forms
         .borrow()
         .editing
@@ -343,20 +338,20 @@ fn user_panel(
             <div class="cards">
                 { for panel.widgets.iter().enumerate().map(|(i, w)| {
                     let wid = w.id.clone();
-                    let moved = |to: usize| PanelEdit::MoveWidget { panel: pid.clone(), widget: wid.clone(), to };
+                    let moved = |to: usize| edit(PanelEdit::MoveWidget { panel: pid.clone(), widget: wid.clone(), to });
                     html! {
                         { widget_card(CardProps {
                             feed: feed.clone(), id: wid.clone().into(), on_error: on_error.clone(), on_sent: on_sent.clone(),
                             children: html! {
                             <div class="row card-tools">
                                 <button type="button" class="small" aria-label={format!("Move {} earlier", w.name)} disabled={i == 0}
-                                    onclick={action(moved(i.saturating_sub(1)))}>{ "◀" }</button>
+                                    onclick={moved(i.saturating_sub(1))}>{ "◀" }</button>
                                 <button type="button" class="small" aria-label={format!("Move {} later", w.name)} disabled={i + 1 == count}
-                                    onclick={action(moved(i + 1))}>{ "▶" }</button>
+                                    onclick={moved(i + 1)}>{ "▶" }</button>
                                 <button type="button" class="small" aria-label={format!("Edit {}", w.name)}
-                                    onclick={{ let (forms, def, repaint) = (forms.clone(), w.clone(), repaint.clone()); move |_| { forms.borrow_mut().edit(&def); repaint.force_update(); } }}>{ "Edit" }</button>
+                                    onclick={on(act, Act::EditWidget(w.clone()))}>{ "Edit" }</button>
                                 <button type="button" class="small" aria-label={format!("Remove {}", w.name)}
-                                    onclick={action(PanelEdit::RemoveWidget { panel: pid.clone(), widget: wid.clone() })}>{ "Remove" }</button>
+                                    onclick={edit(PanelEdit::RemoveWidget { panel: pid.clone(), widget: wid.clone() })}>{ "Remove" }</button>
                             </div>
                             },
                         }) }
@@ -377,18 +372,18 @@ fn user_panel(
                     <div class="field"><label for="share-topic">{ "Share topic" }</label>
                         <LiveInput id="share-topic" placeholder="deck/panels/home"
                             value={panel.share_topic.clone().unwrap_or_default()} on_commit={on_share_topic} /></div>
-                    <button type="button" onclick={share} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
+                    <button type="button" onclick={on(act, Act::Share(pid.clone()))} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
                 </div>
                 { widget_editor(feed, &pid, forms, None, repaint) }
                 <div class="row">
-                    <button type="button" onclick={export}>{ "Export panel" }</button>
-                    <button type="button" onclick={remove_panel}>{ "Delete panel" }</button>
+                    <button type="button" onclick={on(act, Act::Export(pid.clone()))}>{ "Export panel" }</button>
+                    <button type="button" onclick={edit(PanelEdit::RemovePanel { panel: pid.clone() })}>{ "Delete panel" }</button>
                 </div>
                 <div class="field">
                     <label for="panel-import">{ "Panel JSON to import" }</label>
                     <textarea id="panel-import" rows="3" value={screen.borrow().import_text.clone()} oninput={on_import_text} />
                 </div>
-                <button type="button" onclick={import}>{ "Import" }</button>
+                <button type="button" onclick={on(act, Act::Import)}>{ "Import" }</button>
             </details>
         </>
     }
