@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::ui::fields::flag;
 
-use super::live_input::LiveInput;
+use super::live_input::{live_input, Props as LiveProps};
 use crate::model::panel::{CoverAction, CoverState, WidgetInput, WidgetKind, WidgetView};
 use crate::ui::feed::Feed;
 
@@ -234,9 +234,9 @@ fn number(n: Numeric<'_, Option<f64>>) -> Html {
     let commit = commit(n.send, n.make);
     let on_commit = Callback::from(move |v: String| commit(&v));
     html! {
-        <LiveInput label={n.label.to_string()} kind="number" min={n.min.map(|m| AttrValue::from(short(m)))}
-            max={n.max.map(|m| AttrValue::from(short(m)))} step={short(n.step)}
-            value={n.value.map(short).unwrap_or_default()} disabled={n.disabled} {on_commit} />
+        { live_input(LiveProps { label: Some(n.label.to_string().into()), kind: Some("number".into()),
+            min: n.min.map(|m| short(m).into()), max: n.max.map(|m| short(m).into()), step: Some(short(n.step).into()),
+            value: n.value.map(short).unwrap_or_default().into(), disabled: n.disabled, on_commit, id: None, placeholder: None }) }
     }
 }
 

@@ -1,61 +1,51 @@
 //! An input that shows a live value but never overwrites what the user is typing:
-//! while focused it keeps the draft, and it reports only on commit (Enter or leaving).
+//! while focused it keeps what the DOM holds, and it reports only on commit (Enter or leaving).
+//! A plain view function: the draft lives in the focused input itself, so no component
+//! state (and no component machinery in the bundle) is needed.
 
+use gloo::utils::document;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Default)]
 pub struct Props {
-    #[prop_or_default]
     pub id: Option<AttrValue>,
     /// Accessible name when no `<label for>` points here.
-    #[prop_or_default]
     pub label: Option<AttrValue>,
-    #[prop_or("text".into())]
-    pub kind: AttrValue,
+    /// The input's type; text when `None`.
+    pub kind: Option<AttrValue>,
     /// The current value from the device or the model.
     pub value: AttrValue,
-    #[prop_or_default]
     pub min: Option<AttrValue>,
-    #[prop_or_default]
     pub max: Option<AttrValue>,
-    #[prop_or_default]
     pub step: Option<AttrValue>,
-    #[prop_or_default]
     pub placeholder: Option<AttrValue>,
-    #[prop_or_default]
     pub disabled: bool,
     pub on_commit: Callback<String>,
 }
 
-#[function_component(LiveInput)]
-pub fn live_input(p: &Props) -> Html {
-    let draft = use_state(|| None::<String>);
-    let onfocus = {
-        let (draft, value) = (draft.clone(), p.value.to_string());
-        Callback::from(move |_: FocusEvent| draft.set(Some(value.clone())))
-    };
-    let oninput = {
-        let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            draft.set(Some(e.target_unchecked_into::<HtmlInputElement>().value()))
-        })
-    };
-    let onchange = {
-        let (draft, on_commit) = (draft.clone(), p.on_commit.clone());
-        Callback::from(move |e: Event| {
-            on_commit.emit(e.target_unchecked_into::<HtmlInputElement>().value());
-            draft.set(None);
-        })
-    };
-    let onblur = {
-        let draft = draft.clone();
-        Callback::from(move |_: FocusEvent| draft.set(None))
-    };
-    let shown = (*draft).clone().unwrap_or_else(|| p.value.to_string());
+pub fn live_input(p: Props) -> Html {
+    // The focused input is this one when its id (or, without one, its accessible name)
+    // matches: a repaint then keeps what the user typed instead of the live value.
+    let typing = document().active_element().and_then(|e| {
+        let hit = match (&p.id, &p.label) {
+            (Some(id), _) => e.id() == id.as_str(),
+            (None, Some(l)) => e.get_attribute("aria-label").as_deref() == Some(l.as_str()),
+            _ => false,
+        };
+        hit.then(|| e.unchecked_into::<HtmlInputElement>().value())
+    });
+    let on_commit = p.on_commit;
+    let onchange =
+        Callback::from(move |e: Event| on_commit.emit(e.target_unchecked_into::<HtmlInputElement>().value()));
+    // Leaving the field shows the live value again, as of the last repaint.
+    let live = p.value.clone();
+    let onblur =
+        Callback::from(move |e: FocusEvent| e.target_unchecked_into::<HtmlInputElement>().set_value(&live));
     html! {
-        <input id={p.id.clone()} aria-label={p.label.clone()} type={p.kind.clone()} value={shown}
-            min={p.min.clone()} max={p.max.clone()} step={p.step.clone()} placeholder={p.placeholder.clone()}
-            disabled={p.disabled} {onfocus} {oninput} {onchange} {onblur} />
+        <input id={p.id} aria-label={p.label} type={p.kind} value={typing.unwrap_or_else(|| p.value.to_string())}
+            min={p.min} max={p.max} step={p.step} placeholder={p.placeholder}
+            disabled={p.disabled} {onchange} {onblur} />
     }
 }

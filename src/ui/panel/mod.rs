@@ -24,7 +24,7 @@ use crate::ui::feed::{use_feed, Feed};
 use crate::web::page::download;
 use card::{widget_card, Props as CardProps};
 use editor::{widget_editor, Forms};
-use live_input::LiveInput;
+use live_input::{live_input, Props as LiveProps};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -368,10 +368,10 @@ fn user_panel(
                 <summary>{ "Edit panel" }</summary>
                 <div class="row">
                     <div class="field"><label for="panel-name">{ "Panel name" }</label>
-                        <LiveInput id="panel-name" value={panel.name.clone()} on_commit={on_rename} /></div>
+                        { live_input(LiveProps { id: Some("panel-name".into()), value: panel.name.clone().into(), on_commit: on_rename, ..LiveProps::default() }) }</div>
                     <div class="field"><label for="share-topic">{ "Share topic" }</label>
-                        <LiveInput id="share-topic" placeholder="deck/panels/home"
-                            value={panel.share_topic.clone().unwrap_or_default()} on_commit={on_share_topic} /></div>
+                        { live_input(LiveProps { id: Some("share-topic".into()), placeholder: Some("deck/panels/home".into()),
+                            value: panel.share_topic.clone().unwrap_or_default().into(), on_commit: on_share_topic, ..LiveProps::default() }) }</div>
                     <button type="button" onclick={on(act, Act::Share(pid.clone()))} disabled={panel.share_topic.is_none()}>{ "Share now" }</button>
                 </div>
                 { widget_editor(feed, &pid, forms, None, repaint) }
