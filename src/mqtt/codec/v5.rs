@@ -11,17 +11,6 @@ use crate::mqtt::packet::{ConnAck, Packet, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
-    // The three acknowledgements of our publishes differ only in their mqttbytes type.
-    macro_rules! ack {
-        ($kind:ident) => {{
-            let a = w::$kind::read(fixed, frame).map_err(malformed)?;
-            Packet::$kind {
-                pkid: a.pkid,
-                code: a.reason as u8,
-                reason: a.properties.and_then(|p| p.reason_string),
-            }
-        }};
-    }
     Ok(match fixed.packet_type().map_err(malformed)? {
         PacketType::ConnAck => {
             let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
@@ -46,16 +35,9 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
             })
         }
         PacketType::Publish => super::v5_publish::decode(frame)?,
-        PacketType::PubAck => ack!(PubAck),
-        PacketType::PubRec => ack!(PubRec),
-        PacketType::PubRel => {
-            let a = w::PubRel::read(fixed, frame).map_err(malformed)?;
-            Packet::PubRel {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
+        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
+            super::v5_acks::decode(&frame)?
         }
-        PacketType::PubComp => ack!(PubComp),
         PacketType::SubAck => {
             let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
             Packet::SubAck {
