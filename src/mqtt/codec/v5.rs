@@ -35,25 +35,12 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
             })
         }
         PacketType::Publish => super::v5_publish::decode(frame)?,
-        PacketType::PubAck | PacketType::PubRec | PacketType::PubRel | PacketType::PubComp => {
-            super::v5_acks::decode(&frame)?
-        }
-        PacketType::SubAck => {
-            let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
-            Packet::SubAck {
-                pkid: s.pkid,
-                codes: s.return_codes.into_iter().map(|c| c as u8).collect(),
-                reason: s.properties.and_then(|p| p.reason_string),
-            }
-        }
-        PacketType::UnsubAck => {
-            let u = w::UnsubAck::read(fixed, frame).map_err(malformed)?;
-            Packet::UnsubAck {
-                pkid: u.pkid,
-                codes: u.reasons.into_iter().map(|c| c as u8).collect(),
-                reason: u.properties.and_then(|p| p.reason_string),
-            }
-        }
+        PacketType::PubAck
+        | PacketType::PubRec
+        | PacketType::PubRel
+        | PacketType::PubComp
+        | PacketType::SubAck
+        | PacketType::UnsubAck => super::v5_acks::decode(&frame)?,
         PacketType::Disconnect => {
             let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
             // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
