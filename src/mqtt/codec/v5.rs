@@ -40,22 +40,8 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         | PacketType::PubRel
         | PacketType::PubComp
         | PacketType::SubAck
-        | PacketType::UnsubAck => super::v5_acks::decode(&frame)?,
-        PacketType::Disconnect => {
-            let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
-            // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
-            let reason = d
-                .properties
-                .and_then(|p| match (p.reason_string, p.server_reference) {
-                    (Some(r), Some(s)) => Some(format!("{r}; use {s}")),
-                    (None, Some(s)) => Some(format!("use {s}")),
-                    (r, None) => r,
-                });
-            Packet::Disconnect {
-                code: d.reason_code as u8,
-                reason,
-            }
-        }
+        | PacketType::UnsubAck
+        | PacketType::Disconnect => super::v5_acks::decode(&frame)?,
         // It has no body; one that comes with a body is read for its type.
         PacketType::PingResp => Packet::PingResp,
         kind => return peer::decode_v5(kind, fixed, frame),
