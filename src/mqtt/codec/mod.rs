@@ -5,7 +5,7 @@
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
-//! - `v5_acks` — the MQTT 5 acks and DISCONNECT read by hand (one reader, not seven).
+//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for both halves.

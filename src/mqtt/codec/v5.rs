@@ -7,35 +7,14 @@ use mqttbytes::{FixedHeader, PacketType};
 use super::reasons::{puback_reason, pubrec_reason};
 use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Packet, PublishProps, SubOptions};
+use crate::mqtt::packet::{Packet, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
     Ok(match fixed.packet_type().map_err(malformed)? {
-        PacketType::ConnAck => {
-            let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
-            let p = a.properties;
-            Packet::ConnAck(ConnAck {
-                session_present: a.session_present,
-                code: a.code as u8,
-                receive_maximum: p.as_ref().and_then(|p| p.receive_max),
-                max_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
-                max_qos: p.as_ref().and_then(|p| p.max_qos),
-                assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
-                server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
-                retain_available: p.as_ref().and_then(|p| p.retain_available),
-                wildcard_available: p.as_ref().and_then(|p| p.wildcard_subscription_available),
-                sub_ids_available: p.as_ref().and_then(|p| p.subscription_identifiers_available),
-                shared_available: p.as_ref().and_then(|p| p.shared_subscription_available),
-                response_information: p.as_ref().and_then(|p| p.response_information.clone()),
-                topic_alias_max: p.as_ref().and_then(|p| p.topic_alias_max),
-                server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
-                auth_data: p.as_ref().and_then(|p| p.authentication_data.clone()),
-                reason_string: p.and_then(|p| p.reason_string),
-            })
-        }
         PacketType::Publish => super::v5_publish::decode(frame)?,
-        PacketType::PubAck
+        PacketType::ConnAck
+        | PacketType::PubAck
         | PacketType::PubRec
         | PacketType::PubRel
         | PacketType::PubComp

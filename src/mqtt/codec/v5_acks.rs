@@ -1,11 +1,13 @@
-//! MQTT 5 PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK and DISCONNECT, read by
-//! hand: mqttbytes has a reader and a property reader per packet, seven copies of one
-//! layout in the bundle. Each keeps mqttbytes' checks (known reason codes, only the
+//! MQTT 5 CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK and DISCONNECT,
+//! read by hand: mqttbytes has a reader and a property reader per packet, eight copies
+//! of one layout in the bundle. Each keeps mqttbytes' checks (known reason codes, only the
 //! properties the packet may carry), so that both readers agree on what is malformed.
+
+use bytes::Bytes;
 
 use super::reader::Reader;
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::Packet;
+use crate::mqtt::packet::{ConnAck, Packet};
 
 fn lengths() -> ProtocolError {
     ProtocolError::Malformed("its lengths do not add up".into())
@@ -20,6 +22,9 @@ pub(super) fn decode(frame: &[u8]) -> Result<Packet, ProtocolError> {
     let kind = frame[0] >> 4;
     // The remaining length ends at the first byte without its continuation bit.
     let body = &frame[2 + frame[1..].iter().take_while(|b| *b & 0x80 != 0).count()..];
+    if kind == 2 {
+        return connack(body);
+    }
     let mut r = Reader { buf: body };
     if kind == 14 {
         // Its flags are reserved as 0; the empty and short forms are read by the framer.
@@ -103,4 +108,49 @@ fn props(r: &mut Reader, disconnect: bool) -> Result<(Option<String>, Option<Str
         ok.ok_or_else(lengths)?;
     }
     Ok((reason, server))
+}
+
+/// CONNACK (§3.2), with mqttbytes' checks: known reason codes, CONNACK's properties only.
+fn connack(body: &[u8]) -> Result<Packet, ProtocolError> {
+    let mut r = Reader { buf: body };
+    let head = r.take(2).ok_or_else(lengths)?;
+    let code = head[1];
+    if !matches!(code, 0x00 | 0x80..=0x8A | 0x8C | 0x90 | 0x95 | 0x97 | 0x99..=0x9D | 0x9F) {
+        return Err(unknown_code(code));
+    }
+    let mut a = ConnAck {
+        session_present: head[0] & 0x01 == 1,
+        code,
+        ..Default::default()
+    };
+    let len = r.varint().ok_or_else(lengths)?;
+    let mut p = Reader {
+        buf: r.take(len).ok_or_else(lengths)?,
+    };
+    let u16 = |v: &[u8]| u16::from_be_bytes([v[0], v[1]]);
+    let u32 = |v: &[u8]| u32::from_be_bytes([v[0], v[1], v[2], v[3]]);
+    while let Some(id) = p.byte() {
+        let ok = match id {
+            0x11 => p.take(4).map(drop),
+            0x21 => p.take(2).map(|v| a.receive_maximum = Some(u16(v))),
+            0x24 => p.byte().map(|v| a.max_qos = Some(v)),
+            0x25 => p.byte().map(|v| a.retain_available = Some(v)),
+            0x12 => p.utf8().map(|v| a.assigned_client_id = Some(v)),
+            0x27 => p.take(4).map(|v| a.max_packet_size = Some(u32(v))),
+            0x22 => p.take(2).map(|v| a.topic_alias_max = Some(u16(v))),
+            0x1F => p.utf8().map(|v| a.reason_string = Some(v)),
+            0x26 => p.utf8().and(p.utf8()).map(drop),
+            0x28 => p.byte().map(|v| a.wildcard_available = Some(v)),
+            0x29 => p.byte().map(|v| a.sub_ids_available = Some(v)),
+            0x2A => p.byte().map(|v| a.shared_available = Some(v)),
+            0x13 => p.take(2).map(|v| a.server_keep_alive = Some(u16(v))),
+            0x1A => p.utf8().map(|v| a.response_information = Some(v)),
+            0x1C => p.utf8().map(|v| a.server_reference = Some(v)),
+            0x15 => p.utf8().map(drop),
+            0x16 => p.binary().map(|v| a.auth_data = Some(Bytes::copy_from_slice(v))),
+            _ => return Err(ProtocolError::Malformed(format!("unknown property {id}"))),
+        };
+        ok.ok_or_else(lengths)?;
+    }
+    Ok(Packet::ConnAck(a))
 }
