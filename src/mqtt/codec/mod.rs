@@ -8,11 +8,12 @@
 //! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
-//! - `reasons`  — PUBACK and PUBREC reason codes, for both halves.
+//! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
 
 mod auth;
 mod peer;
 mod reader;
+#[cfg(not(target_arch = "wasm32"))]
 mod reasons;
 mod v4;
 mod v5;

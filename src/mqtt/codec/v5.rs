@@ -4,7 +4,6 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::reasons::{puback_reason, pubrec_reason};
 use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::{Packet, PublishProps, SubOptions};
@@ -136,48 +135,10 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         | Packet::PubComp { reason: Some(_), .. } => {
             peer::encode_v5(packet, out)?;
         }
-        Packet::PubAck { pkid, code, .. } => {
-            w::PubAck {
-                pkid: *pkid,
-                reason: puback_reason(*code),
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubRec { pkid, code, .. } => {
-            w::PubRec {
-                pkid: *pkid,
-                reason: pubrec_reason(*code),
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubRel { pkid, code } => {
-            let reason = if *code == 0 {
-                w::PubRelReason::Success
-            } else {
-                w::PubRelReason::PacketIdentifierNotFound
-            };
-            w::PubRel {
-                pkid: *pkid,
-                reason,
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubComp { pkid, code, .. } => {
-            let reason = if *code == 0 {
-                w::PubCompReason::Success
-            } else {
-                w::PubCompReason::PacketIdentifierNotFound
-            };
-            w::PubComp {
-                pkid: *pkid,
-                reason,
-                properties: None,
-            }
-            .write(out)?;
-        }
+        Packet::PubAck { pkid, code, .. }
+        | Packet::PubRec { pkid, code, .. }
+        | Packet::PubRel { pkid, code }
+        | Packet::PubComp { pkid, code, .. } => super::v5_acks::encode(packet, *pkid, *code, out),
         Packet::Subscribe { pkid, filters } => {
             // One identifier per SUBSCRIBE: the session sends one filter per packet.
             let id = filters.iter().find_map(|(_, o)| o.id);
