@@ -5,16 +5,19 @@
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
-//! - `reader`   — the cursor those two hand-read packets share.
+//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
+//! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
-//! - `reasons`  — PUBACK and PUBREC reason codes, for both halves.
+//! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
 
 mod auth;
 mod peer;
 mod reader;
+#[cfg(not(target_arch = "wasm32"))]
 mod reasons;
 mod v4;
 mod v5;
+mod v5_acks;
 mod v5_publish;
 
 use bytes::{Bytes, BytesMut};

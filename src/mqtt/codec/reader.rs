@@ -1,4 +1,4 @@
-//! A cursor over a packet body, for the packets read by hand (AUTH, MQTT 5 PUBLISH).
+//! A cursor over a packet body, for the packets read by hand (AUTH, MQTT 5 PUBLISH and acks).
 
 /// A cursor over the body; every read says `None` when the bytes run out.
 pub(super) struct Reader<'a> {

@@ -1,4 +1,4 @@
-//! MQTT 5 reason codes of PUBACK and PUBREC as mqttbytes types, for both halves of the codec.
+//! MQTT 5 reason codes of PUBACK and PUBREC as mqttbytes types, for the broker's half.
 
 use mqttbytes::v5 as w;
 

@@ -448,3 +448,75 @@ fn v5_disconnect_may_stop_after_the_reason_code() {
 mod fuzz_found;
 // MQTT 5 publish properties and subscription options, byte by byte.
 mod props;
+
+/// The hand-written MQTT 5 acknowledgement writer sends what mqttbytes would for every
+/// reason code the session can hand it, known or not.
+#[test]
+fn v5_acks_are_written_byte_for_byte_as_mqttbytes_writes_them() {
+    use super::reasons::{puback_reason, pubrec_reason};
+    use bytes::BytesMut;
+    use mqttbytes::v5 as w;
+    let generic = |code: u8| if code == 0 { 0 } else { 0x92 };
+    for code in 0..=255u8 {
+        let pkid = 0x1234;
+        let mut want = BytesMut::new();
+        let cases = [
+            Packet::PubAck {
+                pkid,
+                code,
+                reason: None,
+            },
+            Packet::PubRec {
+                pkid,
+                code,
+                reason: None,
+            },
+            Packet::PubRel { pkid, code },
+            Packet::PubComp {
+                pkid,
+                code,
+                reason: None,
+            },
+        ];
+        for packet in cases {
+            want.clear();
+            match &packet {
+                Packet::PubAck { .. } => w::PubAck {
+                    pkid,
+                    reason: puback_reason(code),
+                    properties: None,
+                }
+                .write(&mut want),
+                Packet::PubRec { .. } => w::PubRec {
+                    pkid,
+                    reason: pubrec_reason(code),
+                    properties: None,
+                }
+                .write(&mut want),
+                Packet::PubRel { .. } => w::PubRel {
+                    pkid,
+                    reason: if generic(code) == 0 {
+                        w::PubRelReason::Success
+                    } else {
+                        w::PubRelReason::PacketIdentifierNotFound
+                    },
+                    properties: None,
+                }
+                .write(&mut want),
+                _ => w::PubComp {
+                    pkid,
+                    reason: if generic(code) == 0 {
+                        w::PubCompReason::Success
+                    } else {
+                        w::PubCompReason::PacketIdentifierNotFound
+                    },
+                    properties: None,
+                }
+                .write(&mut want),
+            }
+            .unwrap();
+            let got = encode(V5, &packet).unwrap();
+            assert_eq!(&got[..], &want[..], "code {code:#04x} {packet:?}");
+        }
+    }
+}

@@ -4,89 +4,22 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::reasons::{puback_reason, pubrec_reason};
 use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Packet, PublishProps, SubOptions};
+use crate::mqtt::packet::{Packet, PublishProps, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
-    // The three acknowledgements of our publishes differ only in their mqttbytes type.
-    macro_rules! ack {
-        ($kind:ident) => {{
-            let a = w::$kind::read(fixed, frame).map_err(malformed)?;
-            Packet::$kind {
-                pkid: a.pkid,
-                code: a.reason as u8,
-                reason: a.properties.and_then(|p| p.reason_string),
-            }
-        }};
-    }
     Ok(match fixed.packet_type().map_err(malformed)? {
-        PacketType::ConnAck => {
-            let a = w::ConnAck::read(fixed, frame).map_err(malformed)?;
-            let p = a.properties;
-            Packet::ConnAck(ConnAck {
-                session_present: a.session_present,
-                code: a.code as u8,
-                receive_maximum: p.as_ref().and_then(|p| p.receive_max),
-                max_packet_size: p.as_ref().and_then(|p| p.max_packet_size),
-                max_qos: p.as_ref().and_then(|p| p.max_qos),
-                assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
-                server_keep_alive: p.as_ref().and_then(|p| p.server_keep_alive),
-                retain_available: p.as_ref().and_then(|p| p.retain_available),
-                wildcard_available: p.as_ref().and_then(|p| p.wildcard_subscription_available),
-                sub_ids_available: p.as_ref().and_then(|p| p.subscription_identifiers_available),
-                shared_available: p.as_ref().and_then(|p| p.shared_subscription_available),
-                response_information: p.as_ref().and_then(|p| p.response_information.clone()),
-                topic_alias_max: p.as_ref().and_then(|p| p.topic_alias_max),
-                server_reference: p.as_ref().and_then(|p| p.server_reference.clone()),
-                auth_data: p.as_ref().and_then(|p| p.authentication_data.clone()),
-                reason_string: p.and_then(|p| p.reason_string),
-            })
-        }
         PacketType::Publish => super::v5_publish::decode(frame)?,
-        PacketType::PubAck => ack!(PubAck),
-        PacketType::PubRec => ack!(PubRec),
-        PacketType::PubRel => {
-            let a = w::PubRel::read(fixed, frame).map_err(malformed)?;
-            Packet::PubRel {
-                pkid: a.pkid,
-                code: a.reason as u8,
-            }
-        }
-        PacketType::PubComp => ack!(PubComp),
-        PacketType::SubAck => {
-            let s = w::SubAck::read(fixed, frame).map_err(malformed)?;
-            Packet::SubAck {
-                pkid: s.pkid,
-                codes: s.return_codes.into_iter().map(|c| c as u8).collect(),
-                reason: s.properties.and_then(|p| p.reason_string),
-            }
-        }
-        PacketType::UnsubAck => {
-            let u = w::UnsubAck::read(fixed, frame).map_err(malformed)?;
-            Packet::UnsubAck {
-                pkid: u.pkid,
-                codes: u.reasons.into_iter().map(|c| c as u8).collect(),
-                reason: u.properties.and_then(|p| p.reason_string),
-            }
-        }
-        PacketType::Disconnect => {
-            let d = w::Disconnect::read(fixed, frame).map_err(malformed)?;
-            // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
-            let reason = d
-                .properties
-                .and_then(|p| match (p.reason_string, p.server_reference) {
-                    (Some(r), Some(s)) => Some(format!("{r}; use {s}")),
-                    (None, Some(s)) => Some(format!("use {s}")),
-                    (r, None) => r,
-                });
-            Packet::Disconnect {
-                code: d.reason_code as u8,
-                reason,
-            }
-        }
+        PacketType::ConnAck
+        | PacketType::PubAck
+        | PacketType::PubRec
+        | PacketType::PubRel
+        | PacketType::PubComp
+        | PacketType::SubAck
+        | PacketType::UnsubAck
+        | PacketType::Disconnect => super::v5_acks::decode(&frame)?,
         // It has no body; one that comes with a body is read for its type.
         PacketType::PingResp => Packet::PingResp,
         kind => return peer::decode_v5(kind, fixed, frame),
@@ -202,48 +135,10 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         | Packet::PubComp { reason: Some(_), .. } => {
             peer::encode_v5(packet, out)?;
         }
-        Packet::PubAck { pkid, code, .. } => {
-            w::PubAck {
-                pkid: *pkid,
-                reason: puback_reason(*code),
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubRec { pkid, code, .. } => {
-            w::PubRec {
-                pkid: *pkid,
-                reason: pubrec_reason(*code),
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubRel { pkid, code } => {
-            let reason = if *code == 0 {
-                w::PubRelReason::Success
-            } else {
-                w::PubRelReason::PacketIdentifierNotFound
-            };
-            w::PubRel {
-                pkid: *pkid,
-                reason,
-                properties: None,
-            }
-            .write(out)?;
-        }
-        Packet::PubComp { pkid, code, .. } => {
-            let reason = if *code == 0 {
-                w::PubCompReason::Success
-            } else {
-                w::PubCompReason::PacketIdentifierNotFound
-            };
-            w::PubComp {
-                pkid: *pkid,
-                reason,
-                properties: None,
-            }
-            .write(out)?;
-        }
+        Packet::PubAck { pkid, code, .. }
+        | Packet::PubRec { pkid, code, .. }
+        | Packet::PubRel { pkid, code }
+        | Packet::PubComp { pkid, code, .. } => super::v5_acks::encode(packet, *pkid, *code, out),
         Packet::Subscribe { pkid, filters } => {
             // One identifier per SUBSCRIBE: the session sends one filter per packet.
             let id = filters.iter().find_map(|(_, o)| o.id);

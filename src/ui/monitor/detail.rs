@@ -14,6 +14,7 @@ use crate::model::json_path::{extract_number, numeric_paths};
 use crate::model::json_view::{base64, detect, not_json_reason, pretty, Budget, TokenKind, ViewKind};
 use crate::model::messages::StoredMessage;
 use crate::model::payload::{hex, preview, PayloadKind};
+use crate::model::tree::NodeId;
 use crate::mqtt::QoS;
 use crate::ui::feed::Feed;
 use crate::ui::fields::{flag, select, SelectProps};
@@ -53,17 +54,98 @@ pub struct DetailState {
     path_choice: Option<String>,
 }
 
-/// A callback that changes the detail's state, then repaints the Monitor.
-fn set<T: 'static>(
-    state: &Rc<RefCell<MonitorState>>,
-    on_change: &Callback<()>,
-    f: impl Fn(&mut DetailState, T) + 'static,
-) -> Callback<T> {
-    let (state, on_change) = (state.clone(), on_change.clone());
-    Callback::from(move |v: T| {
-        f(&mut state.borrow_mut().detail, v);
-        on_change.emit(());
-    })
+/// What the detail's controls ask for: one callback serves them all (a closure per control,
+/// each with its own clones, costs bundle size).
+#[derive(Clone)]
+enum Act {
+    View(String),
+    Path(String),
+    Chart,
+    Copy,
+    Export(bool),
+    AskClear,
+    CancelClear,
+    Clear,
+}
+
+/// What `act` needs from the render it was made in.
+struct Ctx {
+    feed: Rc<Feed>,
+    state: Rc<RefCell<MonitorState>>,
+    on_publish: Callback<RawPublish, Result<(), String>>,
+    on_change: Callback<()>,
+    id: NodeId,
+    /// The topic's charted value path (None for a plain number).
+    chart_path: Option<String>,
+    retained: Vec<String>,
+}
+
+fn act(c: &Ctx, a: Act) {
+    act_on(c, a);
+    c.on_change.emit(());
+}
+
+fn act_on(c: &Ctx, a: Act) {
+    let store = c.feed.store();
+    let latest = store.topic_history(c.id).next();
+    let topic = store.tree().node(c.id).and_then(|n| n.topic.clone());
+    match a {
+        Act::View(v) => {
+            c.state.borrow_mut().detail.view = VIEWS.iter().position(|(k, ..)| *k == v).unwrap_or(0)
+        }
+        Act::Path(v) => c.state.borrow_mut().detail.path_choice = Some(v),
+        Act::Chart => {
+            let Some(topic) = topic else { return };
+            let mut st = c.state.borrow_mut();
+            if st.charted.iter().any(|(t, _)| *t == topic) {
+                st.charted.retain(|(t, _)| *t != topic);
+            } else {
+                st.charted.push((topic, c.chart_path.clone()));
+            }
+        }
+        Act::Copy => copy_text(
+            &latest
+                .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
+                .unwrap_or_default(),
+        ),
+        Act::Export(csv) => {
+            let mut records: Vec<&StoredMessage> = store.topic_history(c.id).collect();
+            records.reverse();
+            if let Err(e) = export(&store.tree().path(c.id), records, csv) {
+                c.state.borrow_mut().detail.notice = Some(e);
+            }
+        }
+        Act::AskClear => c.state.borrow_mut().detail.confirm = Some(c.retained.clone()),
+        Act::CancelClear => c.state.borrow_mut().detail.confirm = None,
+        Act::Clear => {
+            drop(store);
+            // Publishing must not run while the state is borrowed.
+            let topics = c.state.borrow_mut().detail.confirm.take().unwrap_or_default();
+            let mut failed = None;
+            for topic in &topics {
+                let msg = RawPublish {
+                    topic: topic.clone(),
+                    payload: Bytes::new(),
+                    qos: QoS::AtLeastOnce,
+                    retain: true,
+                };
+                match c.on_publish.emit(msg) {
+                    Ok(()) => c.feed.run(|conn, _| conn.clear_retained_marker(topic)),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            c.state.borrow_mut().detail.notice = Some(match failed {
+                Some(e) => format!("Could not clear retained messages: {e}"),
+                None => format!("Cleared {} retained topic(s)", topics.len()),
+            });
+            c.feed.changed();
+        }
+    }
+}
+
+/// A plain button sending `a`.
+fn button(label: &'static str, on: &Callback<Act>, a: Act) -> Html {
+    html! { <button type="button" onclick={on.reform(move |_| a.clone())}>{ label }</button> }
 }
 
 pub fn topic_detail(
@@ -95,44 +177,6 @@ pub fn topic_detail(
     let history: Vec<&StoredMessage> = store.topic_history(id).collect();
     let latest = history.first().copied();
     let retained = tree.retained_below(id);
-
-    let on_view = set(state, on_change, |d, v: String| {
-        d.view = VIEWS.iter().position(|(k, ..)| *k == v).unwrap_or(0)
-    });
-    let ask_clear = {
-        let retained = retained.clone();
-        set(state, on_change, move |d, _: MouseEvent| {
-            d.confirm = Some(retained.clone())
-        })
-    };
-    let cancel_clear = set(state, on_change, |d, _: MouseEvent| d.confirm = None);
-    let do_clear = {
-        let (state, on_change, on_publish, feed) =
-            (state.clone(), on_change.clone(), on_publish.clone(), feed.clone());
-        // Not through `set`: publishing must not run while the state is borrowed.
-        Callback::from(move |_| {
-            let topics = state.borrow_mut().detail.confirm.take().unwrap_or_default();
-            let mut failed = None;
-            for topic in &topics {
-                let msg = RawPublish {
-                    topic: topic.clone(),
-                    payload: Bytes::new(),
-                    qos: QoS::AtLeastOnce,
-                    retain: true,
-                };
-                match on_publish.emit(msg) {
-                    Ok(()) => feed.run(|c, _| c.clear_retained_marker(topic)),
-                    Err(e) => failed = Some(e),
-                }
-            }
-            state.borrow_mut().detail.notice = Some(match failed {
-                Some(e) => format!("Could not clear retained messages: {e}"),
-                None => format!("Cleared {} retained topic(s)", topics.len()),
-            });
-            feed.changed();
-            on_change.emit(());
-        })
-    };
     let charted = state
         .borrow()
         .charted
@@ -144,39 +188,16 @@ pub fn topic_detail(
         .filter(|c| paths.contains(c))
         .or_else(|| paths.first().cloned());
     let chartable = plain_number || chosen_path.is_some();
-    let toggle_chart = {
-        let (state, on_change, topic) = (state.clone(), on_change.clone(), node.topic.clone());
-        let path = if plain_number { None } else { chosen_path.clone() };
-        Callback::from(move |_| {
-            let Some(topic) = topic.clone() else { return };
-            let mut st = state.borrow_mut();
-            if st.charted.iter().any(|(t, _)| *t == topic) {
-                st.charted.retain(|(t, _)| *t != topic);
-            } else {
-                st.charted.push((topic, path.clone()));
-            }
-            drop(st);
-            on_change.emit(());
-        })
+    let ctx = Ctx {
+        feed: feed.clone(),
+        state: state.clone(),
+        on_publish: on_publish.clone(),
+        on_change: on_change.clone(),
+        id,
+        chart_path: if plain_number { None } else { chosen_path.clone() },
+        retained: retained.clone(),
     };
-    let on_path = set(state, on_change, |d, v: String| d.path_choice = Some(v));
-    let copy = {
-        let payload = latest
-            .map(|m| String::from_utf8_lossy(&m.payload).into_owned())
-            .unwrap_or_default();
-        Callback::from(move |_| copy_text(&payload))
-    };
-    let export_topic = |csv: bool| {
-        let feed = feed.clone();
-        set(state, on_change, move |d, _: MouseEvent| {
-            let store = feed.store();
-            let mut records: Vec<&StoredMessage> = store.topic_history(id).collect();
-            records.reverse();
-            if let Err(e) = export(&store.tree().path(id), records, csv) {
-                d.notice = Some(e);
-            }
-        })
-    };
+    let on = Callback::from(move |a| act(&ctx, a));
     let previous = latest
         .and_then(|m| store.previous_on_topic(m.seq))
         .map(|m| m.payload.clone());
@@ -192,20 +213,20 @@ pub fn topic_detail(
             </div>
             <div class="row actions">
                 if chartable {
-                    <button type="button" aria-pressed={flag(charted)} onclick={toggle_chart}>
+                    <button type="button" aria-pressed={flag(charted)} onclick={on.reform(|_| Act::Chart)}>
                         { if charted { "Remove from chart" } else { "Add to chart" } }
                     </button>
                 }
                 if !plain_number && paths.len() > 1 && !charted {
-                    { select(SelectProps::new("value-path", "Value to chart", paths.iter().map(|p| (AttrValue::from(p.clone()), AttrValue::from(p.clone()))).collect::<Vec<_>>(), chosen_path.clone().unwrap_or_default(), on_path)) }
+                    { select(SelectProps::new("value-path", "Value to chart", paths.iter().map(|p| (AttrValue::from(p.clone()), AttrValue::from(p.clone()))).collect::<Vec<_>>(), chosen_path.clone().unwrap_or_default(), on.reform(Act::Path))) }
                 }
                 if latest.is_some() {
-                    <button type="button" onclick={copy}>{ "Copy payload" }</button>
-                    <button type="button" onclick={export_topic(false)}>{ "Export topic JSON" }</button>
-                    <button type="button" onclick={export_topic(true)}>{ "Export topic CSV" }</button>
+                    { button("Copy payload", &on, Act::Copy) }
+                    { button("Export topic JSON", &on, Act::Export(false)) }
+                    { button("Export topic CSV", &on, Act::Export(true)) }
                 }
                 if !retained.is_empty() {
-                    <button type="button" onclick={ask_clear}>
+                    <button type="button" onclick={on.reform(|_| Act::AskClear)}>
                         { if retained.len() == 1 && node.retained { "Clear retained".to_string() }
                           else { format!("Clear retained ({} topics)", retained.len()) } }
                     </button>
@@ -215,8 +236,8 @@ pub fn topic_detail(
                 <div class="confirm" role="alertdialog" aria-label="Confirm clear retained">
                     <p>{ format!("Publish an empty retained message to {} topic(s)? The broker forgets their retained values.", topics.len()) }</p>
                     <ul class="mono">{ for topics.iter().take(10).map(|t| html! { <li>{ t }</li> }) }</ul>
-                    <button type="button" class="primary" onclick={do_clear}>{ "Clear" }</button>{ " " }
-                    <button type="button" onclick={cancel_clear}>{ "Cancel" }</button>
+                    <button type="button" class="primary" onclick={on.reform(|_| Act::Clear)}>{ "Clear" }</button>{ " " }
+                    { button("Cancel", &on, Act::CancelClear) }
                 </div>
             }
             if let Some(n) = notice {
@@ -224,7 +245,7 @@ pub fn topic_detail(
             }
             if let Some(m) = latest {
                 <div class="row">
-                    { select(SelectProps::new("payload-view", "Payload view", views, VIEWS[view].0, on_view)) }
+                    { select(SelectProps::new("payload-view", "Payload view", views, VIEWS[view].0, on.reform(Act::View))) }
                     <span class="note">{ format!("{} bytes, {}", m.payload.len(), clock(m.time_ms)) }</span>
                 </div>
                 { payload_view(&m.payload, VIEWS[view].2) }

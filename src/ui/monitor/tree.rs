@@ -92,22 +92,18 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
     let st = state.borrow();
     let expanded = st.expanded.contains(&id);
     let selected = st.selected == Some(id);
-    let toggle = {
+    // One callback for both buttons: `true` toggles expansion, `false` selects.
+    let on = {
         let (state, on_change) = (state.clone(), on_change.clone());
-        Callback::from(move |_| {
+        Callback::from(move |toggle: bool| {
             let mut s = state.borrow_mut();
-            if !s.expanded.remove(&id) {
+            if !toggle {
+                s.select(id);
+            } else if !s.expanded.remove(&id) {
                 s.expanded.insert(id);
             }
-            s.expansion_version += 1;
+            s.expansion_version += u64::from(toggle);
             drop(s);
-            on_change.emit(());
-        })
-    };
-    let select = {
-        let (state, on_change) = (state.clone(), on_change.clone());
-        Callback::from(move |_| {
-            state.borrow_mut().select(id);
             on_change.emit(());
         })
     };
@@ -130,7 +126,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
     } else {
         let label = format!("{} {}", if expanded { "Collapse" } else { "Expand" }, path);
         html! {
-            <button type="button" class="twisty" aria-label={label} aria-expanded={flag(expanded)} onclick={toggle}>
+            <button type="button" class="twisty" aria-label={label} aria-expanded={flag(expanded)} onclick={on.reform(|_| true)}>
                 { if expanded { "▾" } else { "▸" } }
             </button>
         }
@@ -147,7 +143,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
             }
             { twisty }
             <button type="button" class="node mono" title={path.clone()} aria-label={format!("Topic {path}")}
-                aria-pressed={flag(selected)} onclick={select}>{ name }</button>{ " " }
+                aria-pressed={flag(selected)} onclick={on.reform(|_| false)}>{ name }</button>{ " " }
             <span class="count" title="messages on this topic / in its subtree">{ counts }</span>{ " " }
             if node.retained { <span class="badge retained" title="retained">{ "R" }</span>{ " " } }
             <span class="last mono">{ last }</span>
