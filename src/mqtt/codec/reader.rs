@@ -1,5 +1,11 @@
 //! A cursor over a packet body, for the packets read by hand (AUTH, MQTT 5 PUBLISH and acks).
 
+/// The body of a whole frame checked by the framer: what follows the remaining length,
+/// which ends at the first byte without its continuation bit.
+pub(super) fn body(frame: &[u8]) -> &[u8] {
+    &frame[2 + frame[1..].iter().take_while(|b| *b & 0x80 != 0).count()..]
+}
+
 /// A cursor over the body; every read says `None` when the bytes run out.
 pub(super) struct Reader<'a> {
     pub buf: &'a [u8],

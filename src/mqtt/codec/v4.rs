@@ -1,4 +1,5 @@
-//! MQTT 3.1.1 wire forms (mqttbytes::v4) to and from the version-neutral packets.
+//! MQTT 3.1.1 wire forms (mqttbytes::v4; the acknowledgements by hand) to and from the
+//! version-neutral packets.
 
 use bytes::{Bytes, BytesMut};
 use mqttbytes::v4 as w;
@@ -44,21 +45,21 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
             })
         }
         PacketType::PubAck => Packet::PubAck {
-            pkid: w::PubAck::read(fixed, frame).map_err(malformed)?.pkid,
+            pkid: pkid(&frame)?,
             code: 0,
             reason: None,
         },
         PacketType::PubRec => Packet::PubRec {
-            pkid: w::PubRec::read(fixed, frame).map_err(malformed)?.pkid,
+            pkid: pkid(&frame)?,
             code: 0,
             reason: None,
         },
         PacketType::PubRel => Packet::PubRel {
-            pkid: w::PubRel::read(fixed, frame).map_err(malformed)?.pkid,
+            pkid: pkid(&frame)?,
             code: 0,
         },
         PacketType::PubComp => Packet::PubComp {
-            pkid: w::PubComp::read(fixed, frame).map_err(malformed)?.pkid,
+            pkid: pkid(&frame)?,
             code: 0,
             reason: None,
         },
@@ -78,7 +79,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
             }
         }
         PacketType::UnsubAck => Packet::UnsubAck {
-            pkid: w::UnsubAck::read(fixed, frame).map_err(malformed)?.pkid,
+            pkid: pkid(&frame)?,
             codes: Vec::new(),
             reason: None,
         },
@@ -90,6 +91,16 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
         },
         kind => return peer::decode_v4(kind, fixed, frame),
     })
+}
+
+/// The packet id that is the whole body of 3.1.1's PUBACK, PUBREC, PUBREL, PUBCOMP and
+/// UNSUBACK, read by hand (mqttbytes has five readers for it); extra bytes are let
+/// through as mqttbytes lets them.
+fn pkid(frame: &[u8]) -> Result<u16, ProtocolError> {
+    match super::reader::body(frame) {
+        [a, b, ..] => Ok(u16::from_be_bytes([*a, *b])),
+        _ => Err(ProtocolError::Malformed("its lengths do not add up".into())),
+    }
 }
 
 /// Encodes into `out`. The return values of mqttbytes' writers are ignored: some
@@ -130,18 +141,10 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::PubAck { pkid, .. } => {
-            w::PubAck::new(*pkid).write(out)?;
-        }
-        Packet::PubRec { pkid, .. } => {
-            w::PubRec::new(*pkid).write(out)?;
-        }
-        Packet::PubRel { pkid, .. } => {
-            w::PubRel::new(*pkid).write(out)?;
-        }
-        Packet::PubComp { pkid, .. } => {
-            w::PubComp::new(*pkid).write(out)?;
-        }
+        Packet::PubAck { pkid, .. }
+        | Packet::PubRec { pkid, .. }
+        | Packet::PubRel { pkid, .. }
+        | Packet::PubComp { pkid, .. } => super::v5_acks::encode(packet, *pkid, 0, out),
         Packet::Subscribe { pkid, filters } => {
             w::Subscribe {
                 pkid: *pkid,

@@ -20,8 +20,7 @@ fn unknown_code(code: u8) -> ProtocolError {
 /// Reads one whole acknowledgement frame (fixed header included), as checked by the framer.
 pub(super) fn decode(frame: &[u8]) -> Result<Packet, ProtocolError> {
     let kind = frame[0] >> 4;
-    // The remaining length ends at the first byte without its continuation bit.
-    let body = &frame[2 + frame[1..].iter().take_while(|b| *b & 0x80 != 0).count()..];
+    let body = super::reader::body(frame);
     if kind == 2 {
         return connack(body);
     }
@@ -112,7 +111,7 @@ fn props(r: &mut Reader, disconnect: bool) -> Result<(Option<String>, Option<Str
 
 /// Writes our PUBACK, PUBREC, PUBREL or PUBCOMP without properties, byte for byte as
 /// mqttbytes would: the reason code left out on success, unknown ones sent as the
-/// packet's generic failure.
+/// packet's generic failure. With code 0 it is also the 3.1.1 form.
 pub(super) fn encode(packet: &Packet, pkid: u16, code: u8, out: &mut BytesMut) {
     let (first, code) = match packet {
         Packet::PubAck { .. } | Packet::PubRec { .. } => {
