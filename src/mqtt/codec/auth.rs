@@ -5,6 +5,7 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
+use super::publish_write::put_varint;
 use super::reader::Reader;
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::Packet;
@@ -126,19 +127,6 @@ pub(super) fn encode(
     out.put_slice(&len_bytes);
     out.put_slice(&props);
     Ok(())
-}
-
-/// Variable byte integer (§1.5.5). Callers keep `n` below 2^28 (strings are at most 64 KiB).
-fn put_varint(out: &mut BytesMut, mut n: usize) {
-    loop {
-        let byte = (n % 128) as u8;
-        n /= 128;
-        if n == 0 {
-            out.put_u8(byte);
-            return;
-        }
-        out.put_u8(byte | 0x80);
-    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
 //! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
+//! - `publish_write` — PUBLISH written by hand for both versions (the per-message packet).
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
 
 mod auth;
 mod peer;
+mod publish_write;
 mod reader;
 #[cfg(not(target_arch = "wasm32"))]
 mod reasons;

@@ -130,17 +130,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::Publish(p) => {
-            w::Publish {
-                dup: p.dup,
-                qos: qos_to_wire(p.qos),
-                retain: p.retain,
-                topic: p.topic.clone(),
-                pkid: p.pkid,
-                payload: p.payload.clone(),
-            }
-            .write(out)?;
-        }
+        Packet::Publish(p) => super::publish_write::encode(p, false, out)?,
         Packet::PubAck { pkid, .. }
         | Packet::PubRec { pkid, .. }
         | Packet::PubRel { pkid, .. }

@@ -6,7 +6,7 @@ use mqttbytes::{FixedHeader, PacketType};
 
 use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{Packet, PublishProps, SubOptions};
+use crate::mqtt::packet::{Packet, SubOptions};
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
@@ -48,19 +48,6 @@ fn will_props(will: &crate::mqtt::packet::Will) -> Option<w::WillProperties> {
         correlation_data: p.and_then(|p| p.correlation_data.clone()),
         user_properties: p.map(|p| p.user_properties.clone()).unwrap_or_default(),
     })
-}
-
-fn props_to_wire(p: &PublishProps) -> w::PublishProperties {
-    w::PublishProperties {
-        payload_format_indicator: p.payload_format,
-        message_expiry_interval: p.message_expiry,
-        topic_alias: p.topic_alias,
-        response_topic: p.response_topic.clone(),
-        correlation_data: p.correlation_data.clone(),
-        user_properties: p.user_properties.clone(),
-        subscription_identifiers: p.subscription_ids.iter().map(|&id| id as usize).collect(),
-        content_type: p.content_type.clone(),
-    }
 }
 
 fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
@@ -116,18 +103,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::Publish(p) => {
-            w::Publish {
-                dup: p.dup,
-                qos: qos_to_wire(p.qos),
-                retain: p.retain,
-                topic: p.topic.clone(),
-                pkid: p.pkid,
-                properties: p.props.as_deref().map(props_to_wire),
-                payload: p.payload.clone(),
-            }
-            .write(out)?;
-        }
+        Packet::Publish(p) => super::publish_write::encode(p, true, out)?,
         // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
         // of the codec writes those, so the browser build leaves that code out.
         Packet::PubAck { reason: Some(_), .. }
