@@ -2,10 +2,11 @@
 //! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
 //!
 //! - this file — the `Framer`, `encode`, and what both versions share.
-//! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes).
+//! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes where not by hand).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
-//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
+//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight),
+//!   and the publish acks of both versions written by hand.
 //! - `publish_write` — PUBLISH written by hand for both versions (the per-message packet).
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
@@ -116,7 +117,7 @@ impl Framer {
         // MQTT 5 lets DISCONNECT stop after its reason code (§3.14.2.2.1); mqttbytes
         // insists on a property length. Mosquitto sends this form, e.g. for 0x8E.
         if kind == 14 && remaining_len == 1 && self.version == Version::V5 {
-            return v5::short_disconnect(frame[header_len]).map(Some);
+            return v5_acks::short_disconnect(frame[header_len]).map(Some);
         }
         // A 3.1.1 broker answers a 5.0 CONNECT with a 3.1.1 CONNACK (return code 1), which
         // mqttbytes' v5 reader calls malformed. Its two-byte body is unlike any v5 CONNACK

@@ -26,13 +26,6 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
     })
 }
 
-/// DISCONNECT stopped after its reason code, which mqttbytes refuses to read: held to the
-/// reason codes it knows for the long form, so that both forms agree on what is malformed.
-pub(super) fn short_disconnect(code: u8) -> Result<Packet, ProtocolError> {
-    w::DisconnectReasonCode::try_from(code).map_err(malformed)?;
-    Ok(Packet::Disconnect { code, reason: None })
-}
-
 /// A will's properties; `None` when it has none, as 3.1.1-era wills do.
 fn will_props(will: &crate::mqtt::packet::Will) -> Option<w::WillProperties> {
     let p = will.props.as_deref();

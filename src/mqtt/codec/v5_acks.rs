@@ -2,6 +2,7 @@
 //! read by hand: mqttbytes has a reader and a property reader per packet, eight copies
 //! of one layout in the bundle. Each keeps mqttbytes' checks (known reason codes, only the
 //! properties the packet may carry), so that both readers agree on what is malformed.
+//! The four publish acknowledgements are written here too, for both versions.
 
 use bytes::{BufMut, Bytes, BytesMut};
 
@@ -17,6 +18,13 @@ fn unknown_code(code: u8) -> ProtocolError {
     ProtocolError::Malformed(format!("unknown reason code {code}"))
 }
 
+/// DISCONNECT stopped after its reason code, which mqttbytes refuses to read: held to the
+/// reason codes it knows for the long form, so that both forms agree on what is malformed.
+pub(super) fn short_disconnect(code: u8) -> Result<Packet, ProtocolError> {
+    mqttbytes::v5::DisconnectReasonCode::try_from(code).map_err(super::malformed)?;
+    Ok(Packet::Disconnect { code, reason: None })
+}
+
 /// Reads one whole acknowledgement frame (fixed header included), as checked by the framer.
 pub(super) fn decode(frame: &[u8]) -> Result<Packet, ProtocolError> {
     let kind = frame[0] >> 4;
@@ -28,7 +36,7 @@ pub(super) fn decode(frame: &[u8]) -> Result<Packet, ProtocolError> {
     if kind == 14 {
         // Its flags are reserved as 0; the empty and short forms are read by the framer.
         let code = r.byte().filter(|_| frame[0] & 0x0F == 0).ok_or_else(lengths)?;
-        super::v5::short_disconnect(code)?;
+        short_disconnect(code)?;
         let (reason, server) = props(&mut r, true)?;
         // The Server Reference (0x9C / 0x9D) is what the user needs to act on.
         let reason = match (reason, server) {
