@@ -5,8 +5,8 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 
-use super::publish_write::put_varint;
 use super::reader::Reader;
+use super::write::put_varint;
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::Packet;
 

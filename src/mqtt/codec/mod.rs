@@ -5,16 +5,14 @@
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes where not by hand).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
-//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight),
-//!   and the publish acks of both versions written by hand.
-//! - `publish_write` — PUBLISH written by hand for both versions (the per-message packet).
+//! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
+//! - `write`    — PUBLISH, its acks, SUBSCRIBE and UNSUBSCRIBE written by hand for both versions.
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
 
 mod auth;
 mod peer;
-mod publish_write;
 mod reader;
 #[cfg(not(target_arch = "wasm32"))]
 mod reasons;
@@ -22,6 +20,7 @@ mod v4;
 mod v5;
 mod v5_acks;
 mod v5_publish;
+mod write;
 
 use bytes::{Bytes, BytesMut};
 

@@ -168,8 +168,84 @@ fn mqttbytes_publish(v: Version, p: &Publish) -> bytes::BytesMut {
     out
 }
 
+/// mqttbytes' SUBSCRIBE and UNSUBSCRIBE for the same filters, the reference for ours.
+fn mqttbytes_subscriptions(v: Version, pkid: u16, filters: &[(String, SubOptions)]) -> (Vec<u8>, Vec<u8>) {
+    use mqttbytes::{v4, v5};
+    let (mut sub, mut unsub) = (bytes::BytesMut::new(), bytes::BytesMut::new());
+    let names: Vec<String> = filters.iter().map(|(f, _)| f.clone()).collect();
+    match v {
+        Version::V311 => {
+            v4::Subscribe {
+                pkid,
+                filters: filters
+                    .iter()
+                    .map(|(f, o)| v4::SubscribeFilter::new(f.clone(), super::qos_to_wire(o.qos)))
+                    .collect(),
+            }
+            .write(&mut sub)
+            .unwrap();
+            v4::Unsubscribe { pkid, topics: names }.write(&mut unsub).unwrap();
+        }
+        Version::V5 => {
+            let id = filters.iter().find_map(|(_, o)| o.id);
+            v5::Subscribe {
+                pkid,
+                filters: filters
+                    .iter()
+                    .map(|(f, o)| v5::SubscribeFilter {
+                        path: f.clone(),
+                        qos: super::qos_to_wire(o.qos),
+                        nolocal: o.no_local,
+                        preserve_retain: o.retain_as_published,
+                        retain_forward_rule: match o.retain_handling {
+                            0 => v5::RetainForwardRule::OnEverySubscribe,
+                            1 => v5::RetainForwardRule::OnNewSubscribe,
+                            _ => v5::RetainForwardRule::Never,
+                        },
+                    })
+                    .collect(),
+                properties: id.map(|id| v5::SubscribeProperties {
+                    id: Some(id as usize),
+                    user_properties: Vec::new(),
+                }),
+            }
+            .write(&mut sub)
+            .unwrap();
+            v5::Unsubscribe {
+                pkid,
+                filters: names,
+                properties: None,
+            }
+            .write(&mut unsub)
+            .unwrap();
+        }
+    }
+    (sub.to_vec(), unsub.to_vec())
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn subscribes_and_unsubscribes_are_written_byte_for_byte_as_mqttbytes_writes_them(
+        v in version(),
+        pkid in 1..=u16::MAX,
+        filters in proptest::collection::vec((filter(), qos(), any::<bool>(), any::<bool>(), 0u8..=2), 1..6),
+        id in proptest::option::of(1u32..=268_435_455),
+    ) {
+        let filters: Vec<(String, SubOptions)> = filters
+            .into_iter()
+            .map(|(f, qos, no_local, retain_as_published, retain_handling)| {
+                (f, SubOptions { qos, no_local, retain_as_published, retain_handling, id })
+            })
+            .collect();
+        let names: Vec<String> = filters.iter().map(|(f, _)| f.clone()).collect();
+        let (sub, unsub) = mqttbytes_subscriptions(v, pkid, &filters);
+        let ours = encode(v, &Packet::Subscribe { pkid, filters }).expect("encodable");
+        prop_assert_eq!(&ours[..], &sub[..]);
+        let ours = encode(v, &Packet::Unsubscribe { pkid, filters: names }).expect("encodable");
+        prop_assert_eq!(&ours[..], &unsub[..]);
+    }
 
     #[test]
     fn any_v5_publish_properties_survive_encode_then_decode(p in publish(), props in props()) {

@@ -130,28 +130,13 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::Publish(p) => super::publish_write::encode(p, false, out)?,
+        Packet::Publish(p) => super::write::publish(p, false, out)?,
         Packet::PubAck { pkid, .. }
         | Packet::PubRec { pkid, .. }
         | Packet::PubRel { pkid, .. }
-        | Packet::PubComp { pkid, .. } => super::v5_acks::encode(packet, *pkid, 0, out),
-        Packet::Subscribe { pkid, filters } => {
-            w::Subscribe {
-                pkid: *pkid,
-                filters: filters
-                    .iter()
-                    .map(|(f, o)| w::SubscribeFilter::new(f.clone(), qos_to_wire(o.qos)))
-                    .collect(),
-            }
-            .write(out)?;
-        }
-        Packet::Unsubscribe { pkid, filters } => {
-            w::Unsubscribe {
-                pkid: *pkid,
-                topics: filters.clone(),
-            }
-            .write(out)?;
-        }
+        | Packet::PubComp { pkid, .. } => super::write::ack(packet, *pkid, 0, out),
+        Packet::Subscribe { pkid, filters } => super::write::subscribe(*pkid, filters, false, out)?,
+        Packet::Unsubscribe { pkid, filters } => super::write::unsubscribe(*pkid, filters, false, out)?,
         Packet::PingReq => {
             w::PingReq.write(out)?;
         }

@@ -6,7 +6,7 @@ use mqttbytes::{FixedHeader, PacketType};
 
 use super::{auth, malformed, peer, qos_to_wire};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{Packet, SubOptions};
+use crate::mqtt::packet::Packet;
 
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
@@ -41,20 +41,6 @@ fn will_props(will: &crate::mqtt::packet::Will) -> Option<w::WillProperties> {
         correlation_data: p.and_then(|p| p.correlation_data.clone()),
         user_properties: p.map(|p| p.user_properties.clone()).unwrap_or_default(),
     })
-}
-
-fn sub_filter(filter: &str, o: &SubOptions) -> w::SubscribeFilter {
-    w::SubscribeFilter {
-        path: filter.to_string(),
-        qos: qos_to_wire(o.qos),
-        nolocal: o.no_local,
-        preserve_retain: o.retain_as_published,
-        retain_forward_rule: match o.retain_handling {
-            0 => w::RetainForwardRule::OnEverySubscribe,
-            1 => w::RetainForwardRule::OnNewSubscribe,
-            _ => w::RetainForwardRule::Never,
-        },
-    }
 }
 
 /// Encodes into `out`; see v4::encode for why return values are ignored.
@@ -96,7 +82,7 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
             }
             .write(out)?;
         }
-        Packet::Publish(p) => super::publish_write::encode(p, true, out)?,
+        Packet::Publish(p) => super::write::publish(p, true, out)?,
         // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
         // of the codec writes those, so the browser build leaves that code out.
         Packet::PubAck { reason: Some(_), .. }
@@ -107,28 +93,9 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         Packet::PubAck { pkid, code, .. }
         | Packet::PubRec { pkid, code, .. }
         | Packet::PubRel { pkid, code }
-        | Packet::PubComp { pkid, code, .. } => super::v5_acks::encode(packet, *pkid, *code, out),
-        Packet::Subscribe { pkid, filters } => {
-            // One identifier per SUBSCRIBE: the session sends one filter per packet.
-            let id = filters.iter().find_map(|(_, o)| o.id);
-            w::Subscribe {
-                pkid: *pkid,
-                filters: filters.iter().map(|(f, o)| sub_filter(f, o)).collect(),
-                properties: id.map(|id| w::SubscribeProperties {
-                    id: Some(id as usize),
-                    user_properties: Vec::new(),
-                }),
-            }
-            .write(out)?;
-        }
-        Packet::Unsubscribe { pkid, filters } => {
-            w::Unsubscribe {
-                pkid: *pkid,
-                filters: filters.clone(),
-                properties: None,
-            }
-            .write(out)?;
-        }
+        | Packet::PubComp { pkid, code, .. } => super::write::ack(packet, *pkid, *code, out),
+        Packet::Subscribe { pkid, filters } => super::write::subscribe(*pkid, filters, true, out)?,
+        Packet::Unsubscribe { pkid, filters } => super::write::unsubscribe(*pkid, filters, true, out)?,
         Packet::PingReq => {
             w::PingReq.write(out)?;
         }

@@ -2,9 +2,8 @@
 //! read by hand: mqttbytes has a reader and a property reader per packet, eight copies
 //! of one layout in the bundle. Each keeps mqttbytes' checks (known reason codes, only the
 //! properties the packet may carry), so that both readers agree on what is malformed.
-//! The four publish acknowledgements are written here too, for both versions.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::reader::Reader;
 use crate::mqtt::error::ProtocolError;
@@ -115,31 +114,6 @@ fn props(r: &mut Reader, disconnect: bool) -> Result<(Option<String>, Option<Str
         ok.ok_or_else(lengths)?;
     }
     Ok((reason, server))
-}
-
-/// Writes our PUBACK, PUBREC, PUBREL or PUBCOMP without properties, byte for byte as
-/// mqttbytes would: the reason code left out on success, unknown ones sent as the
-/// packet's generic failure. With code 0 it is also the 3.1.1 form.
-pub(super) fn encode(packet: &Packet, pkid: u16, code: u8, out: &mut BytesMut) {
-    let (first, code) = match packet {
-        Packet::PubAck { .. } | Packet::PubRec { .. } => {
-            let first = if matches!(packet, Packet::PubAck { .. }) {
-                0x40
-            } else {
-                0x50
-            };
-            let known = matches!(code, 0x00 | 0x10 | 0x83 | 0x87 | 0x90 | 0x91 | 0x97 | 0x99);
-            (first, if known { code } else { 0x80 })
-        }
-        Packet::PubRel { .. } => (0x62, if code == 0 { 0 } else { 0x92 }),
-        _ => (0x70, if code == 0 { 0 } else { 0x92 }),
-    };
-    out.put_u8(first);
-    out.put_u8(if code == 0 { 2 } else { 3 });
-    out.put_u16(pkid);
-    if code != 0 {
-        out.put_u8(code);
-    }
 }
 
 /// CONNACK (§3.2), with mqttbytes' checks: known reason codes, CONNACK's properties only.

@@ -1,7 +1,7 @@
 //! The MQTT 5 PUBLISH, read by hand. mqttbytes counts each Subscription Identifier one
 //! byte too long, so it stops reading properties early: a short property after two
 //! identifiers (a message that matched several subscriptions) came out as payload.
-//! Writing is in `publish_write`.
+//! Writing is in `write`.
 
 use bytes::Bytes;
 
