@@ -66,7 +66,7 @@ function section(r, pass) {
     '',
     `- Duration: ${(r.durationMs / 60000).toFixed(1)} min.`,
     `- Broker restarts: SIGTERM, state saved, exited in ${r.stopMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(' and ') || 'n/a'}${r.killed ? ` (${r.killed} KILLED after 60 s)` : ' (none killed)'}.`,
-    `- Page errors: ${r.pageErrors.length}; publish form errors: ${r.appErrors.length}.`,
+    `- Page errors: ${r.pageErrors.length}; publish form errors: ${r.appErrors.length}; publishes refused while the offline queue was full, then sent again: ${fmtInt(r.refused ?? 0)}.`,
     `- Memory at the end, after a forced GC: wasm linear memory ${fmtMB(r.memory.wasm)}, JS heap ${fmtMB(r.memory.js)}.`,
     `- Through the fault proxy: ${fmtInt(r.proxy.links)} WebSocket connections, ${fmtInt(r.proxy.up.messages)} messages up and ${fmtInt(r.proxy.down.messages)} down;`,
     `  the broker sent ${fmtInt(r.proxy.resent)} PUBLISH packets again (DUP) after reconnects, which bounds the QoS 1 duplicates toward the app,`,

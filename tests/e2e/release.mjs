@@ -57,9 +57,12 @@ for (const name of files.filter((f) => f.endsWith('.js') && f !== SW)) {
 // Last change to the page, so the hashes are of the scripts as served (the .gz twins follow).
 await writeFile(htmlPath, withScriptHashes(html));
 
+// The benchmark pages (bench/*.html) are built without the app's service worker.
 const swPath = path.join(staging, SW);
-const sw = await serviceWorker(staging, await readFile(swPath, 'utf8'));
-await writeFile(swPath, (await minify(sw.code, { compress: true, mangle: true })).code);
+if (files.includes(SW)) {
+  const sw = await serviceWorker(staging, await readFile(swPath, 'utf8'));
+  await writeFile(swPath, (await minify(sw.code, { compress: true, mangle: true })).code);
+}
 
 let zopfli = true;
 for (const name of await readdir(staging, { recursive: true })) {

@@ -14,7 +14,8 @@
 // moment), a stall (traffic held, then let go) or a freeze (a stall that never ends, found by
 // the app's keep-alive), picked by a seeded generator, and between them the link may trickle one
 // byte per WebSocket message or lag; broker restarts fall between the faults. The node publisher pauses across a restart (its own session is not under
-// test); the app publishes on throughout, queueing while it is disconnected.
+// test); the app publishes on throughout, queueing while it is disconnected (when its offline
+// queue is full the form refuses a message, and the publisher sends it again a moment later).
 //
 // Fences end the run: once everything is published and the link is whole, one more QoS 2 message
 // each way; it arrives after anything still queued or in flight before it, so counting after it
@@ -60,7 +61,7 @@ function tally(deliveries, n) {
  * next task (Yew renders in a microtask before it) before the next one is set.
  */
 async function pagePublisher({ run, n, batch, rate }) {
-  const s = (window.__soak = { sent: 0, errors: [], done: false });
+  const s = (window.__soak = { sent: 0, errors: [], refused: 0, done: false });
   const start = performance.now();
   const topic = document.getElementById('pub-topic');
   const payload = document.getElementById('pub-payload');
@@ -84,11 +85,21 @@ async function pagePublisher({ run, n, batch, rate }) {
       for (let seq = first; seq < Math.min(n, first + batch); seq++) {
         const due = start + (s.sent / rate) * 1000;
         if (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
-        await set(payload, String(seq), 'input');
-        form.requestSubmit();
-        await nextTask();
-        const alert = form.querySelector('[role=alert]');
-        if (alert && s.errors.length < 20) s.errors.push(`${q}/${seq}: ${alert.textContent}`);
+        // A full offline queue refuses the message and says so: as a user would, wait a
+        // moment and send it again (the refusal is counted; the message is not lost).
+        for (;;) {
+          await set(payload, String(seq), 'input');
+          form.requestSubmit();
+          await nextTask();
+          const alert = form.querySelector('[role=alert]');
+          if (alert && /offline queue is full/.test(alert.textContent)) {
+            s.refused++;
+            await new Promise((r) => setTimeout(r, 250));
+            continue;
+          }
+          if (alert && s.errors.length < 20) s.errors.push(`${q}/${seq}: ${alert.textContent}`);
+          break;
+        }
         s.sent++;
       }
     }
@@ -257,7 +268,7 @@ export async function runSoak(
     proxy.delay(0);
     await extPublisher;
     await appDone;
-    const appErrors = await page.evaluate(() => window.__soak.errors);
+    const { errors: appErrors, refused } = await page.evaluate(() => window.__soak);
     log(`all published (${Math.round((Date.now() - started) / 1000)} s); fences`);
 
     // The fences.
@@ -338,6 +349,7 @@ export async function runSoak(
       fromApp,
       pageErrors,
       appErrors,
+      refused,
       memory,
       proxy: proxy.stats,
     };
