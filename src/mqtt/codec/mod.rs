@@ -294,3 +294,5 @@ mod framing_tests;
 mod prop_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod write_tests;

@@ -168,6 +168,32 @@ fn mqttbytes_publish(v: Version, p: &Publish) -> bytes::BytesMut {
     out
 }
 
+/// One to five filters with any MQTT 5 options and one identifier for all of them (the
+/// session sends one per SUBSCRIBE).
+fn subscriptions() -> impl Strategy<Value = Vec<(String, SubOptions)>> {
+    (
+        proptest::collection::vec((filter(), qos(), any::<bool>(), any::<bool>(), 0u8..=2), 1..6),
+        proptest::option::of(1u32..=268_435_455),
+    )
+        .prop_map(|(filters, id)| {
+            filters
+                .into_iter()
+                .map(|(f, qos, no_local, retain_as_published, retain_handling)| {
+                    (
+                        f,
+                        SubOptions {
+                            qos,
+                            no_local,
+                            retain_as_published,
+                            retain_handling,
+                            id,
+                        },
+                    )
+                })
+                .collect()
+        })
+}
+
 /// mqttbytes' SUBSCRIBE and UNSUBSCRIBE for the same filters, the reference for ours.
 fn mqttbytes_subscriptions(v: Version, pkid: u16, filters: &[(String, SubOptions)]) -> (Vec<u8>, Vec<u8>) {
     use mqttbytes::{v4, v5};
@@ -230,15 +256,8 @@ proptest! {
     fn subscribes_and_unsubscribes_are_written_byte_for_byte_as_mqttbytes_writes_them(
         v in version(),
         pkid in 1..=u16::MAX,
-        filters in proptest::collection::vec((filter(), qos(), any::<bool>(), any::<bool>(), 0u8..=2), 1..6),
-        id in proptest::option::of(1u32..=268_435_455),
+        filters in subscriptions(),
     ) {
-        let filters: Vec<(String, SubOptions)> = filters
-            .into_iter()
-            .map(|(f, qos, no_local, retain_as_published, retain_handling)| {
-                (f, SubOptions { qos, no_local, retain_as_published, retain_handling, id })
-            })
-            .collect();
         let names: Vec<String> = filters.iter().map(|(f, _)| f.clone()).collect();
         let (sub, unsub) = mqttbytes_subscriptions(v, pkid, &filters);
         let ours = encode(v, &Packet::Subscribe { pkid, filters }).expect("encodable");
@@ -274,20 +293,14 @@ proptest! {
     fn any_subscribe_survives_encode_then_decode(
         v in version(),
         pkid in 1..=u16::MAX,
-        filters in proptest::collection::vec((filter(), qos(), any::<bool>(), any::<bool>(), 0u8..=2), 1..6),
-        id in proptest::option::of(1u32..=268_435_455),
+        mut filters in subscriptions(),
     ) {
         // MQTT 5 carries every option and one identifier per packet; 3.1.1 only the QoS.
-        let filters: Vec<(String, SubOptions)> = filters
-            .into_iter()
-            .map(|(f, qos, no_local, retain_as_published, retain_handling)| {
-                let options = match v {
-                    Version::V5 => SubOptions { qos, no_local, retain_as_published, retain_handling, id },
-                    Version::V311 => SubOptions::qos(qos),
-                };
-                (f, options)
-            })
-            .collect();
+        if v == Version::V311 {
+            for (_, o) in &mut filters {
+                *o = SubOptions::qos(o.qos);
+            }
+        }
         let packet = Packet::Subscribe { pkid, filters };
         prop_assert_eq!(round_trip(v, &packet), packet);
     }
