@@ -46,18 +46,6 @@ async function waitConnected(page) {
   await page.locator('#connection-status').filter({ hasText: /\bConnected\b/ }).waitFor();
 }
 
-async function subscribe(page, filter) {
-  await page.getByLabel('Topic filter', { exact: true }).fill(filter);
-  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await page
-    .getByRole('list', { name: 'Subscriptions', exact: true })
-    .getByRole('listitem')
-    .filter({ hasText: filter })
-    .filter({ hasText: /granted QoS/ })
-    .first()
-    .waitFor();
-}
-
 /** The shown connection's form: a new broker URL, then Connect. */
 async function connectTo(page, url) {
   await page.getByLabel('Broker URL', { exact: true }).fill(url);
@@ -91,7 +79,7 @@ test('two brokers at once: each connection sees only its own messages; switch an
   assert.equal(await page.locator('#connection-status').textContent(), 'Disconnected');
   assert.equal(await received(page).textContent(), '0');
   await connectTo(page, `ws://127.0.0.1:${B_WS}`);
-  await subscribe(page, 'beta/#');
+  await h.subscribe(page, 'beta/#');
   await row(page, B_NAME).filter({ hasText: 'Connected' }).waitFor();
 
   for (const n of [1, 2, 3]) await pubA('alpha/temp', `a${n}`);
@@ -197,7 +185,7 @@ test('failover: a broker that cannot be reached hands over to the next URL', { t
   await connectTo(page, dead);
   // The bar names the broker in use: the fallback.
   assert.equal(await page.locator('header.statusbar .broker').textContent(), `ws://127.0.0.1:${B_WS}`);
-  await subscribe(page, 'failover/#');
+  await h.subscribe(page, 'failover/#');
   await pubB('failover/x', 'via the fallback');
   await page.waitForFunction(() => document.getElementById('messages-received')?.textContent === '1');
   // A fallback that is no broker URL is refused where it is typed, and nothing starts.

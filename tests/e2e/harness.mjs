@@ -282,6 +282,35 @@ export async function launchBrowser({ extraArgs = [] } = {}) {
 /** Violations seen since the last test ended: "page URL: what was refused". */
 export const cspViolations = [];
 
+
+/** A browser whose storage lives in `dir`, so a second launch is the same browser restarted. */
+export async function launchPersistent(dir, timeout = 15_000) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    acceptDownloads: true,
+  });
+  await watchCsp(context);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(timeout);
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  return { context, page };
+}
+
+/** Subscribes to `filter` in the shown connection and waits for the broker's grant. */
+export async function subscribe(page, filter) {
+  await page.getByLabel('Topic filter', { exact: true }).fill(filter);
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page
+    .getByRole('list', { name: 'Subscriptions', exact: true })
+    .getByRole('listitem')
+    .filter({ hasText: filter })
+    .filter({ hasText: /granted QoS/ })
+    .first()
+    .waitFor();
+}
 /**
  * Called by launchBrowser for its contexts; a spec that launches a context some other way
  * (a persistent one) calls it itself. Each page reports violations two ways: the document's

@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import * as h from './harness.mjs';
-import { CHROMIUM_FLAGS } from './chromium.mjs';
 
 const T = 15_000;
 const TEST_TIMEOUT = 90_000;
@@ -22,22 +20,6 @@ after(async () => {
   await h.stopBroker();
 });
 
-/** A browser whose storage lives in `dir`, so a second launch is the same browser restarted. */
-async function launchPersistent(dir) {
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: h.CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    acceptDownloads: true,
-  });
-  await h.watchCsp(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(T);
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
-  return { context, page };
-}
-
 const saved = (page) => page.getByLabel('Saved connection', { exact: true });
 const savedStatus = (page) => page.getByRole('region', { name: 'Saved connections' }).getByRole('status');
 
@@ -45,18 +27,6 @@ async function savedNames(page) {
   // allTextContents does not wait: right after a load the app may not have rendered yet.
   await saved(page).locator('option').first().waitFor({ state: 'attached' });
   return saved(page).locator('option').allTextContents();
-}
-
-async function subscribe(page, filter) {
-  await page.getByLabel('Topic filter', { exact: true }).fill(filter);
-  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
-  await page
-    .getByRole('list', { name: 'Subscriptions', exact: true })
-    .getByRole('listitem')
-    .filter({ hasText: filter })
-    .filter({ hasText: /granted QoS/ })
-    .first()
-    .waitFor();
 }
 
 async function saveAs(page, name) {
@@ -87,7 +57,7 @@ test('two saved brokers survive a browser restart and bring their subscriptions'
   const home = h.uid('home/');
   const lab = h.uid('lab/');
 
-  let { context, page } = await launchPersistent(dir);
+  let { context, page } = await h.launchPersistent(dir);
   await page.goto(h.appUrl({}));
   // A new user has nothing saved yet.
   assert.deepEqual(await savedNames(page), ['New connection']);
@@ -96,7 +66,7 @@ test('two saved brokers survive a browser restart and bring their subscriptions'
   await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await waitConnected(page);
-  await subscribe(page, `${home}/#`);
+  await h.subscribe(page, `${home}/#`);
   await saveAs(page, 'Home');
   await page.getByRole('button', { name: 'Disconnect', exact: true }).click();
 
@@ -114,7 +84,7 @@ test('two saved brokers survive a browser restart and bring their subscriptions'
   await context.close();
 
   // The browser restarts: both are there, last saved first.
-  ({ context, page } = await launchPersistent(dir));
+  ({ context, page } = await h.launchPersistent(dir));
   t.after(() => context.close());
   await page.goto(h.appUrl({}).replace(/\?.*$/, ''));
   assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
@@ -152,14 +122,14 @@ test('a profile= link opens that saved connection and connects', { timeout: TEST
     await context?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const { context, page } = await launchPersistent(dir);
+  const { context, page } = await h.launchPersistent(dir);
   t.after(() => context.close());
   const topic = h.uid('linked/');
   await page.goto(h.appUrl({}));
   await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await waitConnected(page);
-  await subscribe(page, `${topic}/#`);
+  await h.subscribe(page, `${topic}/#`);
   await saveAs(page, 'Porch broker');
 
   const base = h.appUrl({}).replace(/\?.*$/, '');

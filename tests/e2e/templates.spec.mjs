@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import * as h from './harness.mjs';
-import { CHROMIUM_FLAGS } from './chromium.mjs';
 
 const T = 15_000;
 const TEST_TIMEOUT = 90_000;
@@ -28,21 +26,6 @@ after(async () => {
   await h.stopServing();
   await h.stopBroker();
 });
-
-/** A browser whose storage lives in `dir`, so a second launch is the same browser restarted. */
-async function launchPersistent(dir) {
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: h.CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
-  await h.watchCsp(context);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(T);
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
-  return { context, page };
-}
 
 async function waitConnected(page) {
   await page.getByRole('status').filter({ hasText: /\bConnected\b/ }).first().waitFor();
@@ -62,7 +45,7 @@ test('a saved template survives a restart, sends with one click, and its outcome
   t.after(() => h.mosquittoPub(['-t', topic, '-n', '-r']));
 
   let page;
-  ({ context, page } = await launchPersistent(dir));
+  ({ context, page } = await h.launchPersistent(dir));
   await page.goto(h.appUrl({ connect: 1 }));
   await waitConnected(page);
   await page.getByLabel('Topic', { exact: true }).fill(topic);
@@ -76,7 +59,7 @@ test('a saved template survives a restart, sends with one click, and its outcome
   await context.close();
 
   // The browser restarts: the template is there, under this broker, with an empty form.
-  ({ context, page } = await launchPersistent(dir));
+  ({ context, page } = await h.launchPersistent(dir));
   await page.goto(h.appUrl({ connect: 1 }));
   await waitConnected(page);
   assert.equal(await page.getByLabel('Topic', { exact: true }).inputValue(), '');
