@@ -13,7 +13,8 @@
 //!   - `cloud` — credentials signed in the page (AWS SigV4 URLs, Azure IoT Hub SAS tokens),
 //!     which the connection core signs anew for every attempt;
 //!   - what it and the UI hold: connection `settings` with their `advanced` MQTT 5 options,
-//!     saved connections (`profiles`), broker `presets`,
+//!     saved connections (`profiles`), the one configuration file of everything kept (`config`),
+//!     broker `presets`,
 //!     `reach` (what a page may open, what a socket that never opened means), what was learned
 //!     of `brokers` (3.1.1 only), the message store (`messages`, with `requests`
 //!     pairing MQTT 5 requests and responses), the topic `tree`, the user's `subscriptions`,

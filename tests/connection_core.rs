@@ -636,3 +636,43 @@ fn a_message_the_broker_closes_on_as_too_big_is_marked_failed_in_the_list_and_th
     assert!(sent.iter().all(|p| p.topic != "home/big"));
     assert!(sent.iter().any(|p| p.topic == "home/small"));
 }
+
+#[test]
+fn a_panel_edit_in_one_connection_reaches_the_others_without_being_stored_again() {
+    // Two connections open at once, both showing the panels stored before.
+    let mut here = CorePair::connected(Version::V5);
+    let mut there = CorePair::connected(Version::V311);
+    with_plug(&mut here);
+    let stored = here
+        .effects()
+        .into_iter()
+        .rev()
+        .find_map(|e| match e {
+            Effect::Save {
+                key: "mqtt-deck.panels",
+                value,
+            } => Some(value),
+            _ => None,
+        })
+        .expect("the edit was stored");
+    there.broker.take();
+    there.core.panels_stored_elsewhere(there.at(), &stored);
+    there.pump();
+    assert_eq!(there.core.panels(), here.core.panels());
+    // The other connection follows the new widget's topic, with live values of its own.
+    assert_eq!(
+        subscribed_filters(&there.broker.take()),
+        vec!["plug/state".to_string()]
+    );
+    assert!(
+        !there.effects().iter().any(|e| matches!(e, Effect::Save { .. })),
+        "stored again: two connections would write each other's copies in turn"
+    );
+    // Told the same panels again, it does nothing.
+    there.core.panels_stored_elsewhere(there.at(), &stored);
+    there.pump();
+    assert!(there.broker.take().is_empty());
+    // A broken record changes nothing.
+    there.core.panels_stored_elsewhere(there.at(), "{\"format\":");
+    assert_eq!(there.core.panels(), here.core.panels());
+}

@@ -1,6 +1,7 @@
 //! The UI state and its one reducer. What a connection holds (messages, subscriptions, panels)
 //! is not here: it lives in the connection core, whose views refresh once per animation frame.
 
+use super::config::Config;
 use super::profiles::{Colour, Profiles};
 use super::settings::ConnectionSettings;
 use crate::mqtt::{QoS, Version};
@@ -134,6 +135,21 @@ pub struct AppState {
     pub profile_message: Option<String>,
     /// The "Connection colour" choice, saved with the connection.
     pub profile_colour: Option<Colour>,
+    /// A configuration file read and waiting for Merge, Replace or Cancel.
+    pub import: Option<Box<PendingImport>>,
+    /// Counts applied imports: views that keep their own copy of a stored record (the
+    /// publish form's templates) start afresh when it changes.
+    pub imports: u32,
+}
+
+/// A configuration file read, before it is applied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingImport {
+    /// The file's name, as the user chose it.
+    pub file: String,
+    /// What Merge and Replace would do (see `Config::preview`).
+    pub preview: String,
+    pub config: Config,
 }
 
 impl AppState {
@@ -152,6 +168,8 @@ impl AppState {
             profile_message: None,
             profile_name: String::new(),
             profile_colour: None,
+            import: None,
+            imports: 0,
         }
     }
 }
@@ -203,8 +221,13 @@ pub enum Action {
         now_ms: f64,
     },
     DeleteProfile(String),
-    /// Saved connections read from a file, added to (or replacing by name) the list.
-    ImportProfiles(Profiles),
+    /// A configuration file read: its preview is shown (`None`: the import was cancelled).
+    ImportRead(Option<Box<PendingImport>>),
+    /// A configuration file applied and stored: the saved connections it left, and what to say.
+    Imported {
+        profiles: Option<Profiles>,
+        said: String,
+    },
     /// Why saved connections could not be imported, said beside them.
     ProfileMessage(String),
 }
@@ -301,12 +324,21 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             }
         }
         Action::ProfileMessage(m) => s.profile_message = Some(m),
-        Action::ImportProfiles(profiles) => {
-            let n = s.profiles.merge(profiles);
-            s.profile_message = Some(format!(
-                "Imported {n} saved connection{}",
-                if n == 1 { "" } else { "s" }
-            ));
+        Action::ImportRead(pending) => {
+            s.profile_message = None;
+            s.import = pending;
+        }
+        Action::Imported { profiles, said } => {
+            if let Some(p) = profiles {
+                s.profiles = p;
+                // Replaced by a file without it: the form is a new connection's again.
+                if s.profile.as_deref().is_some_and(|n| s.profiles.get(n).is_none()) {
+                    s.profile = None;
+                }
+            }
+            s.import = None;
+            s.imports += 1;
+            s.profile_message = Some(said);
         }
     }
     s

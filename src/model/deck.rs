@@ -171,7 +171,7 @@ pub fn reduce_deck(deck: &Deck, action: DeckAction) -> Deck {
                     | Action::SaveProfile { .. }
                     | Action::DuplicateProfile { .. }
                     | Action::DeleteProfile(_)
-                    | Action::ImportProfiles(_)
+                    | Action::Imported { .. }
             );
             let next = reduce(&d.slots[i].state, action);
             if shared {

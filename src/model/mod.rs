@@ -28,6 +28,8 @@
 //!   `json::path` (the dialect widgets read too).
 //! - `diff`     — what changed since the previous message on a topic: per key for JSON, else per line.
 //! - `export`   — message history as JSON or CSV, with ISO 8601 times.
+//! - `config`   — the one configuration file: saved connections, panels, templates, the form
+//!   and the theme in one versioned document, merged or replacing, previewed first.
 //! - `rate`     — a messages-per-second meter over a sliding window.
 //! - `number`   — decimal numbers from payloads and forms, without std's float parser tables.
 //! - `fold`     — case-insensitive search without the standard library's Unicode tables.
@@ -43,6 +45,7 @@ pub mod advanced;
 pub mod app;
 pub mod brokers;
 pub mod cloud;
+pub mod config;
 pub mod connection;
 pub mod deck;
 pub mod diff;

@@ -161,14 +161,35 @@ impl Templates {
         self.list.len() != before
     }
 
-    pub fn to_saved(&self) -> String {
+    /// Adds `other`'s templates, each replacing the one of its name in its group (an import);
+    /// beyond [`MAX_TEMPLATES`] the rest are left out.
+    pub fn merge(&mut self, other: Templates) {
+        for t in other.list {
+            let full = self.list.len() >= MAX_TEMPLATES;
+            match self
+                .list
+                .iter_mut()
+                .find(|h| h.group == t.group && h.name == t.name)
+            {
+                Some(h) => *h = t,
+                None if !full => self.list.push(t),
+                None => {}
+            }
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
         let mut o = Object::new();
         o.push("format", Json::Number(Num::from(FORMAT)));
         o.push(
             "templates",
             Json::Array(self.list.iter().map(template_json).collect()),
         );
-        Json::Object(o).to_json_string()
+        Json::Object(o)
+    }
+
+    pub fn to_saved(&self) -> String {
+        self.to_json().to_json_string()
     }
 
     /// Reads [`Templates::to_saved`]'s record; the error says what is wrong and where.

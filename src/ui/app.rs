@@ -17,7 +17,7 @@ use super::publish::PublishForm;
 use super::saved::{self, load_profiles, profile_subscriptions, PROFILES_KEY};
 use super::slots::Slots;
 use super::status::status_bar;
-use super::subscriptions::Subscriptions;
+use super::subscriptions::{self, subscriptions};
 use super::theme::theme_choice;
 use crate::model::app::{reduce, Action, AppState, ConnStatus, View};
 use crate::model::brokers::V311Brokers;
@@ -332,6 +332,7 @@ pub fn app() -> Html {
 
     let s = deck.state();
     let entries = driver.core().user_subscriptions().to_vec();
+    let sub_form = use_state(subscriptions::Form::default);
     // On a phone one screen shows at a time; on a desktop the main view shows beside the
     // forms, so its tab stays chosen while a form's (phone-only, hidden) tab is current.
     let phone = narrow();
@@ -407,12 +408,15 @@ pub fn app() -> Html {
                             error: s.connect_error.clone().map(AttrValue::from),
                             on_change, on_connect, on_disconnect, on_disconnect_with_will, on_reauthenticate,
                         }) }
-                        <Subscriptions {entries} error={s.subscribe_error.clone().map(AttrValue::from)}
-                            {on_subscribe} {on_unsubscribe} />
+                        { subscriptions(subscriptions::Props {
+                            form: &sub_form, entries: &entries, error: s.subscribe_error.as_deref(),
+                            on_subscribe, on_unsubscribe,
+                        }) }
                         { theme_choice() }
                     </div>
                     <div Class={side(View::Publish)}>
-                        <PublishForm {key} feed={feed.clone()} {group} />
+                        // An import may bring templates: the form reads them afresh.
+                        <PublishForm key={key << 8 | s.imports as usize} feed={feed.clone()} {group} />
                     </div>
                 </div>
                 <div class="main-view">{ main }</div>

@@ -9,10 +9,12 @@
 //! (`monitor::MonitorState`), is kept per connection too.
 //!
 //! - `app`           — the page: wires the connections, the reducer and the views together.
-//! - `slots`         — the open connections' running parts: driver, feed, Monitor selection.
+//! - `slots`         — the open connections' running parts: driver, feed, Monitor selection;
+//!   a panel edit stored by one is given to the others.
 //! - `connections`   — the connection list: switch, open another, close one.
 //! - `feed`          — the views' handle to a core and their per-frame refresh.
-//! - `saved`         — saved connections: open, save, duplicate, delete, export and import.
+//! - `saved`         — saved connections: open, save, duplicate, delete; everything kept in
+//!   this browser exported as one file and imported (previewed, merged or replacing).
 //! - `connection`    — the connection form.
 //! - `status`        — the always-visible connection bar.
 //! - `other_tabs`    — other tabs with the same client ID: who yields, and the notice both show.

@@ -1,15 +1,18 @@
 //! Saved connections: pick one to fill the form, save the form under a name, duplicate or
-//! delete one, copy a link that opens it elsewhere, and move them all to another browser as a
-//! file (never with passwords). The
-//! section's view, its wiring to the reducer and the core, and where the list is stored.
+//! delete one, copy a link that opens it elsewhere; and everything kept in this browser moved
+//! to another as one file (`model::config`, never with passwords), previewed before it is
+//! merged in or replaces what is here. The section's view, its wiring to the reducer and the
+//! core, and where the list is stored.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::fields::{select, text_field, SelectProps, TextFieldProps};
-use crate::model::app::{Action, AppState};
-use crate::model::connection::Connection;
-use crate::model::json::Json;
+use super::templates::{load_templates, store_templates};
+use super::theme;
+use crate::model::app::{Action, AppState, PendingImport};
+use crate::model::config::{Config, Mode};
+use crate::model::connection::{Connection, PanelEdit};
 use crate::model::profiles::{Colour, Profiles};
 use crate::model::share::share_link;
 use crate::mqtt::QoS;
@@ -19,6 +22,56 @@ use crate::web::page::{copy_text, download, load, page_url, read_text, save, wal
 /// The saved connections (see `model::profiles`), and where an unreadable record is kept.
 pub const PROFILES_KEY: &str = "mqtt-deck.profiles";
 const PROFILES_BROKEN_KEY: &str = "mqtt-deck.profiles.unreadable";
+/// Everything this browser keeps, as a configuration file would hold it.
+fn kept_here(s: &AppState, driver: &Driver<Connection>) -> Config {
+    Config {
+        connections: Some(s.profiles.clone()),
+        panels: Some(driver.core().panels().clone()),
+        templates: Some(load_templates().0),
+        theme: theme::stored(),
+    }
+}
+
+/// Applies a file read earlier: stores every part it changes (the panels through this
+/// connection's core, which the others follow), and says what was done (or what storage
+/// refused).
+fn apply_import(s: &AppState, driver: &Driver<Connection>, mode: Mode) -> Action {
+    let Some(pending) = s.import.as_deref() else {
+        return Action::ImportRead(None);
+    };
+    let file = &pending.config;
+    let mut here = kept_here(s, driver);
+    file.clone().apply(&mut here, mode);
+    let mut refused: Option<String> = None;
+    if file.templates.is_some() {
+        refused = here.templates.as_ref().and_then(|t| store_templates(t).err());
+    }
+    if let Some(t) = &file.theme {
+        theme::choose(t);
+    }
+    // The other connections take the panels from this one's (see `slots`).
+    if let Some(panels) = file.panels.as_ref().and(here.panels) {
+        let _ = driver.run(|c, now| {
+            c.edit_panels(
+                now,
+                PanelEdit::Replace {
+                    panels: Box::new(panels),
+                },
+            )
+        });
+    }
+    let said = match refused {
+        None => format!("Imported {}", pending.file),
+        Some(e) => format!(
+            "Imported {}, but {e}: it lasts until this page is closed",
+            pending.file
+        ),
+    };
+    Action::Imported {
+        profiles: file.connections.as_ref().and(here.connections),
+        said,
+    }
+}
 
 /// The saved connections; a browser from before profiles gets its one saved connection
 /// (`settings_record`) as the first, and an unreadable record is kept aside under its own key
@@ -57,7 +110,11 @@ pub enum Op {
     Delete,
     /// Copies a link that opens the saved connection (see `model::share`).
     CopyLink,
+    /// Everything kept here, as one file.
     Export,
+    /// A file read and previewed: merged in, replacing, or not imported.
+    Apply(Mode),
+    Cancel,
 }
 
 /// The section, wired: actions go to the reducer (`dispatch`), and the list is stored
@@ -89,9 +146,9 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
         })
     };
     let on_op = {
-        let (dispatch, driver) = (dispatch.clone(), driver.clone());
-        let (name, current, profiles) = (s.profile_name.clone(), s.profile.clone(), s.profiles.clone());
+        let (dispatch, driver, s) = (dispatch.clone(), driver.clone(), s.clone());
         Callback::from(move |op: Op| {
+            let (name, current, profiles) = (&s.profile_name, s.profile.clone(), &s.profiles);
             let profile = current.as_deref().and_then(|n| profiles.get(n));
             let action = match (op, current.clone()) {
                 (Op::Save, _) => {
@@ -121,12 +178,14 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
                     Action::ProfileMessage(format!("Link copied (without password): {link}"))
                 }
                 (Op::Export, _) => {
-                    let text = profiles.for_export().to_saved();
-                    match download("mqtt-deck-connections.json", "application/json", &text) {
+                    let text = kept_here(&s, &driver).to_text();
+                    match download("mqtt-deck-config.json", "application/json", &text) {
                         Ok(()) => return,
                         Err(e) => Action::ProfileMessage(e),
                     }
                 }
+                (Op::Apply(mode), _) => apply_import(&s, &driver, mode),
+                (Op::Cancel, _) => Action::ImportRead(None),
                 _ => return,
             };
             dispatch.emit(action)
@@ -140,10 +199,13 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
             read_text(&file, move |text| {
                 let read = text
                     .ok_or_else(|| "the file could not be read".to_string())
-                    .and_then(|t| Json::parse(t.as_bytes()).map_err(|e| e.to_string()))
-                    .and_then(|v| Profiles::from_json(&v));
+                    .and_then(|t| Config::read(&t));
                 dispatch.emit(match read {
-                    Ok(profiles) => Action::ImportProfiles(profiles),
+                    Ok(config) => Action::ImportRead(Some(Box::new(PendingImport {
+                        preview: config.preview(),
+                        file: name,
+                        config,
+                    }))),
                     Err(e) => {
                         Action::ProfileMessage(format!("{name} was not imported, nothing changed: {e}"))
                     }
@@ -156,6 +218,7 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
         current: s.profile.as_deref(),
         draft: &s.profile_name,
         message: s.profile_message.as_deref(),
+        import: s.import.as_deref(),
         on_open,
         on_name: dispatch.reform(Action::ProfileName),
         colour: s.profile_colour,
@@ -178,6 +241,8 @@ pub struct Saved<'a> {
     /// The text of the "Connection name" field.
     pub draft: &'a str,
     pub message: Option<&'a str>,
+    /// A file read, waiting for Merge, Replace or Cancel.
+    pub import: Option<&'a PendingImport>,
     /// `None`: a new connection.
     pub on_open: Callback<Option<String>>,
     pub on_name: Callback<String>,
@@ -232,13 +297,22 @@ pub fn view(p: Saved) -> Html {
                 }
             </div>
             <div class="row">
-                <button type="button" onclick={click(Op::Export)}
-                    disabled={p.profiles.list().is_empty()}>{ "Export saved connections" }</button>
+                <button type="button" onclick={click(Op::Export)}>{ "Export everything to a file" }</button>
                 <div class="field file">
-                    <label for="import-connections">{ "Import saved connections" }</label>
-                    <input id="import-connections" type="file" accept=".json,application/json" onchange={on_file} />
+                    <label for="import-config">{ "Import from a file" }</label>
+                    <input id="import-config" type="file" accept=".json,application/json" onchange={on_file} />
                 </div>
             </div>
+            if let Some(i) = p.import {
+                <div class="import" role="group" aria-label="Import preview">
+                    <p><strong>{ i.file.clone() }</strong>{ ": " }{ i.preview.clone() }</p>
+                    <div class="row">
+                        <button type="button" onclick={click(Op::Apply(Mode::Merge))}>{ "Merge file into this browser" }</button>
+                        <button type="button" onclick={click(Op::Apply(Mode::Replace))}>{ "Replace with file" }</button>
+                        <button type="button" onclick={click(Op::Cancel)}>{ "Cancel import" }</button>
+                    </div>
+                </div>
+            }
             if let Some(m) = p.message {
                 <p class="hint" role="status">{ m.to_owned() }</p>
             }

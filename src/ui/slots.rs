@@ -5,7 +5,7 @@
 //! has no one to repaint and the hot path does not pay for them.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use yew::prelude::*;
 
@@ -40,7 +40,7 @@ pub struct Slots {
 
 impl Slots {
     /// Starts a slot's driver over a fresh core; `dispatch` takes the slot's actions.
-    pub fn start(&self, dispatch: Callback<(SlotId, Action)>, refresh: Callback<()>) -> Running {
+    pub fn start(self: &Rc<Self>, dispatch: Callback<(SlotId, Action)>, refresh: Callback<()>) -> Running {
         let id = self.last_id.get() + 1;
         self.last_id.set(id);
         let feed = Feed::new();
@@ -55,6 +55,7 @@ impl Slots {
                 refresh,
                 tabs.clone(),
                 self.sessions.clone(),
+                (Rc::downgrade(self), id),
             ),
         );
         tabs.listen(driver.clone(), move |action| to_slot.emit(action));
@@ -105,6 +106,7 @@ fn sink(
     refresh: Callback<()>,
     tabs: Rc<OtherTabs>,
     sessions: Rc<StoredSessions>,
+    (slots, id): (Weak<Slots>, SlotId),
 ) -> impl Fn(Update) {
     move |update| match update {
         Update::Repaint => feed.changed(),
@@ -128,8 +130,20 @@ fn sink(
         Update::Effect(Effect::Subscriptions) => refresh.emit(()),
         Update::Effect(Effect::SessionChanged) => sessions.changed(feed.driver()),
         Update::Effect(Effect::Save { key, value }) => {
-            // Storage that refuses (quota, private mode) must not stop the app.
-            let _ = save(key, &value);
+            // Storage that refuses (quota, private mode) must not stop the app: it says so,
+            // and the change lasts while the page is open.
+            if let Err(e) = save(key, &value) {
+                dispatch.emit(Action::Notice(format!(
+                    "{e}: changes last until this page is closed"
+                )));
+            }
+            // Every connection shows the user's panels: the others take this one's edit.
+            if key == PANELS_KEY {
+                let others = slots.upgrade().map(|s| s.all()).unwrap_or_default();
+                for r in others.iter().filter(|r| r.id != id) {
+                    r.driver.run(|c, now| c.panels_stored_elsewhere(now, &value));
+                }
+            }
         }
     }
 }

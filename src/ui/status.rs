@@ -1,7 +1,6 @@
 //! The connection bar: broker, state (announced to screen readers), the reconnect countdown,
 //! messages received and the current rate, refreshed once per frame.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
@@ -9,6 +8,7 @@ use yew::prelude::*;
 
 use super::feed::{use_feed, Feed};
 use crate::model::app::ConnStatus;
+use crate::model::deck::TotalRate;
 use crate::model::number::fixed;
 use crate::web::page::now_ms;
 
@@ -42,7 +42,7 @@ struct LiveProps {
     status: ConnStatus,
 }
 
-/// Total received and messages per second over the last two seconds, then the connection's
+/// Total received and messages per second (over at least half a second), then the connection's
 /// state with the reconnect countdown. One component for both (each costs bundle size): it
 /// repaints with the feed, and every 250 ms while a countdown runs.
 #[function_component(Live)]
@@ -54,20 +54,11 @@ fn live(p: &LiveProps) -> Html {
         let interval = reconnecting.then(|| Interval::new(250, move || tick.force_update()));
         move || drop(interval)
     });
-    let samples = use_mut_ref(VecDeque::<(u64, u64)>::new);
+    // The same meter as the connection list's rows: their rates agree.
+    let meter = use_mut_ref(TotalRate::default);
     let total = p.feed.store().received_total();
     let now = now_ms();
-    let rate = {
-        let mut s = samples.borrow_mut();
-        s.push_back((now, total));
-        while s.len() > 2 && s.front().is_some_and(|&(t, _)| now - t > 2000) {
-            s.pop_front();
-        }
-        match (s.front(), s.back()) {
-            (Some(&(t0, n0)), Some(&(t1, n1))) if t1 > t0 => (n1 - n0) as f64 * 1000.0 / (t1 - t0) as f64,
-            _ => 0.0,
-        }
-    };
+    let rate = meter.borrow_mut().sample(now as f64, total);
     let class = match p.status {
         ConnStatus::Connected { .. } => "state ok",
         ConnStatus::Connecting | ConnStatus::Reconnecting { .. } => "state busy",

@@ -60,6 +60,11 @@ pub fn load_templates() -> (Templates, Option<String>) {
     (templates, problem)
 }
 
+/// Stores the templates (an imported file's).
+pub fn store_templates(t: &Templates) -> Result<(), String> {
+    save(TEMPLATES_KEY, &t.to_saved())
+}
+
 /// What the templates section shows and the callbacks it calls.
 pub struct TemplatesView<'a> {
     pub group: &'a str,

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::fields::{select, SelectProps};
-use crate::web::page::save;
+use crate::web::page::{load, save};
 
 const KEY: &str = "mqtt-deck.theme";
 
@@ -16,11 +16,7 @@ pub fn theme_choice() -> Html {
         Some(t @ ("light" | "dark")) => t.to_string(),
         _ => "auto".to_string(),
     };
-    let on_change = Callback::from(move |choice: String| {
-        apply(&choice);
-        // Blocked storage only means the choice lasts until the page is closed.
-        let _ = save(KEY, &choice);
-    });
+    let on_change = Callback::from(move |choice: String| choose(&choice));
     let options = vec![
         ("auto".into(), "Auto".into()),
         ("light".into(), "Light".into()),
@@ -37,6 +33,18 @@ fn root() -> Option<web_sys::Element> {
     web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
+}
+
+/// The stored choice, if one was made.
+pub fn stored() -> Option<String> {
+    load(KEY)
+}
+
+/// Applies a choice and keeps it.
+pub fn choose(choice: &str) {
+    apply(choice);
+    // Blocked storage only means the choice lasts until the page is closed.
+    let _ = save(KEY, choice);
 }
 
 fn apply(theme: &str) {

@@ -311,6 +311,30 @@ export async function subscribe(page, filter) {
     .first()
     .waitFor();
 }
+
+/**
+ * Shows a screen: on a phone by its tab; on a desktop the forms' screens (Connection,
+ * Publish) are always shown and have no visible tab, and the main views' tabs are clicked.
+ */
+export async function show(page, name) {
+  const tab = page.getByRole('tab', { name, exact: true });
+  if (await tab.isVisible()) await tab.click();
+}
+
+/**
+ * Chooses a file for "Import from a file" (beside the saved connections) and returns the
+ * section's status line and the import preview, for the caller to wait on.
+ */
+export async function importFile(page, name, text) {
+  await show(page, 'Connection');
+  const buffer = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  await page.getByLabel('Import from a file', { exact: true }).setInputFiles({ name, mimeType: 'application/json', buffer });
+  return {
+    status: page.getByRole('region', { name: 'Saved connections' }).getByRole('status'),
+    preview: page.getByRole('group', { name: 'Import preview', exact: true }),
+  };
+}
+
 /**
  * Called by launchBrowser for its contexts; a spec that launches a context some other way
  * (a persistent one) calls it itself. Each page reports violations two ways: the document's

@@ -386,11 +386,12 @@ test('discovery names, device names, panel titles and imported files show as tex
       ],
     },
   };
-  await region.getByLabel('Panel JSON to import', { exact: true }).fill(JSON.stringify(doc));
-  await region.getByRole('button', { name: 'Import', exact: true }).click();
-  const outcome = region.getByRole('alert');
-  await waitFor(page, outcome.first(), 'the import outcome');
-  await assertShown(outcome.first(), ['Imported 1 panel(s)'], 'the import outcome');
+  const file = await h.importFile(page, 'attacks.json', JSON.stringify(doc));
+  await waitFor(page, file.preview, 'the import preview');
+  await assertInert(page, 'the import preview');
+  await file.preview.getByRole('button', { name: 'Merge file into this browser', exact: true }).click();
+  await waitFor(page, file.status.filter({ hasText: 'Imported attacks.json' }), 'the import outcome');
+  await h.show(page, 'Panel');
   await region.getByRole('button', { name: ATTACKS[5], exact: true }).click();
   await waitFor(page, region.getByRole('article', { name: ATTACKS[4], exact: true }), 'the imported card named by an attack');
   await h.mosquittoPub(['-t', `${base}/s`, '-q', '1', '-m', ATTACKS[6]]);
@@ -399,9 +400,8 @@ test('discovery names, device names, panel titles and imported files show as tex
   await assertInert(page, 'the imported panel');
 
   // A rejected import quotes nothing of the file as markup either.
-  await region.getByLabel('Panel JSON to import', { exact: true }).fill(`{"panels": ${ATTACKS[4]}`);
-  await region.getByRole('button', { name: 'Import', exact: true }).click();
-  await waitFor(page, region.getByRole('alert').filter({ hasText: /^Import rejected/ }), 'the rejection');
+  const rejected = await h.importFile(page, 'attacks.json', `{"panels": ${ATTACKS[4]}`);
+  await waitFor(page, rejected.status.filter({ hasText: /^attacks\.json was not imported/ }), 'the rejection');
   await assertInert(page, 'the rejected import');
   assert.deepEqual(page.errors, []);
 });
@@ -486,8 +486,8 @@ test('a password is kept nowhere unless "Remember password" is ticked, and then 
       assert.ok(text.includes('a message'), `${name} is empty`);
       assert.ok(!text.includes(password), `${name} holds the password`);
     }
-    const profiles = await download(page, page.getByRole('button', { name: 'Export saved connections', exact: true }));
-    assert.ok(!profiles.includes(password), 'the saved connections export holds the password');
+    const everything = await download(page, page.getByRole('button', { name: 'Export everything to a file', exact: true }));
+    assert.ok(!everything.includes(password), 'the export of everything holds the password');
   };
   const connectWith = async (remember, name) => {
     await page.getByLabel('Username', { exact: true }).fill('deck');

@@ -487,22 +487,16 @@ test('pinning makes a user panel that persists, reorders, removes and rejects br
   await button('Remove Power').click();
   await waitCardNames(page, ['Hall light']);
 
-  // Broken imports say why and change nothing.
+  // Broken panel files say why and change nothing.
   const saved = () => page.evaluate(() => localStorage.getItem('mqtt-deck.panels'));
   const before = await saved();
-  await region.getByText('Edit panel', { exact: true }).click();
-  const importBox = region.getByLabel('Panel JSON to import', { exact: true });
-  await waitFor(page, importBox, 'the import box');
-  for (const broken of ['{"not": "a panel"}', '{"panels": [oops']) {
-    await importBox.fill(broken);
-    await button('Import').click();
-    const alert = region.getByRole('alert').filter({ hasText: /^Import rejected, nothing changed: \S/ });
-    await waitFor(page, alert, `the rejection of ${broken}`);
+  for (const broken of ['{"format": "mqtt-deck-panel", "version": 1, "panel": {"id": "p9"}}', '{"panels": [oops']) {
+    const { status } = await h.importFile(page, 'broken.json', broken);
+    await waitFor(page, status.filter({ hasText: /^broken\.json was not imported, nothing changed: \S/ }), `the rejection of ${broken}`);
+    assert.equal(await saved(), before, `saved panels changed by importing ${broken}`);
+    await h.show(page, 'Panel');
     await waitCardNames(page, ['Hall light'], `cards unchanged after importing ${broken}`);
     assert.deepEqual(await panelButtons(page), { shown: ['My panel'], others: ['Discovered'] });
-    assert.equal(await saved(), before, `saved panels changed by importing ${broken}`);
-    await alert.getByRole('button', { name: 'Dismiss', exact: true }).click();
-    await waitFor(page, region.getByRole('alert'), 'the alert to go', { state: 'detached' });
   }
 });
 
@@ -679,9 +673,10 @@ test(
         ],
       },
     };
-    await region.getByLabel('Panel JSON to import', { exact: true }).fill(JSON.stringify(doc));
-    await region.getByRole('button', { name: 'Import', exact: true }).click();
-    await waitFor(page, region.getByRole('alert').filter({ hasText: 'Imported 1 panel(s)' }), 'the import to succeed');
+    const { preview, status } = await h.importFile(page, 'desk.json', JSON.stringify(doc));
+    await preview.getByRole('button', { name: 'Merge file into this browser', exact: true }).click();
+    await waitFor(page, status.filter({ hasText: 'Imported desk.json' }), 'the import to succeed');
+    await h.show(page, 'Panel');
     await region.getByRole('button', { name: 'Desk', exact: true }).click();
     const lamp = card(region, 'Desk lamp');
     const sw = lamp.getByRole('switch', { name: 'Desk lamp', exact: true });

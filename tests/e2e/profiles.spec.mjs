@@ -1,5 +1,6 @@
 // Saved connections as a user keeps them: two brokers saved with their subscriptions, found
-// again after the browser restarts, opened by a profile= link, exported, wiped, imported.
+// again after the browser restarts, opened by a profile= link; everything kept exported as one
+// file, wiped, previewed and imported back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -143,7 +144,7 @@ test('a profile= link opens that saved connection and connects', { timeout: TEST
   await page.getByRole('alert').filter({ hasText: 'saved connection "Nowhere"' }).waitFor();
 });
 
-test('export, clear storage, import: every saved connection is back, without passwords', { timeout: TEST_TIMEOUT }, async (t) => {
+test('export everything, clear storage, import: connections, panels, templates and theme are back, without passwords', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
   await page.goto(h.appUrl({}));
   await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_URL);
@@ -153,10 +154,23 @@ test('export, clear storage, import: every saved connection is back, without pas
   await page.getByLabel('Password', { exact: true }).fill('secret');
   await page.getByLabel('Remember password', { exact: true }).check();
   await saveAs(page, 'Lab');
+  await page.getByLabel('Theme', { exact: true }).selectOption('dark');
+  // A template and a panel, made as a user makes them.
+  await h.show(page, 'Publish');
+  await page.getByLabel('Topic', { exact: true }).fill('home/porch/set');
+  await page.getByLabel('Payload', { exact: true }).fill('ON');
+  await page.getByLabel('Template name', { exact: true }).fill('Porch on');
+  await page.getByRole('button', { name: 'Save template', exact: true }).click();
+  await page.getByRole('button', { name: 'Send template Porch on', exact: true }).waitFor();
+  await h.show(page, 'Panel');
+  const panel = page.getByRole('region', { name: 'Device panel', exact: true });
+  await panel.getByRole('button', { name: 'New panel', exact: true }).click();
+  await panel.getByRole('button', { name: 'Panel 1', exact: true }).waitFor();
+  await h.show(page, 'Connection');
 
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Export saved connections', exact: true }).click(),
+    page.getByRole('button', { name: 'Export everything to a file', exact: true }).click(),
   ]);
   const file = await download.path();
   const text = fs.readFileSync(file, 'utf8');
@@ -165,18 +179,35 @@ test('export, clear storage, import: every saved connection is back, without pas
   await page.evaluate(() => localStorage.clear());
   await page.reload();
   assert.deepEqual(await savedNames(page), ['New connection']);
-  await page.getByLabel('Import saved connections', { exact: true }).setInputFiles(file);
-  await savedStatus(page).filter({ hasText: 'Imported 2 saved connections' }).waitFor();
-  assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+  // Nothing changes before the user chooses, and the preview says what the file holds.
+  const { preview } = await h.importFile(page, 'deck.json', fs.readFileSync(file));
+  await preview.filter({ hasText: 'The file holds 2 saved connections, 1 panel, 1 template, the dark theme. Merge adds them' }).waitFor();
+  assert.deepEqual(await savedNames(page), ['New connection']);
+  await preview.getByRole('button', { name: 'Merge file into this browser', exact: true }).click();
+  await savedStatus(page).filter({ hasText: 'Imported deck.json' }).waitFor();
+  const everythingIsBack = async () => {
+    assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    // The template was saved under "Lab": it is that connection's.
+    await saved(page).selectOption({ label: 'Lab' });
+    await h.show(page, 'Publish');
+    await page.getByRole('button', { name: 'Send template Porch on', exact: true }).waitFor();
+    await h.show(page, 'Panel');
+    await panel.getByRole('button', { name: 'Panel 1', exact: true }).waitFor();
+    await h.show(page, 'Connection');
+  };
+  await everythingIsBack();
+  // And it was stored: a reload finds it all again.
+  await page.reload();
+  await everythingIsBack();
 
-  // A broken file changes nothing and says why.
-  await page.getByLabel('Import saved connections', { exact: true }).setInputFiles({
-    name: 'broken.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from('{"profiles":[{"name":"x","settings":{"keep_alive":"soon"}}]}'),
-  });
-  await savedStatus(page).filter({ hasText: 'broken.json was not imported, nothing changed' }).waitFor();
+  // A broken file changes nothing and says why, naming the part and the field.
+  await h.importFile(page, 'broken.json', '{"format":"mqtt-deck-config","version":1,"connections":{"profiles":[{"name":"x","settings":{"keep_alive":"soon"}}]}}');
+  await savedStatus(page).filter({ hasText: 'broken.json was not imported, nothing changed: connections: saved connection 1' }).waitFor();
   assert.deepEqual(await savedNames(page), ['New connection', 'Lab', 'Home']);
+  // A file of a later version is refused rather than half read.
+  await h.importFile(page, 'future.json', '{"format":"mqtt-deck-config","version":9}');
+  await savedStatus(page).filter({ hasText: 'future.json was not imported, nothing changed: it was written by a newer MQTT Deck (version 9)' }).waitFor();
   assert.deepEqual(page.errors, []);
 });
 

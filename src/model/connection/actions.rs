@@ -7,7 +7,7 @@ use super::{Connection, CoreError, Edited, Effect, Now, Origin, Outgoing, PanelE
 use crate::model::cloud::Signer;
 use crate::model::history::Outcome;
 use crate::model::messages::{Delivery, Direction, MessageIn};
-use crate::model::panel::WidgetInput;
+use crate::model::panel::{Panels, WidgetInput};
 use crate::model::templates::Draft;
 use crate::mqtt::topic::matches;
 use crate::mqtt::{Error, Options, QoS, SubOptions, UsageError, Version};
@@ -235,6 +235,20 @@ impl Connection {
             .publish(&p.topic, Bytes::from(p.payload), qos, p.retain);
         self.drain(now);
         result.map(|_| ()).map_err(CoreError::from)
+    }
+
+    /// The user's panels as another connection stored them (every connection shows the same
+    /// panels, each with its own live values): taken without storing them again, so that an
+    /// edit made there is not overwritten by this connection's older copy.
+    pub fn panels_stored_elsewhere(&mut self, now: Now, stored: &str) {
+        if let Ok(panels) = Panels::from_json(stored) {
+            if panels != self.panel.panels {
+                self.panel.panels = panels;
+                self.panel.rebuild();
+                self.follow_panel(now);
+                self.repaint = true;
+            }
+        }
     }
 
     /// Applies an edit to the user's panels, saves them and follows their subscriptions.

@@ -45,8 +45,9 @@ pub enum PanelEdit {
         widget: String,
         to: usize,
     },
-    Import {
-        json: String,
+    /// All panels at once (a configuration file applied).
+    Replace {
+        panels: Box<Panels>,
     },
     /// A discovered widget onto `target` (else the first panel, else a new one).
     Pin {
@@ -60,7 +61,6 @@ pub enum PanelEdit {
 pub enum Edited {
     Done,
     AddedPanel(String),
-    Imported(Vec<String>),
     /// The panel the widget went to, and whether the same widget was there already.
     Pinned {
         panel_name: String,
@@ -164,7 +164,10 @@ impl PanelSide {
             PanelEdit::MoveWidget { panel, widget, to } => {
                 ps.move_widget(&panel, &widget, to).map(|_| Edited::Done)?
             }
-            PanelEdit::Import { json } => Edited::Imported(ps.import(&json)?),
+            PanelEdit::Replace { panels } => {
+                *ps = *panels;
+                Edited::Done
+            }
             PanelEdit::Pin { widget, target } => {
                 let Some(def) = self.discovery.pin(&widget) else {
                     return Ok(Edited::NothingToPin);

@@ -306,6 +306,19 @@ impl Panels {
             .collect())
     }
 
+    /// Adds `other`'s panels under new ids, each replacing the panels here of its name (an
+    /// import that may be repeated without doubling the panels).
+    pub fn merge(&mut self, other: Panels) {
+        for mut p in other.panels {
+            self.panels.retain(|q| q.name != p.name);
+            p.id = self.fresh_id("p");
+            for w in &mut p.widgets {
+                w.id = self.fresh_id("w");
+            }
+            self.panels.push(p);
+        }
+    }
+
     /// Adds the panels of an exported file (one panel or all) under new ids and returns those ids.
     /// A file with any problem is refused whole and nothing changes.
     pub fn import(&mut self, json: &str) -> Result<Vec<String>, ImportError> {

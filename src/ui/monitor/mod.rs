@@ -12,7 +12,6 @@ mod detail;
 mod tree;
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::rc::Rc;
 
 use bytes::Bytes;
@@ -33,7 +32,9 @@ use tree::{topic_tree_view, Rows};
 #[derive(Debug, Default)]
 pub struct MonitorState {
     pub selected: Option<NodeId>,
-    pub expanded: HashSet<NodeId>,
+    /// Sorted, so a row's lookup is a binary search (a slice of ids: no hash set's code in
+    /// the bundle).
+    pub expanded: Vec<NodeId>,
     /// Moves whenever `expanded` changes, so cached rows know to re-flatten.
     pub expansion_version: u64,
     pub filter: TreeFilter,

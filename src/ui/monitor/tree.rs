@@ -40,7 +40,7 @@ pub fn topic_tree_view(feed: &Rc<Feed>, state: &Rc<RefCell<MonitorState>>, on_ch
         let key = (tree.structure_version(), st.expansion_version, st.filter.clone());
         let mut r = rows.borrow_mut();
         if r.key != key || (r.ids.is_empty() && !tree.is_empty()) {
-            r.ids = tree.visible(&|id| st.expanded.contains(&id), &st.filter);
+            r.ids = tree.visible(&|id| st.expanded.binary_search(&id).is_ok(), &st.filter);
             r.key = key;
         }
     }
@@ -90,7 +90,7 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
     };
     let path = tree.path(id);
     let st = state.borrow();
-    let expanded = st.expanded.contains(&id);
+    let expanded = st.expanded.binary_search(&id).is_ok();
     let selected = st.selected == Some(id);
     // One callback for both buttons: `true` toggles expansion, `false` selects.
     let on = {
@@ -99,8 +99,11 @@ fn tree_row(feed: &Feed, state: &Rc<RefCell<MonitorState>>, on_change: &Callback
             let mut s = state.borrow_mut();
             if !toggle {
                 s.select(id);
-            } else if !s.expanded.remove(&id) {
-                s.expanded.insert(id);
+            } else {
+                match s.expanded.binary_search(&id) {
+                    Ok(i) => drop(s.expanded.remove(i)),
+                    Err(i) => s.expanded.insert(i, id),
+                }
             }
             s.expansion_version += u64::from(toggle);
             drop(s);

@@ -13,7 +13,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Timeout;
-use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::ui::fields::flag;
@@ -50,7 +49,6 @@ struct Screen {
     shown: Option<Shown>,
     /// The panel last looked at: pins from Discovered go there.
     last_panel: Option<String>,
-    import_text: String,
 }
 
 /// What the screen's controls ask for. One callback carries them all: a closure per button,
@@ -65,8 +63,6 @@ enum Act {
     EditWidget(WidgetDef),
     Export(String),
     Share(String),
-    ImportText(String),
-    Import,
     Pin {
         widget: String,
         name: String,
@@ -117,18 +113,6 @@ fn run(feed: &Feed, screen: &RefCell<Screen>, forms: &RefCell<Forms>, act: Act) 
         Act::Share(pid) => {
             if let Err(e) = feed.run(|c, now| c.share_panel(now, &pid)) {
                 say(e.to_string());
-            }
-        }
-        Act::ImportText(t) => screen.borrow_mut().import_text = t,
-        Act::Import => {
-            let json = screen.borrow().import_text.clone();
-            match feed.edit(PanelEdit::Import { json }) {
-                Ok(Edited::Imported(ids)) => {
-                    screen.borrow_mut().import_text.clear();
-                    say(format!("Imported {} panel(s)", ids.len()));
-                }
-                Ok(_) => {}
-                Err(e) => say(format!("Import rejected, nothing changed: {e}")),
             }
         }
         Act::Pin { widget, name, target } => match feed.edit(PanelEdit::Pin { widget, target }) {
@@ -204,7 +188,7 @@ pub fn panel_screen(p: &Props) -> Html {
             };
             discovered(&p.feed, &act, &on_error, &on_sent, target)
         }
-        Shown::Panel(id) => user_panel(&p.feed, id, &act, &on_error, &on_sent, &repaint, &screen, &forms),
+        Shown::Panel(id) => user_panel(&p.feed, id, &act, &on_error, &on_sent, &repaint, &forms),
     };
     html! {
         <section class="panel-screen" aria-label="Device panel">
@@ -296,7 +280,6 @@ fn user_panel(
     on_error: &Callback<String>,
     on_sent: &Callback<()>,
     repaint: &UseForceUpdateHandle,
-    screen: &Rc<RefCell<Screen>>,
     forms: &Rc<RefCell<Forms>>,
 ) -> Html {
     let core = feed.core();
@@ -307,8 +290,6 @@ fn user_panel(
     let count = panel.widgets.len();
     let pid = id.to_string();
     let edit = |e: PanelEdit| on(act, Act::Edit(e));
-    let on_import_text =
-        act.reform(|e: InputEvent| Act::ImportText(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
     let on_share_topic = {
         let pid = pid.clone();
         act.reform(move |v: String| {
@@ -379,11 +360,7 @@ fn user_panel(
                     <button type="button" onclick={on(act, Act::Export(pid.clone()))}>{ "Export panel" }</button>
                     <button type="button" onclick={edit(PanelEdit::RemovePanel { panel: pid.clone() })}>{ "Delete panel" }</button>
                 </div>
-                <div class="field">
-                    <label for="panel-import">{ "Panel JSON to import" }</label>
-                    <textarea id="panel-import" rows="3" value={screen.borrow().import_text.clone()} oninput={on_import_text} />
-                </div>
-                <button type="button" onclick={on(act, Act::Import)}>{ "Import" }</button>
+                <p class="hint">{ "A panel file is imported with \"Import from a file\" under Connection, beside saved connections." }</p>
             </details>
         </>
     }

@@ -103,10 +103,11 @@ fn device_widgets(base: &str, name: &str, dev: &Object, out: &mut Z2mDevices) ->
         expose(&ctx, e, out);
     }
     // Endpoints and duplicated features can expose one property twice; the first one wins.
-    let mut seen = std::collections::HashSet::new();
+    // A map of the type the runtime's index has: the bundle holds one copy of its code.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut i = before;
     while i < out.widgets.len() {
-        if seen.insert(out.widgets[i].id.clone()) {
+        if seen.insert(out.widgets[i].id.clone(), i).is_none() {
             i += 1;
         } else {
             let dup = out.widgets.remove(i);
