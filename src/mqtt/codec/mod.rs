@@ -6,10 +6,13 @@
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
 //! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
-//! - `write`    — PUBLISH, its acks, SUBSCRIBE and UNSUBSCRIBE written by hand for both versions.
+//! - `write`    — CONNECT, PUBLISH, its acks, SUBSCRIBE and UNSUBSCRIBE written by hand for both
+//!   versions (mqttbytes writes PINGREQ and DISCONNECT).
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
+//! - tests: `tests`, `framing_tests`, `write_tests` (acks), `prop_tests` (round trips, PUBLISH,
+//!   SUBSCRIBE), `connect_tests` (CONNECT against mqttbytes), `auth_tests`.
 
 mod auth;
 mod peer;
@@ -271,6 +274,7 @@ fn describe(e: mqttbytes::Error) -> String {
     }
 }
 
+#[cfg(test)]
 pub(crate) fn qos_to_wire(q: super::packet::QoS) -> mqttbytes::QoS {
     match q {
         super::packet::QoS::AtMostOnce => mqttbytes::QoS::AtMostOnce,
@@ -287,6 +291,9 @@ pub(crate) fn qos_from_wire(q: mqttbytes::QoS) -> super::packet::QoS {
     }
 }
 
+// proptest is a native-only dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod connect_tests;
 #[cfg(test)]
 mod framing_tests;
 // proptest is a native-only dev-dependency.

@@ -5,7 +5,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v4 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, peer, qos_from_wire, qos_to_wire};
+use super::{malformed, peer, qos_from_wire};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::{ConnAck, Packet, Publish};
 
@@ -107,29 +107,7 @@ fn pkid(frame: &[u8]) -> Result<u16, ProtocolError> {
 /// (`Connect::write`) do not return the length they claim to.
 pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
     match packet {
-        Packet::Connect(c) => {
-            let login = match (&c.username, &c.password) {
-                (None, None) => None,
-                (u, p) => Some(w::Login {
-                    username: u.clone().unwrap_or_default(),
-                    password: p.clone().unwrap_or_default(),
-                }),
-            };
-            w::Connect {
-                protocol: mqttbytes::Protocol::V4,
-                keep_alive: c.keep_alive,
-                client_id: c.client_id.clone(),
-                clean_session: c.clean_start,
-                last_will: c.will.as_ref().map(|will| w::LastWill {
-                    topic: will.topic.clone(),
-                    message: will.payload.clone(),
-                    qos: qos_to_wire(will.qos),
-                    retain: will.retain,
-                }),
-                login,
-            }
-            .write(out)?;
-        }
+        Packet::Connect(c) => super::write::connect(c, false, out)?,
         Packet::Publish(p) => super::write::publish(p, false, out)?,
         Packet::PubAck { pkid, .. }
         | Packet::PubRec { pkid, .. }

@@ -4,7 +4,7 @@ use bytes::{Bytes, BytesMut};
 use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::{auth, malformed, peer, qos_to_wire};
+use super::{auth, malformed, peer};
 use crate::mqtt::error::ProtocolError;
 use crate::mqtt::packet::Packet;
 
@@ -26,62 +26,10 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
     })
 }
 
-/// A will's properties; `None` when it has none, as 3.1.1-era wills do.
-fn will_props(will: &crate::mqtt::packet::Will) -> Option<w::WillProperties> {
-    let p = will.props.as_deref();
-    if will.delay == 0 && p.is_none() {
-        return None;
-    }
-    Some(w::WillProperties {
-        delay_interval: (will.delay > 0).then_some(will.delay),
-        payload_format_indicator: p.and_then(|p| p.payload_format),
-        message_expiry_interval: p.and_then(|p| p.message_expiry),
-        content_type: p.and_then(|p| p.content_type.clone()),
-        response_topic: p.and_then(|p| p.response_topic.clone()),
-        correlation_data: p.and_then(|p| p.correlation_data.clone()),
-        user_properties: p.map(|p| p.user_properties.clone()).unwrap_or_default(),
-    })
-}
-
 /// Encodes into `out`; see v4::encode for why return values are ignored.
 pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
     match packet {
-        Packet::Connect(c) => {
-            let login = match (&c.username, &c.password) {
-                (None, None) => None,
-                (u, p) => Some(w::Login {
-                    username: u.clone().unwrap_or_default(),
-                    password: p.clone().unwrap_or_default(),
-                }),
-            };
-            let properties = w::ConnectProperties {
-                session_expiry_interval: (c.session_expiry > 0).then_some(c.session_expiry),
-                receive_maximum: (c.receive_maximum > 0).then_some(c.receive_maximum),
-                max_packet_size: (c.max_packet_size > 0).then_some(c.max_packet_size),
-                topic_alias_max: (c.topic_alias_max > 0).then_some(c.topic_alias_max),
-                request_response_info: c.request_response_info.then_some(1),
-                request_problem_info: None,
-                user_properties: c.user_properties.clone(),
-                authentication_method: c.auth_method.clone(),
-                authentication_data: c.auth_data.clone(),
-            };
-            w::Connect {
-                protocol: mqttbytes::Protocol::V5,
-                keep_alive: c.keep_alive,
-                client_id: c.client_id.clone(),
-                clean_session: c.clean_start,
-                last_will: c.will.as_ref().map(|will| w::LastWill {
-                    topic: will.topic.clone(),
-                    message: will.payload.clone(),
-                    qos: qos_to_wire(will.qos),
-                    retain: will.retain,
-                    properties: will_props(will),
-                }),
-                login,
-                properties: Some(properties),
-            }
-            .write(out)?;
-        }
+        Packet::Connect(c) => super::write::connect(c, true, out)?,
         Packet::Publish(p) => super::write::publish(p, true, out)?,
         // Only brokers (the fake one in tests) send reason strings with acks: the broker's half
         // of the codec writes those, so the browser build leaves that code out.
