@@ -141,3 +141,83 @@ fn todays_single_record_becomes_the_first_saved_connection() {
     assert_eq!(host_name("ws://u:p@h.example:1/x?y"), "h.example:1");
     assert_eq!(host_name("garbage"), "garbage");
 }
+
+/// A password remembered under a passphrase is stored only sealed (the glue seals it with
+/// WebCrypto); the passphrase never is; exports carry neither.
+#[test]
+fn a_password_under_a_passphrase_is_stored_only_sealed() {
+    let mut s = ConnectionSettings {
+        remember_password: true,
+        passphrase: "correct horse".into(),
+        ..settings("ws://home:9001")
+    };
+    assert!(
+        s.needs_sealing(),
+        "typed, remembered, with a passphrase: to be sealed"
+    );
+    let unsealed = s.to_saved();
+    assert!(
+        !unsealed.contains("secret") && !unsealed.contains("correct horse"),
+        "{unsealed}"
+    );
+
+    s.sealed_password = "v1.c2FsdA==.aXY=.Y2lwaGVy".into();
+    assert!(!s.needs_sealing());
+    let saved = s.to_saved();
+    assert!(
+        saved.contains("\"sealed_password\":\"v1.c2FsdA==.aXY=.Y2lwaGVy\""),
+        "{saved}"
+    );
+    assert!(
+        !saved.contains("secret") && !saved.contains("correct horse"),
+        "{saved}"
+    );
+
+    // After a reload the form holds the seal, no password: locked until the passphrase opens it.
+    let (back, problem) = ConnectionSettings::from_saved(&saved);
+    assert_eq!(problem, None);
+    assert!(back.locked());
+    assert_eq!(back.sealed_password, s.sealed_password);
+    assert_eq!(back.passphrase, "");
+
+    // Not remembered: neither the password nor its seal is kept.
+    let forgotten = ConnectionSettings {
+        remember_password: false,
+        ..s.clone()
+    };
+    assert!(!forgotten.to_saved().contains("sealed_password"));
+
+    // A saved connection's export leaves the seal out as well.
+    let mut p = Profiles::default();
+    p.save("Home", &s, vec![], 1.0).unwrap();
+    assert!(
+        p.get("Home").unwrap().settings.locked(),
+        "kept sealed in the list"
+    );
+    assert!(!p.for_export().to_saved().contains("v1."));
+}
+
+#[test]
+fn opening_a_sealed_connection_does_not_take_the_password_typed_before() {
+    use mqtt_deck::model::app::{reduce, Action, AppState};
+    let sealed = ConnectionSettings {
+        password: String::new(),
+        remember_password: true,
+        sealed_password: "v1.a.b.c".into(),
+        ..settings("ws://lab:9001")
+    };
+    let mut s = AppState::new(settings("ws://home:9001"), None);
+    s.profiles.save("Lab", &sealed, vec![], 1.0).unwrap();
+    let s = reduce(
+        &s,
+        Action::OpenProfile {
+            name: "Lab".into(),
+            now_ms: 2.0,
+        },
+    );
+    assert_eq!(
+        s.settings.password, "",
+        "the other broker's password is not this one's"
+    );
+    assert!(s.settings.locked());
+}

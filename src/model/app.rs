@@ -275,7 +275,8 @@ pub fn reduce(state: &AppState, action: Action) -> AppState {
             if let Some(p) = s.profiles.open(&name, now_ms) {
                 let typed = std::mem::take(&mut s.settings.password);
                 s.settings = p.settings.clone();
-                if s.settings.password.is_empty() {
+                // A sealed password is opened with its passphrase, not replaced by the one typed.
+                if s.settings.password.is_empty() && s.settings.sealed_password.is_empty() {
                     s.settings.password = typed;
                 }
                 s.profile_message = None;

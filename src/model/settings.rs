@@ -25,6 +25,14 @@ pub struct ConnectionSettings {
     pub keep_alive: u16,
     pub clean_start: bool,
     pub remember_password: bool,
+    /// The remembered password encrypted with the user's passphrase (`web::crypto`: AES-GCM,
+    /// PBKDF2 key), opaque here; when set, the password itself is never stored.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sealed_password: String,
+    /// The passphrase as typed: what seals the password, and unseals it after a reload. Never
+    /// stored.
+    #[serde(skip)]
+    pub passphrase: String,
     /// QoS 0 publishes made while not connected wait in the offline queue too (QoS 1/2 always
     /// do); off, they are refused, as QoS 0 promises nothing.
     pub queue_qos0: bool,
@@ -53,6 +61,8 @@ impl Default for ConnectionSettings {
             keep_alive: 30,
             clean_start: true,
             remember_password: false,
+            sealed_password: String::new(),
+            passphrase: String::new(),
             queue_qos0: false,
             auth: None,
             advanced: Advanced::default(),
@@ -63,13 +73,34 @@ impl Default for ConnectionSettings {
 
 impl ConnectionSettings {
     /// What goes to storage: the password only when the user asked for it.
+    /// With a passphrase, only the sealed password is kept (or none, until it is sealed), and
+    /// no cloud key.
     pub fn for_saving(&self) -> ConnectionSettings {
         let mut s = self.clone();
-        if !s.remember_password {
+        let sealing = !s.passphrase.is_empty() || !s.sealed_password.is_empty();
+        if !s.remember_password || sealing {
             s.password.clear();
             s.signer = s.signer.as_ref().map(Signer::without_secrets);
         }
+        if !s.remember_password {
+            s.sealed_password.clear();
+        }
+        s.passphrase.clear();
         s
+    }
+
+    /// A password to remember under a passphrase that is not sealed yet (the glue seals it
+    /// before storing the settings).
+    pub fn needs_sealing(&self) -> bool {
+        self.remember_password
+            && !self.passphrase.is_empty()
+            && !self.password.is_empty()
+            && self.sealed_password.is_empty()
+    }
+
+    /// The saved password is sealed and not opened yet: the form asks for the passphrase.
+    pub fn locked(&self) -> bool {
+        !self.sealed_password.is_empty() && self.password.is_empty()
     }
 
     /// What [`ConnectionSettings::for_saving`] keeps, as the JSON record storage holds.
@@ -96,6 +127,9 @@ impl ConnectionSettings {
         o.push("keep_alive", Json::Number(Num::from(u64::from(s.keep_alive))));
         o.push("clean_start", s.clean_start.into());
         o.push("remember_password", s.remember_password.into());
+        if !s.sealed_password.is_empty() {
+            o.push("sealed_password", s.sealed_password.as_str().into());
+        }
         o.push("queue_qos0", s.queue_qos0.into());
         if let Some(m) = s.auth {
             o.push("auth", m.name().into());
@@ -213,6 +247,7 @@ fn read_object(value: &Json) -> Result<ConnectionSettings, String> {
             "client_id" => s.client_id = text()?,
             "username" => s.username = text()?,
             "password" => s.password = text()?,
+            "sealed_password" => s.sealed_password = text()?,
             "version" => {
                 s.version = match v.as_str() {
                     Some("V311") => Version::V311,
@@ -440,10 +475,17 @@ mod tests {
                 keep_alive: 65535,
                 clean_start: false,
                 remember_password: true,
+                sealed_password: String::new(),
+                passphrase: String::new(),
                 queue_qos0: true,
                 auth: Some(ScramMechanism::Sha512),
                 advanced: Advanced::default(),
                 signer: None,
+            },
+            ConnectionSettings {
+                remember_password: true,
+                sealed_password: "v1.c2FsdA==.aXY=.Y2lwaGVy".into(),
+                ..ConnectionSettings::default()
             },
         ];
         for s in samples {

@@ -30,6 +30,7 @@ use crate::model::stored_session;
 use crate::model::tabs::fresh_client_id;
 use crate::mqtt::topic::validate_filter;
 use crate::mqtt::SubOptions;
+use crate::web::crypto;
 use crate::web::driver::Driver;
 use crate::web::lifecycle::on_wake;
 use crate::web::page::{load, narrow, page_is_https, query_pairs, random_bytes, random_seed, save, wall_ms};
@@ -429,8 +430,24 @@ fn connect(
     settings: &ConnectionSettings,
     driver: &Driver<Connection>,
     dispatch: &Callback<Action>,
-    sessions: &StoredSessions,
+    sessions: &Rc<StoredSessions>,
 ) {
+    if settings.locked() {
+        // The saved password is sealed: opened with the passphrase typed, for this connection
+        // only (the form keeps showing it sealed).
+        let (mut opened, driver, dispatch) = (settings.clone(), driver.clone(), dispatch.clone());
+        let sessions = sessions.clone();
+        let done = move |password: Option<String>| match password {
+            Some(p) => {
+                opened.password = p;
+                connect(&opened, &driver, &dispatch, &sessions)
+            }
+            None => dispatch.emit(Action::ConnectError(Some(
+                "The passphrase does not open the saved password".into(),
+            ))),
+        };
+        return crypto::unseal(&settings.passphrase, &settings.sealed_password, Box::new(done));
+    }
     let opts = match options_for(settings, random_seed()) {
         Ok(o) => o,
         Err(e) => return dispatch.emit(Action::ConnectError(Some(e))),
@@ -488,7 +505,8 @@ fn start(
 }
 
 fn save_settings(settings: &ConnectionSettings) {
-    // Not being able to remember settings must not stop the connection.
+    // Not being able to remember settings must not stop the connection. A password under a
+    // passphrase is kept only sealed, by "Save connection": this record goes without it.
     let _ = save(SETTINGS_KEY, &settings.to_saved());
 }
 

@@ -73,6 +73,10 @@ fn texts(p: &Props, list: Vec<Text>) -> Html {
         .collect()
 }
 
+/// Under the cloud presets' keys.
+const KEYS_HINT: &str =
+    "Keys stay in this browser only if Remember password is ticked (then without a passphrase), and never go into exports.";
+
 /// Input types for `Text`.
 const TEXT: &str = "text";
 const NUMBER: &str = "number";
@@ -137,7 +141,7 @@ pub fn connection_form(p: &Props) -> Html {
                 <div class="row">
                     { texts(p, vec![
                         Text("username", "Username", s.username.clone(), |s, v| s.username = v, TEXT, ""),
-                        Text("password", "Password", s.password.clone(), |s, v| s.password = v, SECRET, ""),
+                        Text("password", "Password", s.password.clone(), |s, v| { s.password = v; s.sealed_password.clear() }, SECRET, ""),
                     ]) }
                     { select(SelectProps::new("auth-method", "Authentication", methods, s.auth.map_or(PASSWORD, ScramMechanism::name), edit(|s, v| s.auth = ScramMechanism::from_name(&v))).aria_label("Authentication method")) }
                 </div>
@@ -148,6 +152,14 @@ pub fn connection_form(p: &Props) -> Html {
                 { checkbox(CheckboxProps::new("remember-password", "Remember password", s.remember_password, toggle(|s, v| s.remember_password = v))) }
                 { checkbox(CheckboxProps::new("queue-qos0", "Queue QoS 0 messages while offline", s.queue_qos0, toggle(|s, v| s.queue_qos0 = v))) }
             </div>
+            if s.signer.is_none() && s.remember_password {
+                // A new passphrase seals the password anew; a sealed one (the password field
+                // empty) is opened with it on connecting.
+                { texts(p, vec![Text("passphrase", "Passphrase", s.passphrase.clone(), |s, v| {
+                    s.passphrase = v;
+                    if !s.password.is_empty() { s.sealed_password.clear() }
+                }, SECRET, "optional: keeps the password encrypted")]) }
+            }
             { advanced(p) }
             if let Some(error) = &p.error {
                 <p class="error" role="alert">{ error.clone() }</p>
@@ -203,7 +215,7 @@ fn aws_fields(p: &Props, iot: &IotCore) -> Html {
                     Text("aws-session-token", "Session token", iot.session_token.clone(), |s, v| if let Some(i) = on(s) { i.session_token = v.trim().into() }, SECRET, "temporary credentials only"),
                 ]) }
             </div>
-            <p class="hint">{ "Keys stay in this browser only if Remember password is ticked, and never go into exports." }</p>
+            <p class="hint">{ KEYS_HINT }</p>
         </>
     }
 }
@@ -235,7 +247,7 @@ fn azure_fields(p: &Props, hub: &IotHub) -> Html {
                     Text("azure-token-seconds", "Token lifetime (seconds)", seconds, |s, v| if let Some(h) = on(s) { h.token_seconds = v.trim().parse().unwrap_or(0) }, NUMBER, "3600"),
                 ]) }
             </div>
-            <p class="hint">{ "The key stays in this browser only if Remember password is ticked, and never goes into exports." }</p>
+            <p class="hint">{ KEYS_HINT }</p>
         </>
     }
 }

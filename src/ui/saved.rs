@@ -16,6 +16,7 @@ use crate::model::connection::{Connection, PanelEdit};
 use crate::model::profiles::{Colour, Profiles};
 use crate::model::share::share_link;
 use crate::mqtt::QoS;
+use crate::web::crypto;
 use crate::web::driver::Driver;
 use crate::web::page::{copy_text, download, load, page_url, read_text, save, wall_ms};
 
@@ -158,10 +159,29 @@ pub fn section(s: &AppState, dispatch: Callback<Action>, driver: &Driver<Connect
                         .iter()
                         .map(|e| (e.filter.clone(), e.qos))
                         .collect();
-                    Action::SaveProfile {
+                    let save = Action::SaveProfile {
                         name: name.clone(),
                         subscriptions,
                         now_ms: wall_ms(),
+                    };
+                    if !s.settings.needs_sealing() {
+                        save
+                    } else {
+                        // A password remembered under a passphrase is sealed first; where the
+                        // page cannot seal, it is saved without the password and says so.
+                        let (dispatch, mut settings) = (dispatch.clone(), s.settings.clone());
+                        let done = move |sealed: Option<String>| {
+                            let ok = sealed.is_some();
+                            settings.sealed_password = sealed.unwrap_or_default();
+                            dispatch.emit(Action::EditSettings(Box::new(settings)));
+                            dispatch.emit(save);
+                            if !ok {
+                                let e = "Saved without the password: this page cannot encrypt it (WebCrypto needs https)";
+                                dispatch.emit(Action::ProfileMessage(e.into()));
+                            }
+                        };
+                        let settings = &s.settings;
+                        return crypto::seal(&settings.passphrase, &settings.password, Box::new(done));
                     }
                 }
                 (Op::Duplicate, Some(name)) => Action::DuplicateProfile {

@@ -7,12 +7,16 @@
 //! - `lifecycle` — wake-ups (online, visible, restored, focused) the driver passes to the core.
 //! - `tabs`      — a BroadcastChannel to the app's other tabs.
 //! - `stored`    — durable sessions in IndexedDB: read at start-up, written batched.
+//! - `crypto`    — a remembered password sealed with a passphrase (WebCrypto AES-GCM, PBKDF2).
+//! - `scripts`   — the JS those two call (IndexedDB, WebCrypto), one small module.
 //! - `page`      — the clock, the query string, localStorage, animation frames and whether the
 //!   page is phone-narrow.
 
+pub mod crypto;
 pub mod driver;
 pub mod lifecycle;
 pub mod page;
+mod scripts;
 pub mod stored;
 pub mod tabs;
 pub mod timer;

@@ -1,7 +1,7 @@
 //! Durable sessions in IndexedDB: one JSON record per connection (`model::stored_session`),
 //! all read once at start-up (connecting waits for that), written at most every
 //! `WRITE_DELAY_MS` after the core says the session changed, never per QoS 0 message. A small
-//! JS module instead of web-sys's IndexedDB bindings keeps the bundle small; storage that
+//! JS module (`scripts`) instead of web-sys's IndexedDB bindings keeps the bundle small; storage that
 //! fails (private mode, quota) loses the records, never the connection.
 
 use std::cell::{Cell, RefCell};
@@ -10,40 +10,12 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::driver::Driver;
+use super::scripts::{session_put, sessions_all};
 use crate::model::connection::Connection;
 use crate::sorted_map::SortedMap;
 
 /// Batches the writes of a busy QoS 1/2 flow: a reload loses at most this much of it.
 const WRITE_DELAY_MS: u32 = 100;
-
-#[wasm_bindgen(inline_js = r#"
-const open = () => new Promise((ok, no) => {
-  const r = indexedDB.open('mqtt-deck', 1);
-  r.onupgradeneeded = () => r.result.createObjectStore('sessions');
-  r.onsuccess = () => ok(r.result);
-  r.onerror = () => no(r.error);
-});
-export function sessionsAll(done) {
-  open().then((db) => new Promise((ok, no) => {
-    const s = db.transaction('sessions').objectStore('sessions');
-    const keys = s.getAllKeys(), values = s.getAll();
-    values.onsuccess = () => ok(keys.result.flatMap((k, i) => [String(k), String(values.result[i])]));
-    values.onerror = () => no(values.error);
-  })).then(done, () => done([]));
-}
-export function sessionPut(key, value) {
-  return open().then((db) => {
-    const s = db.transaction('sessions', 'readwrite').objectStore('sessions');
-    if (value === undefined) s.delete(key); else s.put(value, key);
-  }).catch(() => {});
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = sessionsAll)]
-    fn sessions_all(done: &JsValue);
-    #[wasm_bindgen(js_name = sessionPut)]
-    fn session_put(key: &str, value: Option<String>);
-}
 
 /// The stored sessions of this browser, as last read or written.
 #[derive(Default)]

@@ -211,6 +211,32 @@ test('export everything, clear storage, import: connections, panels, templates a
   assert.deepEqual(page.errors, []);
 });
 
+test('a password remembered under a passphrase is stored sealed and opened with it on connecting', { timeout: TEST_TIMEOUT }, async (t) => {
+  const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
+  await page.goto(h.appUrl({}));
+  await page.getByLabel('Broker URL', { exact: true }).fill(h.WS_AUTH_URL);
+  await page.getByLabel('Username', { exact: true }).fill('deck');
+  await page.getByLabel('Password', { exact: true }).fill('secret');
+  await page.getByLabel('Remember password', { exact: true }).check();
+  await page.getByLabel('Passphrase', { exact: true }).fill('correct horse');
+  await saveAs(page, 'Sealed');
+  const stored = await page.evaluate(() => localStorage.getItem('mqtt-deck.profiles'));
+  assert.ok(!stored.includes('secret') && !stored.includes('correct horse'), `stored in the clear: ${stored}`);
+  assert.match(stored, /"sealed_password":"v1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+"/);
+
+  // After a reload the saved connection opens with its password sealed: the passphrase opens it.
+  await page.reload();
+  await saved(page).selectOption({ label: 'Sealed' });
+  assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
+  await page.getByLabel('Passphrase', { exact: true }).fill('wrong horse');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'The passphrase does not open the saved password' }).waitFor();
+  await page.getByLabel('Passphrase', { exact: true }).fill('correct horse');
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await waitConnected(page);
+  assert.deepEqual(page.errors, []);
+});
+
 test('an unreadable saved record is reported and kept aside, not lost', { timeout: TEST_TIMEOUT }, async (t) => {
   const page = await h.newPage(await h.launchBrowser().then((b) => (t.after(() => b.close()), b)));
   await page.goto(h.appUrl({}));

@@ -1,8 +1,9 @@
 // Trunk post-build hook. Every build (debug, release, `trunk serve`): adds the hashes of the
 // page's inline scripts to its Content-Security-Policy (csp.mjs). Release builds also:
 // - give the wasm's imports and exports short names in it and its glue (names.mjs), minify the
-//   wasm-bindgen glue (Trunk minifies the CSS and HTML itself, not this file), and update both
-//   files' integrity hashes in index.html, so the browser's subresource check still passes;
+//   wasm-bindgen glue and the JS snippets it imports (Trunk minifies the CSS and HTML itself,
+//   not these), and update the files' integrity hashes in index.html, so the browser's
+//   subresource check still passes;
 // - write a gzip copy next to every file (`x.wasm` -> `x.wasm.gz`) with Zopfli, which makes
 //   standard gzip smaller than zlib's best level (BENCHMARKS.md). Hosts that serve precompressed files
 //   (nginx `gzip_static on`, Caddy `precompressed gzip`) send these; others compress on the fly.
@@ -32,9 +33,10 @@ if (!release) {
   process.exit(0);
 }
 // The tag that names a file carries its hash; the attribute may or may not be quoted.
+const escapeRe = (s) => s.replace(/[.*+?^$()|[\]\\/{}]/g, '\\$&');
 const setIntegrity = (name, bytes) => {
   const integrity = 'sha384-' + createHash('sha384').update(bytes).digest('base64');
-  html = html.replace(new RegExp(`(<link[^>]*${name.replace('.', '\\.')}[^>]*>)`, 'g'), (tag) =>
+  html = html.replace(new RegExp(`(<link[^>]*${escapeRe(name)}[^>]*>)`, 'g'), (tag) =>
     tag.replace(/integrity=("?)sha384-[A-Za-z0-9+/=]+\1/, `integrity=$1${integrity}$1`));
 };
 const files = await readdir(staging);
@@ -53,6 +55,15 @@ for (const name of files.filter((f) => f.endsWith('.js') && f !== SW)) {
   const { code } = await minify(js, { module: true, compress: true, mangle: true });
   await writeFile(file, code);
   setIntegrity(name, code);
+}
+// The inline JS modules of `#[wasm_bindgen(inline_js)]` (IndexedDB, WebCrypto), as written in
+// the Rust source: minified too.
+for (const name of await readdir(staging, { recursive: true })) {
+  if (!name.startsWith(`snippets${path.sep}`) || !name.endsWith('.js')) continue;
+  const file = path.join(staging, name);
+  const { code } = await minify(await readFile(file, 'utf8'), { module: true, compress: true, mangle: true });
+  await writeFile(file, code);
+  setIntegrity(name.split(path.sep).join('/'), code);
 }
 // Last change to the page, so the hashes are of the scripts as served (the .gz twins follow).
 await writeFile(htmlPath, withScriptHashes(html));
@@ -75,7 +86,7 @@ if (!zopfli) console.warn('release.mjs: zopfli is not installed; wrote the .gz f
 function compress(file) {
   if (zopfli) {
     try {
-      return execFileSync('zopfli', ['-c', file], { maxBuffer: 1 << 28 });
+      return execFileSync('zopfli', ['--i100', '-c', file], { maxBuffer: 1 << 28 });
     } catch (e) {
       if (e.code !== 'ENOENT') throw e;
       zopfli = false;

@@ -241,13 +241,13 @@ impl Connection {
     /// panels, each with its own live values): taken without storing them again, so that an
     /// edit made there is not overwritten by this connection's older copy.
     pub fn panels_stored_elsewhere(&mut self, now: Now, stored: &str) {
+        // Taken as they are, without comparing: following them again asks the broker for
+        // nothing new when nothing changed.
         if let Ok(panels) = Panels::from_json(stored) {
-            if panels != self.panel.panels {
-                self.panel.panels = panels;
-                self.panel.rebuild();
-                self.follow_panel(now);
-                self.repaint = true;
-            }
+            self.panel.panels = panels;
+            self.panel.rebuild();
+            self.follow_panel(now);
+            self.repaint = true;
         }
     }
 

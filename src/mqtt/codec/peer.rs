@@ -195,6 +195,20 @@ mod full {
     pub fn encode_v5(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
         use crate::mqtt::codec::reasons::{puback_reason, pubrec_reason};
         match packet {
+            Packet::Disconnect { code, reason } => {
+                let properties = reason.as_ref().map(|r| {
+                    let mut p = v5::DisconnectProperties::new();
+                    p.reason_string = Some(r.clone());
+                    p
+                });
+                let reason_code = v5::DisconnectReasonCode::try_from(*code)
+                    .unwrap_or(v5::DisconnectReasonCode::UnspecifiedError);
+                v5::Disconnect {
+                    reason_code,
+                    properties,
+                }
+                .write(out)?;
+            }
             Packet::PubAck { pkid, code, reason } => {
                 v5::PubAck {
                     pkid: *pkid,

@@ -115,12 +115,8 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         | Packet::PubComp { pkid, .. } => super::write::ack(packet, *pkid, 0, out),
         Packet::Subscribe { pkid, filters } => super::write::subscribe(*pkid, filters, false, out)?,
         Packet::Unsubscribe { pkid, filters } => super::write::unsubscribe(*pkid, filters, false, out)?,
-        Packet::PingReq => {
-            w::PingReq.write(out)?;
-        }
-        Packet::Disconnect { .. } => {
-            w::Disconnect.write(out)?;
-        }
+        Packet::PingReq => super::write::short(0xC0, 0, out),
+        Packet::Disconnect { .. } => super::write::short(0xE0, 0, out),
         Packet::ConnAck(_) | Packet::SubAck { .. } | Packet::UnsubAck { .. } | Packet::PingResp => {
             peer::encode_v4(packet, out)?;
         }

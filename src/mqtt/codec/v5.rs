@@ -1,7 +1,6 @@
 //! MQTT 5.0 wire forms (mqttbytes::v5) to and from the version-neutral packets.
 
 use bytes::{Bytes, BytesMut};
-use mqttbytes::v5 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
 use super::{auth, malformed, peer};
@@ -44,23 +43,10 @@ pub(super) fn encode(packet: &Packet, out: &mut BytesMut) -> Result<(), mqttbyte
         | Packet::PubComp { pkid, code, .. } => super::write::ack(packet, *pkid, *code, out),
         Packet::Subscribe { pkid, filters } => super::write::subscribe(*pkid, filters, true, out)?,
         Packet::Unsubscribe { pkid, filters } => super::write::unsubscribe(*pkid, filters, true, out)?,
-        Packet::PingReq => {
-            w::PingReq.write(out)?;
-        }
-        Packet::Disconnect { code, reason } => {
-            let properties = reason.as_ref().map(|r| {
-                let mut p = w::DisconnectProperties::new();
-                p.reason_string = Some(r.clone());
-                p
-            });
-            let reason_code =
-                w::DisconnectReasonCode::try_from(*code).unwrap_or(w::DisconnectReasonCode::UnspecifiedError);
-            w::Disconnect {
-                reason_code,
-                properties,
-            }
-            .write(out)?;
-        }
+        Packet::PingReq => super::write::short(0xC0, 0, out),
+        // The client sends no reason string: the broker's half of the codec writes those.
+        Packet::Disconnect { reason: Some(_), .. } => peer::encode_v5(packet, out)?,
+        Packet::Disconnect { code, .. } => super::write::short(0xE0, *code, out),
         Packet::Auth {
             code,
             method,

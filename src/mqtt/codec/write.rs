@@ -2,8 +2,8 @@
 //! message, so it borrows its topic and properties instead of building mqttbytes' owned
 //! copies), its acknowledgements, SUBSCRIBE and UNSUBSCRIBE. One writer per packet instead of
 //! one per version (with a property writer each) in the bundle. Bytes as mqttbytes writes
-//! them, properties in its order; tests compare the two. PINGREQ and DISCONNECT stay with
-//! mqttbytes.
+//! them, properties in its order; tests compare the two. PINGREQ and DISCONNECT too, which
+//! the client sends without properties.
 
 use bytes::{BufMut, BytesMut};
 
@@ -199,6 +199,28 @@ pub(super) fn ack(packet: &Packet, pkid: u16, code: u8, out: &mut BytesMut) {
     out.put_u16(pkid);
     if code != 0 {
         out.put_u8(code);
+    }
+}
+
+/// DISCONNECT reason codes mqttbytes sends as they are; any other goes as 0x80.
+const DISCONNECT_CODES: [u8; 28] = [
+    0x04, 0x80, 0x81, 0x82, 0x83, 0x87, 0x89, 0x8B, 0x8D, 0x8E, 0x8F, 0x90, 0x93, 0x94, 0x95, 0x96, 0x97,
+    0x98, 0x99, 0x9A, 0x9B, 0x9C, 0x9D, 0x9E, 0x9F, 0xA0, 0xA1, 0xA2,
+];
+
+/// PINGREQ (`first` 0xC0) or DISCONNECT (0xE0) without properties: no reason code for 0 (and
+/// always in 3.1.1, where `code` is 0), else the code, as mqttbytes writes them.
+pub(super) fn short(first: u8, code: u8, out: &mut BytesMut) {
+    out.put_u8(first);
+    if code == 0 {
+        out.put_u8(0);
+    } else {
+        out.put_u8(1);
+        out.put_u8(if DISCONNECT_CODES.contains(&code) {
+            code
+        } else {
+            0x80
+        });
     }
 }
 

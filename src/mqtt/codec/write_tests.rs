@@ -137,3 +137,34 @@ fn v4_acks_are_written_and_read_as_mqttbytes_does() {
         }))
     );
 }
+
+/// PINGREQ and the client's DISCONNECT (no reason string) are written as mqttbytes writes
+/// them, for every reason code in 5.0 and in 3.1.1.
+#[test]
+fn pingreq_and_disconnect_are_written_byte_for_byte_as_mqttbytes_writes_them() {
+    use bytes::BytesMut;
+    use mqttbytes::{v4, v5};
+    let mut want = BytesMut::new();
+    v4::PingReq.write(&mut want).unwrap();
+    assert_eq!(encode(V4, &Packet::PingReq).unwrap(), want);
+    assert_eq!(encode(V5, &Packet::PingReq).unwrap(), want);
+    want.clear();
+    v4::Disconnect.write(&mut want).unwrap();
+    let normal = Packet::Disconnect {
+        code: 0,
+        reason: None,
+    };
+    assert_eq!(encode(V4, &normal).unwrap(), want);
+    for code in 0..=255u8 {
+        want.clear();
+        v5::Disconnect {
+            reason_code: v5::DisconnectReasonCode::try_from(code)
+                .unwrap_or(v5::DisconnectReasonCode::UnspecifiedError),
+            properties: None,
+        }
+        .write(&mut want)
+        .unwrap();
+        let ours = encode(V5, &Packet::Disconnect { code, reason: None }).unwrap();
+        assert_eq!(ours, want, "code {code:#04x}");
+    }
+}
