@@ -31,8 +31,9 @@
 //!     state and commands, Home Assistant and Zigbee2MQTT discovery, the user's panels.
 //! - `web`   — browser glue (wasm32 only): the WebSocket transport, the driver that runs the
 //!   connection core with one timer (on a Worker), wake-ups, the channel to other tabs, durable
-//!   sessions in IndexedDB (`stored`), and page
-//!   services (clock, localStorage, query string, frames, phone width).
+//!   sessions in IndexedDB (`stored`), passwords sealed with WebCrypto (`crypto`; the JS both
+//!   call is `scripts`), and page services (clock, localStorage, query string, frames, phone
+//!   width).
 //! - `ui`    — Yew components and view functions (wasm32 only), glue over the cores (one driver
 //!   and core per open connection, the views showing one): they read it through the `Feed`
 //!   (repainted at most once per animation frame) and dispatch actions to it; a reducer over

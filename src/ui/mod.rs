@@ -9,6 +9,8 @@
 //! (`monitor::MonitorState`), is kept per connection too.
 //!
 //! - `app`           — the page: wires the connections, the reducer and the views together.
+//! - `connecting`    — connecting a core from the form: options, sealed passwords, the stored
+//!   session to resume, what is remembered of settings and brokers.
 //! - `slots`         — the open connections' running parts: driver, feed, Monitor selection;
 //!   a panel edit stored by one is given to the others.
 //! - `connections`   — the connection list: switch, open another, close one.
@@ -29,6 +31,7 @@
 //! - `fields`        — small labelled inputs shared by the forms.
 
 mod app;
+mod connecting;
 mod connection;
 mod connections;
 mod feed;

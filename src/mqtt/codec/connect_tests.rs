@@ -180,34 +180,3 @@ proptest! {
         }
     }
 }
-
-/// A new user's CONNECT at the app's defaults, as both versions put it on the wire.
-#[test]
-fn the_default_connect_is_what_brokers_expect() {
-    let c = Connect {
-        client_id: "deck".into(),
-        keep_alive: 30,
-        clean_start: true,
-        username: None,
-        password: None,
-        will: None,
-        session_expiry: 0,
-        receive_maximum: 0,
-        max_packet_size: 0,
-        topic_alias_max: 0,
-        request_response_info: false,
-        user_properties: Vec::new(),
-        auth_method: None,
-        auth_data: None,
-    };
-    let v4 = encode(Version::V311, &Packet::Connect(c.clone())).unwrap();
-    assert_eq!(
-        &v4[..],
-        b"\x10\x10\x00\x04MQTT\x04\x02\x00\x1e\x00\x04deck".as_slice()
-    );
-    let v5 = encode(Version::V5, &Packet::Connect(c)).unwrap();
-    assert_eq!(
-        &v5[..],
-        b"\x10\x11\x00\x04MQTT\x05\x02\x00\x1e\x00\x00\x04deck".as_slice()
-    );
-}
