@@ -81,7 +81,7 @@ pub(super) fn connect(
                 connect(&opened, &driver, &dispatch, &sessions)
             }
             None => dispatch.emit(Action::ConnectError(Some(
-                "The passphrase does not open the saved password".into(),
+                "The passphrase does not open the saved password: type the one it was saved with".into(),
             ))),
         };
         return crypto::unseal(&settings.passphrase, &settings.sealed_password, Box::new(done));

@@ -7,7 +7,7 @@ use mqttbytes::{v4, v5};
 use proptest::prelude::*;
 
 use super::{encode, qos_to_wire};
-use crate::mqtt::packet::{Connect, Packet, PublishProps, QoS, Version, Will};
+use crate::mqtt::packet::{Connect, Packet, Version, Will};
 
 fn text() -> impl Strategy<Value = String> {
     "[^\u{0}]{0,12}"
@@ -17,21 +17,11 @@ fn will() -> impl Strategy<Value = Will> {
     (
         "[a-z/]{1,20}",
         proptest::collection::vec(any::<u8>(), 0..40),
-        prop_oneof![
-            Just(QoS::AtMostOnce),
-            Just(QoS::AtLeastOnce),
-            Just(QoS::ExactlyOnce)
-        ],
+        super::prop_tests::qos(),
         any::<bool>(),
         prop_oneof![Just(0u32), any::<u32>()],
-        proptest::option::of((
-            proptest::option::of(0u8..=1),
-            proptest::option::of(any::<u32>()),
-            proptest::option::of(text()),
-            proptest::option::of(text()),
-            proptest::option::of(proptest::collection::vec(any::<u8>(), 0..8)),
-            proptest::collection::vec((text(), text()), 0..3),
-        )),
+        // A PUBLISH's properties: a will takes all but the topic alias, which is never written.
+        super::prop_tests::props(),
     )
         .prop_map(|(topic, payload, qos, retain, delay, props)| Will {
             topic,
@@ -39,19 +29,7 @@ fn will() -> impl Strategy<Value = Will> {
             qos,
             retain,
             delay,
-            props: props.map(
-                |(payload_format, message_expiry, content_type, response_topic, corr, user)| {
-                    Box::new(PublishProps {
-                        payload_format,
-                        message_expiry,
-                        content_type,
-                        response_topic,
-                        correlation_data: corr.map(Bytes::from),
-                        user_properties: user,
-                        ..PublishProps::default()
-                    })
-                },
-            ),
+            props,
         })
 }
 

@@ -20,7 +20,7 @@ fn version() -> impl Strategy<Value = Version> {
     prop_oneof![Just(Version::V311), Just(Version::V5)]
 }
 
-fn qos() -> impl Strategy<Value = QoS> {
+pub(super) fn qos() -> impl Strategy<Value = QoS> {
     prop_oneof![
         Just(QoS::AtMostOnce),
         Just(QoS::AtLeastOnce),
@@ -100,7 +100,7 @@ fn drain(framer: &mut Framer, out: &mut Vec<Packet>) -> Result<(), ProtocolError
 
 /// Any properties a PUBLISH may carry from a client (no subscription identifiers, which
 /// only brokers send), including repeated user property keys and none at all.
-fn props() -> impl Strategy<Value = Option<Box<PublishProps>>> {
+pub(super) fn props() -> impl Strategy<Value = Option<Box<PublishProps>>> {
     let text = "[^\u{0}]{0,12}";
     (
         proptest::option::of(0u8..=1),
