@@ -39,6 +39,7 @@ fn a_stored_queue_is_listed_as_queued_then_sent_on_connecting() {
             retain: false,
             pkid: 0,
             released: false,
+            props: None,
         }],
         ..Durable::default()
     });

@@ -10,7 +10,7 @@ use mqtt_deck::model::stored_session;
 use mqtt_deck::mqtt;
 
 use mqtt::error::{Error, LimitError, UsageError};
-use mqtt::packet::{ConnAck, Packet, Publish, QoS, Version};
+use mqtt::packet::{ConnAck, Packet, Publish, PublishProps, QoS, Version};
 use mqtt::session::{Durable, Event, Options, Status, MAX_QUEUED};
 use support::fake_broker::{connects, names, options, publishes, versions, Pair};
 
@@ -280,6 +280,42 @@ fn the_offline_queue_survives_a_reload() {
         [&b"first"[..], b"second"]
     );
     assert!(sent.iter().all(|p| !p.dup));
+}
+
+#[test]
+fn queued_mqtt5_publishes_keep_their_properties_across_a_reload() {
+    let mut old = Pair::idle(options(Version::V5));
+    let props = PublishProps {
+        payload_format: Some(1),
+        message_expiry: Some(120),
+        content_type: Some("application/json".into()),
+        response_topic: Some("lamp/reply".into()),
+        correlation_data: Some(Bytes::from_static(&[0, 1, 254])),
+        user_properties: vec![
+            ("source".into(), "deck".into()),
+            ("source".into(), "again".into()),
+        ],
+        ..PublishProps::default()
+    };
+    let payload = Bytes::from_static(b"{\"on\":true}");
+    old.session
+        .publish_with(
+            "lamp/set",
+            payload,
+            QoS::AtLeastOnce,
+            false,
+            props.clone().boxed(),
+        )
+        .expect("queued while offline");
+    let (mut new, _) = reload(&old, options(Version::V5));
+    new.start();
+    let sent = publishes(&new.broker.take());
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0].props.as_deref(),
+        Some(&props),
+        "the broker gets what was typed"
+    );
 }
 
 #[test]

@@ -1,11 +1,14 @@
 //! The stored form of a durable session (`mqtt::session::Durable`): one JSON record per
 //! connection in the browser's IndexedDB, keyed by the broker URL without its query (a signed
-//! URL's token is never stored) and the client ID. Payloads go as Base64. A record that cannot
+//! URL's token is never stored) and the client ID. Payloads go as Base64, and a publish's MQTT 5
+//! properties as the Base64 of their list in wire form (§3.3.2.3), which the codec reads and
+//! writes already. A record that cannot
 //! be read is ignored with a message that says why; it never stops the app.
 
 use crate::model::json::{Json, Num, Object};
 use crate::model::reach::without_query;
 use crate::mqtt::auth::base64;
+use crate::mqtt::codec::{publish_props_bytes, publish_props_from};
 use crate::mqtt::session::{Durable, StoredPublish, DURABLE_VERSION};
 use crate::mqtt::{QoS, SubOptions};
 
@@ -44,6 +47,9 @@ pub fn to_json(d: &Durable) -> String {
         o.push("retain", p.retain.into());
         o.push("pkid", num(u64::from(p.pkid)));
         o.push("released", p.released.into());
+        if let Some(bytes) = p.props.as_deref().and_then(publish_props_bytes) {
+            o.push("props", base64::encode(&bytes).into());
+        }
         Json::Object(o)
     });
     o.push("outgoing", Json::Array(out.collect()));
@@ -96,7 +102,14 @@ pub fn from_json(text: &str) -> Result<Durable, String> {
                 i + 1
             ));
         };
+        let props = match text_of(p, "props") {
+            None => None,
+            Some(t) => base64::decode(&t)
+                .and_then(|b| publish_props_from(&b).ok())
+                .ok_or(format!("message {}'s MQTT 5 properties are broken", i + 1))?,
+        };
         outgoing.push(StoredPublish {
+            props,
             topic,
             payload,
             qos,
@@ -123,7 +136,10 @@ pub fn from_json(text: &str) -> Result<Durable, String> {
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+
     use super::*;
+    use crate::mqtt::PublishProps;
 
     fn sample() -> Durable {
         Durable {
@@ -151,6 +167,16 @@ mod tests {
                     retain: true,
                     pkid: 4,
                     released: false,
+                    props: PublishProps {
+                        payload_format: Some(1),
+                        message_expiry: Some(60),
+                        content_type: Some("text/plain".into()),
+                        response_topic: Some("t/reply".into()),
+                        correlation_data: Some(Bytes::from_static(&[0, 9])),
+                        user_properties: vec![("k".into(), "v".into()), ("k".into(), "w".into())],
+                        ..PublishProps::default()
+                    }
+                    .boxed(),
                 },
                 StoredPublish {
                     topic: "t/2".into(),
@@ -159,6 +185,7 @@ mod tests {
                     retain: false,
                     pkid: 0,
                     released: false,
+                    props: None,
                 },
             ],
             incoming_qos2: vec![9, 65_535],
@@ -170,6 +197,14 @@ mod tests {
     fn a_record_reads_back_as_the_session_it_was_written_from() {
         let d = sample();
         assert_eq!(from_json(&to_json(&d)), Ok(d));
+    }
+
+    #[test]
+    fn a_record_written_before_properties_were_kept_still_reads() {
+        let text = r#"{"version":1,"client_id":"c","known_to_broker":false,"subscriptions":[],"outgoing":[{"topic":"t","payload":"eA==","qos":1,"retain":false,"pkid":0,"released":false}],"incoming_qos2":[],"next_pkid":1}"#;
+        let d = from_json(text).expect("today's record");
+        assert_eq!(d.outgoing[0].payload, b"x");
+        assert_eq!(d.outgoing[0].props, None);
     }
 
     #[test]
@@ -195,6 +230,10 @@ mod tests {
             (
                 "{\"version\":1,\"outgoing\":[],\"incoming_qos2\":[]}",
                 "\"subscriptions\"",
+            ),
+            (
+                r#"{"version":1,"subscriptions":[],"outgoing":[{"topic":"t","payload":"","qos":1,"pkid":0,"props":"JgABaw=="}],"incoming_qos2":[]}"#,
+                "message 1's MQTT 5 properties are broken",
             ),
         ] {
             let err = from_json(text).unwrap_err();

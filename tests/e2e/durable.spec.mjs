@@ -168,6 +168,11 @@ test('publishes made offline are listed as queued, survive a reload and go in or
   await page.goto(h.appUrl({ client_id: clientId }));
   await page.getByRole('tab', { name: 'Messages', exact: true }).click();
 
+  // MQTT 5 properties typed offline go with the message after the reload too.
+  await page.getByText('MQTT 5 properties', { exact: true }).click();
+  await page.getByRole('button', { name: 'Add user property', exact: true }).click();
+  await page.getByLabel('User property 1 key', { exact: true }).fill('source');
+  await page.getByLabel('User property 1 value', { exact: true }).fill('deck');
   await publish(page, `${root}/a`, 1, 'first');
   await publish(page, `${root}/b`, 2, 'second');
   await messageRows(page, `${root}/b`).filter({ hasText: /Queued: sent when connected/ }).waitFor();
@@ -177,12 +182,12 @@ test('publishes made offline are listed as queued, survive a reload and go in or
   await page.getByText(/not connected/i).first().waitFor();
   await storedOnce(page, (rs) => rs.some((r) => r.outgoing.length === 2));
 
-  const sub = h.mosquittoSub(['-v', '-q', '2', '-t', `${root}/#`], { count: 2, timeout: 30 });
+  const sub = h.mosquittoSub(['-V', 'mqttv5', '-q', '2', '-t', `${root}/#`, '-F', '%t %p %P'], { count: 2, timeout: 30 });
   t.after(() => sub.kill());
   await sub.ready;
   await page.goto(h.appUrl({ client_id: clientId, connect: 1 }));
   await page.locator('#connection-status').filter({ hasText: CONNECTED }).waitFor();
-  assert.deepEqual(await sub.done, [`${root}/a first`, `${root}/b second`]);
+  assert.deepEqual(await sub.done, [`${root}/a first source:deck`, `${root}/b second source:deck`]);
   await page.getByRole('tab', { name: 'Messages', exact: true }).click();
   await messageRows(page, `${root}/b`).filter({ hasText: /\bAcknowledged\b/ }).waitFor();
   // Sent and acknowledged: nothing is left to keep.

@@ -1,7 +1,8 @@
 //! Framing over mqttbytes: one receive buffer, packets split across or packed into
 //! WebSocket messages, size limits both ways, and guards for mqttbytes' known defects.
 //!
-//! - this file — the `Framer`, `encode`, and what both versions share.
+//! - this file — the `Framer`, `encode`, what both versions share, and a PUBLISH's property
+//!   list on its own (how a queued publish keeps its properties across a reload).
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes where not by hand).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
 //! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
@@ -28,7 +29,7 @@ mod write;
 use bytes::{Bytes, BytesMut};
 
 use super::error::{Error, LimitError, ProtocolError, UsageError};
-use super::packet::{Packet, Version};
+use super::packet::{Packet, PublishProps, Version};
 
 /// Splits a byte stream into packets. Owns the only receive buffer of a connection.
 #[derive(Debug)]
@@ -245,6 +246,20 @@ pub fn encode(version: Version, packet: &Packet) -> Result<Bytes, Error> {
             )
         }
     }
+}
+
+/// A PUBLISH's MQTT 5 property list as the wire carries it (§3.3.2.3, without its length):
+/// the form a queued publish keeps its properties in across a reload. `None` when a string is
+/// too long for the wire, which `Session::publish_with` has refused already.
+pub fn publish_props_bytes(props: &PublishProps) -> Option<Vec<u8>> {
+    let mut out = BytesMut::new();
+    write::publish_props(props, &mut out).ok()?;
+    Some(out.to_vec())
+}
+
+/// Reads [`publish_props_bytes`]'s list back; `None` for an empty one.
+pub fn publish_props_from(bytes: &[u8]) -> Result<Option<Box<PublishProps>>, ProtocolError> {
+    v5_publish::read_props(&mut reader::Reader { buf: bytes })
 }
 
 pub(crate) fn malformed(e: mqttbytes::Error) -> ProtocolError {

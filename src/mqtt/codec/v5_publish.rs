@@ -49,7 +49,7 @@ pub(super) fn decode(frame: Bytes) -> Result<Packet, ProtocolError> {
 }
 
 /// The property list (§3.3.2.3), each property within its length; `None` when empty.
-fn read_props(r: &mut Reader) -> Result<Option<Box<PublishProps>>, ProtocolError> {
+pub(super) fn read_props(r: &mut Reader) -> Result<Option<Box<PublishProps>>, ProtocolError> {
     let broken = |id: u8| ProtocolError::Malformed(format!("property {id} is broken"));
     let mut p = PublishProps::default();
     while let Some(id) = r.byte() {

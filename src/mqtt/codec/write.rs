@@ -7,7 +7,7 @@
 
 use bytes::{BufMut, BytesMut};
 
-use crate::mqtt::packet::{Connect, Packet, Publish, QoS, SubOptions};
+use crate::mqtt::packet::{Connect, Packet, Publish, PublishProps, QoS, SubOptions};
 
 /// Writes CONNECT; MQTT 5 properties (the connection's and the will's) only when `v5`. As
 /// mqttbytes does, an empty user name or password is left out rather than sent empty.
@@ -110,43 +110,47 @@ fn user_properties(props: &mut BytesMut, list: &[(String, String)]) -> Result<()
     Ok(())
 }
 
+/// A PUBLISH's property list (§3.3.2.3) without its length.
+pub(super) fn publish_props(pp: &PublishProps, props: &mut BytesMut) -> Result<(), mqttbytes::Error> {
+    let mut strings: Vec<(u8, &[u8])> = Vec::new();
+    if let Some(v) = pp.payload_format {
+        props.put_u8(0x01);
+        props.put_u8(v);
+    }
+    if let Some(v) = pp.message_expiry {
+        props.put_u8(0x02);
+        props.put_u32(v);
+    }
+    if let Some(v) = pp.topic_alias {
+        props.put_u8(0x23);
+        props.put_u16(v);
+    }
+    strings.extend(pp.response_topic.as_deref().map(|s| (0x08, s.as_bytes())));
+    strings.extend(pp.correlation_data.as_deref().map(|s| (0x09, s)));
+    for (id, v) in strings {
+        props.put_u8(id);
+        put_string(props, v)?;
+    }
+    user_properties(props, &pp.user_properties)?;
+    for &id in &pp.subscription_ids {
+        props.put_u8(0x0B);
+        put_varint(props, id as usize);
+    }
+    if let Some(v) = pp.content_type.as_deref() {
+        props.put_u8(0x03);
+        put_string(props, v.as_bytes())?;
+    }
+    Ok(())
+}
+
 /// Writes `p`; MQTT 5 properties only when `v5`. Nothing is written when it fails.
 pub(super) fn publish(p: &Publish, v5: bool, out: &mut BytesMut) -> Result<(), mqttbytes::Error> {
     if p.qos != QoS::AtMostOnce && p.pkid == 0 {
         return Err(mqttbytes::Error::PacketIdZero);
     }
     let mut props = BytesMut::new();
-    if v5 {
-        if let Some(pp) = p.props.as_deref() {
-            let mut strings: Vec<(u8, &[u8])> = Vec::new();
-            if let Some(v) = pp.payload_format {
-                props.put_u8(0x01);
-                props.put_u8(v);
-            }
-            if let Some(v) = pp.message_expiry {
-                props.put_u8(0x02);
-                props.put_u32(v);
-            }
-            if let Some(v) = pp.topic_alias {
-                props.put_u8(0x23);
-                props.put_u16(v);
-            }
-            strings.extend(pp.response_topic.as_deref().map(|s| (0x08, s.as_bytes())));
-            strings.extend(pp.correlation_data.as_deref().map(|s| (0x09, s)));
-            for (id, v) in strings {
-                props.put_u8(id);
-                put_string(&mut props, v)?;
-            }
-            user_properties(&mut props, &pp.user_properties)?;
-            for &id in &pp.subscription_ids {
-                props.put_u8(0x0B);
-                put_varint(&mut props, id as usize);
-            }
-            if let Some(v) = pp.content_type.as_deref() {
-                props.put_u8(0x03);
-                put_string(&mut props, v.as_bytes())?;
-            }
-        }
+    if let (true, Some(pp)) = (v5, p.props.as_deref()) {
+        publish_props(pp, &mut props)?;
     }
     // The property length's own size, so that it is written straight into `out` (no buffer
     // per message for it).

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::outgoing::{InFlight, Outgoing, Stage};
 use super::{Session, State};
-use crate::mqtt::packet::{Publish, QoS, SubOptions};
+use crate::mqtt::packet::{Publish, PublishProps, QoS, SubOptions};
 
 /// The format of [`Durable`]: a record of another format is ignored, with a message.
 pub const DURABLE_VERSION: u32 = 1;
@@ -20,9 +20,8 @@ pub const DURABLE_VERSION: u32 = 1;
 pub const MAX_QUEUED: usize = 1_000;
 pub const MAX_QUEUED_BYTES: usize = 4 * 1024 * 1024;
 
-/// What survives a reload. MQTT 5 publish properties are not kept: a message restored from it
-/// goes without them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// What survives a reload, publishes with their MQTT 5 properties.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Durable {
     pub version: u32,
     /// The id the session was made with (or the broker assigned).
@@ -41,7 +40,7 @@ pub struct Durable {
 }
 
 /// One publish of ours that was not completed.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredPublish {
     pub topic: String,
     pub payload: Vec<u8>,
@@ -51,6 +50,9 @@ pub struct StoredPublish {
     pub pkid: u16,
     /// QoS 2 with PUBREC received: PUBREL goes next, never the PUBLISH again.
     pub released: bool,
+    /// Its MQTT 5 properties as published: never a topic alias (`wire_form` adds one per
+    /// connection, to what is sent, not to what is kept) nor subscription ids.
+    pub props: Option<Box<PublishProps>>,
 }
 
 impl Durable {
@@ -68,6 +70,7 @@ fn stored(p: &Publish, released: bool) -> StoredPublish {
         retain: p.retain,
         pkid: p.pkid,
         released,
+        props: p.props.clone(),
     }
 }
 
@@ -150,7 +153,7 @@ impl Session {
                 retain: s.retain,
                 dup: false,
                 pkid: s.pkid,
-                props: None,
+                props: s.props,
             };
             // A repeated id in a damaged record: the copy goes as a new message.
             let sent = s.pkid != 0 && s.qos != QoS::AtMostOnce && !self.ids.is_used(s.pkid);
