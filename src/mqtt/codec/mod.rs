@@ -5,7 +5,8 @@
 //!   list on its own (how a queued publish keeps its properties across a reload).
 //! - `v4`, `v5` — the client's packets in each version's wire form (over mqttbytes where not by hand).
 //! - `auth`     — the MQTT 5 AUTH packet, which mqttbytes lacks.
-//! - `v5_publish` — the MQTT 5 PUBLISH read by hand (mqttbytes miscounts its properties).
+//! - `read_publish` — the PUBLISH of both versions read by hand (mqttbytes miscounts MQTT 5
+//!   properties).
 //! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
 //! - `write`    — CONNECT, PUBLISH, its acks, SUBSCRIBE and UNSUBSCRIBE written by hand for both
 //!   versions (mqttbytes writes PINGREQ and DISCONNECT).
@@ -17,13 +18,13 @@
 
 mod auth;
 mod peer;
+mod read_publish;
 mod reader;
 #[cfg(not(target_arch = "wasm32"))]
 mod reasons;
 mod v4;
 mod v5;
 mod v5_acks;
-mod v5_publish;
 mod write;
 
 use bytes::{Bytes, BytesMut};
@@ -259,7 +260,7 @@ pub fn publish_props_bytes(props: &PublishProps) -> Option<Vec<u8>> {
 
 /// Reads [`publish_props_bytes`]'s list back; `None` for an empty one.
 pub fn publish_props_from(bytes: &[u8]) -> Result<Option<Box<PublishProps>>, ProtocolError> {
-    v5_publish::read_props(&mut reader::Reader { buf: bytes })
+    read_publish::read_props(&mut reader::Reader { buf: bytes })
 }
 
 pub(crate) fn malformed(e: mqttbytes::Error) -> ProtocolError {
@@ -295,14 +296,6 @@ pub(crate) fn qos_to_wire(q: super::packet::QoS) -> mqttbytes::QoS {
         super::packet::QoS::AtMostOnce => mqttbytes::QoS::AtMostOnce,
         super::packet::QoS::AtLeastOnce => mqttbytes::QoS::AtLeastOnce,
         super::packet::QoS::ExactlyOnce => mqttbytes::QoS::ExactlyOnce,
-    }
-}
-
-pub(crate) fn qos_from_wire(q: mqttbytes::QoS) -> super::packet::QoS {
-    match q {
-        mqttbytes::QoS::AtMostOnce => super::packet::QoS::AtMostOnce,
-        mqttbytes::QoS::AtLeastOnce => super::packet::QoS::AtLeastOnce,
-        mqttbytes::QoS::ExactlyOnce => super::packet::QoS::ExactlyOnce,
     }
 }
 

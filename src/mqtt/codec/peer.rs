@@ -13,9 +13,17 @@ mod full {
     use bytes::{Bytes, BytesMut};
     use mqttbytes::{v4, v5, FixedHeader, PacketType};
 
-    use crate::mqtt::codec::{malformed, qos_from_wire};
+    use crate::mqtt::codec::malformed;
     use crate::mqtt::error::ProtocolError;
-    use crate::mqtt::packet::{Connect, Packet, SubOptions, Will};
+    use crate::mqtt::packet::{Connect, Packet, QoS, SubOptions, Will};
+
+    fn qos_from_wire(q: mqttbytes::QoS) -> QoS {
+        match q {
+            mqttbytes::QoS::AtMostOnce => QoS::AtMostOnce,
+            mqttbytes::QoS::AtLeastOnce => QoS::AtLeastOnce,
+            mqttbytes::QoS::ExactlyOnce => QoS::ExactlyOnce,
+        }
+    }
 
     pub fn decode_v4(kind: PacketType, fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
         Ok(match kind {

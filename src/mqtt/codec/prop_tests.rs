@@ -284,6 +284,14 @@ proptest! {
     }
 
     #[test]
+    fn publishes_mqttbytes_writes_are_read_as_they_were_written(v in version(), mut p in publish(), props in props()) {
+        // 3.1.1 carries no properties; the reader is held to mqttbytes' writer directly.
+        p.props = if v == Version::V5 { props } else { None };
+        let read = decode_one(v, &mqttbytes_publish(v, &p)).expect("decodable").expect("whole");
+        prop_assert_eq!(read, Packet::Publish(p));
+    }
+
+    #[test]
     fn any_publish_survives_encode_then_decode(v in version(), p in publish()) {
         let packet = Packet::Publish(p);
         prop_assert_eq!(round_trip(v, &packet), packet);

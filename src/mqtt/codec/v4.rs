@@ -1,13 +1,13 @@
-//! MQTT 3.1.1 wire forms (mqttbytes::v4; the acknowledgements by hand) to and from the
+//! MQTT 3.1.1 wire forms (mqttbytes::v4; PUBLISH and the acknowledgements by hand) to and from the
 //! version-neutral packets.
 
 use bytes::{Bytes, BytesMut};
 use mqttbytes::v4 as w;
 use mqttbytes::{FixedHeader, PacketType};
 
-use super::{malformed, peer, qos_from_wire};
+use super::{malformed, peer};
 use crate::mqtt::error::ProtocolError;
-use crate::mqtt::packet::{ConnAck, Packet, Publish};
+use crate::mqtt::packet::{ConnAck, Packet};
 
 /// 3.1.1 CONNACK return codes 1-5 as the 5.0 reason codes that mean the same.
 fn return_code_to_reason(code: w::ConnectReturnCode) -> u8 {
@@ -32,18 +32,7 @@ pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, Protoco
                 ..ConnAck::default()
             })
         }
-        PacketType::Publish => {
-            let p = w::Publish::read(fixed, frame).map_err(malformed)?;
-            Packet::Publish(Publish {
-                topic: p.topic,
-                payload: p.payload,
-                qos: qos_from_wire(p.qos),
-                retain: p.retain,
-                dup: p.dup,
-                pkid: p.pkid,
-                props: None,
-            })
-        }
+        PacketType::Publish => super::read_publish::decode(frame, false)?,
         PacketType::PubAck => Packet::PubAck {
             pkid: pkid(&frame)?,
             code: 0,

@@ -10,7 +10,7 @@ use crate::mqtt::packet::Packet;
 /// Decodes one whole frame of a packet a broker sends; `peer` reads the others.
 pub(super) fn decode(fixed: FixedHeader, frame: Bytes) -> Result<Packet, ProtocolError> {
     Ok(match fixed.packet_type().map_err(malformed)? {
-        PacketType::Publish => super::v5_publish::decode(frame)?,
+        PacketType::Publish => super::read_publish::decode(frame, true)?,
         PacketType::ConnAck
         | PacketType::PubAck
         | PacketType::PubRec
