@@ -8,13 +8,15 @@
 //! - `read_publish` — the PUBLISH of both versions read by hand (mqttbytes miscounts MQTT 5
 //!   properties).
 //! - `v5_acks` — the MQTT 5 CONNACK, acks and DISCONNECT read by hand (one reader, not eight).
-//! - `write`    — CONNECT, PUBLISH, its acks, SUBSCRIBE and UNSUBSCRIBE written by hand for both
-//!   versions (mqttbytes writes PINGREQ and DISCONNECT).
+//! - `write`    — every packet the client sends (CONNECT, PUBLISH and its acks, SUBSCRIBE,
+//!   UNSUBSCRIBE, PINGREQ, DISCONNECT) written by hand for both versions; mqttbytes is the
+//!   reference the tests hold them to, and still reads the fixed header, 3.1.1 CONNACK and
+//!   SUBACK.
 //! - `reader`   — the cursor the hand-read packets share.
 //! - `peer`     — the broker's half (CONNECT, SUBSCRIBE in; CONNACK, SUBACK out), native only.
 //! - `reasons`  — PUBACK and PUBREC reason codes, for the broker's half (native only).
-//! - tests: `tests`, `framing_tests`, `write_tests` (acks), `prop_tests` (round trips, PUBLISH,
-//!   SUBSCRIBE), `connect_tests` (CONNECT against mqttbytes), `auth_tests`.
+//! - tests: `tests`, `framing_tests`, `write_tests` (acks, DISCONNECT), `prop_tests` (round
+//!   trips, PUBLISH both ways, SUBSCRIBE), `connect_tests` (CONNECT against mqttbytes), `auth_tests`.
 
 mod auth;
 mod peer;
