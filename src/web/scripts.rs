@@ -5,12 +5,21 @@
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(inline_js = r#"
-const open = () => new Promise((ok, no) => {
+// One connection to the database for the page, opened on first use (a busy QoS 1 flow writes
+// every 100 ms); opened again after it closes or fails to open.
+let db;
+const open = () => db || (db = new Promise((ok, no) => {
   const r = indexedDB.open('mqtt-deck', 1);
   r.onupgradeneeded = () => r.result.createObjectStore('sessions');
-  r.onsuccess = () => ok(r.result);
-  r.onerror = () => no(r.error);
-});
+  r.onsuccess = () => {
+    const d = r.result;
+    // Closed by the browser, or asked to let a deletion through: the next use opens anew.
+    d.onclose = () => { db = undefined; };
+    d.onversionchange = () => { d.close(); db = undefined; };
+    ok(d);
+  };
+  r.onerror = () => { db = undefined; no(r.error); };
+}));
 export function sessionsAll(done) {
   open().then((db) => new Promise((ok, no) => {
     const s = db.transaction('sessions').objectStore('sessions');
