@@ -2,8 +2,8 @@
 //! connection in the browser's IndexedDB, keyed by the broker URL without its query (a signed
 //! URL's token is never stored) and the client ID. Payloads go as Base64, and a publish's MQTT 5
 //! properties as the Base64 of their list in wire form (§3.3.2.3), which the codec reads and
-//! writes already. A record that cannot
-//! be read is ignored with a message that says why; it never stops the app.
+//! writes already. A record that cannot be read is ignored with a message that says why; it
+//! never stops the app.
 
 use crate::model::json::{Json, Num, Object};
 use crate::model::reach::without_query;
