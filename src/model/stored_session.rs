@@ -102,9 +102,12 @@ pub fn from_json(text: &str) -> Result<Durable, String> {
                 i + 1
             ));
         };
-        let props = match text_of(p, "props") {
+        // Present but not Base64 of a property list (even not text): refused, never dropped.
+        let props = match p.get("props") {
             None => None,
-            Some(t) => base64::decode(&t)
+            Some(t) => t
+                .as_str()
+                .and_then(base64::decode)
                 .and_then(|b| publish_props_from(&b).ok())
                 .ok_or(format!("message {}'s MQTT 5 properties are broken", i + 1))?,
         };
@@ -233,6 +236,10 @@ mod tests {
             ),
             (
                 r#"{"version":1,"subscriptions":[],"outgoing":[{"topic":"t","payload":"","qos":1,"pkid":0,"props":"JgABaw=="}],"incoming_qos2":[]}"#,
+                "message 1's MQTT 5 properties are broken",
+            ),
+            (
+                r#"{"version":1,"subscriptions":[],"outgoing":[{"topic":"t","payload":"","qos":1,"pkid":0,"props":7}],"incoming_qos2":[]}"#,
                 "message 1's MQTT 5 properties are broken",
             ),
         ] {

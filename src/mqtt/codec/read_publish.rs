@@ -33,14 +33,13 @@ pub(super) fn decode(frame: Bytes, v5: bool) -> Result<Packet, ProtocolError> {
             id => u16::from_be_bytes([id[0], id[1]]),
         },
     };
-    let props = match v5 {
-        true => {
-            let len = r.varint().ok_or_else(lengths)?;
-            read_props(&mut Reader {
-                buf: r.take(len).ok_or_else(lengths)?,
-            })?
-        }
-        false => None,
+    let props = if v5 {
+        let len = r.varint().ok_or_else(lengths)?;
+        read_props(&mut Reader {
+            buf: r.take(len).ok_or_else(lengths)?,
+        })?
+    } else {
+        None
     };
     Ok(Packet::Publish(Publish {
         topic,
